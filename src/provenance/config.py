@@ -1,0 +1,225 @@
+"""One frozen settings object. Every threshold lives here.
+
+Settings come from, lowest priority first: the defaults below, ``[tool.provenance]`` in the
+nearest ``pyproject.toml`` (or ``--config FILE``), then command-line options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from provenance.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # --- ingest -------------------------------------------------------------------------
+    include: tuple[str, ...] = ()
+    """Glob patterns (matched against the path relative to the traced folder) to read."""
+    exclude: tuple[str, ...] = ()
+    """Glob patterns to leave out; applied after ``include``."""
+    extensions: tuple[str, ...] = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl")
+    """File name endings read when walking a folder; others are ignored silently."""
+    jsonl_id_field: str = "id"
+    jsonl_text_field: str = "text"
+    jsonl_title_field: str = "title"
+    jsonl_date_field: str = "date"
+    jsonl_url_field: str = "url"
+    strip_boilerplate: bool = True
+    """Strip front matter, bylines, page furniture and comment tails from the text."""
+    max_document_chars: int = 5_000_000
+    """Larger documents are skipped with a message rather than exhausting memory."""
+
+    # --- fingerprints and candidates ------------------------------------------------------
+    num_perm: int = 64
+    """MinHash permutations per passage signature."""
+    lsh_threshold: float = 0.3
+    """Jaccard (of content-word sets) at which two passages should collide in LSH."""
+    lsh_false_negative_weight: float = 0.8
+    """How much LSH tuning fears missed pairs vs. extra candidates (alignment verifies)."""
+    passage_min_terms: int = 6
+    """Sentences with fewer content words are merged with their neighbour before hashing."""
+    max_bucket_size: int = 200
+    """LSH buckets with more members are boilerplate shared by many documents: ignored."""
+    max_candidates_per_document: int = 200
+    """Keep only this many best candidate partners per document."""
+    seed: int = 1
+
+    # --- alignment ------------------------------------------------------------------------
+    seed_ngram: int = 3
+    """Length, in tokens, of the exact n-grams that seed verbatim runs."""
+    min_verbatim_tokens: int = 8
+    """Shortest verbatim run reported as a passage."""
+    edit_gap_tokens: int = 12
+    """Verbatim runs this close on both sides are merged into one edited passage."""
+    edited_similarity: float = 0.75
+    """Character-level similarity at or above which an aligned stretch counts as edited."""
+    verbatim_similarity: float = 0.97
+    """Character-level similarity at or above which an aligned stretch counts as verbatim."""
+    paraphrase_similarity: float = 0.5
+    """Sentence similarity (0..1) at or above which two sentences are paraphrases."""
+    min_passage_chars: int = 40
+    """Aligned passages shorter than this (on either side) are dropped."""
+
+    # --- classification -------------------------------------------------------------------
+    min_evidence_chars: int = 120
+    """Non-quote aligned characters needed (on the derived side) before a pair is related."""
+    min_paraphrase_sentences: int = 2
+    """Paraphrase-only evidence needs at least this many aligned sentences in source order."""
+    duplicate_coverage: float = 0.95
+    duplicate_similarity: float = 0.98
+    near_duplicate_coverage: float = 0.8
+    near_duplicate_similarity: float = 0.85
+    rewrite_coverage: float = 0.6
+    """Derived-side coverage at or above which the whole derived document comes from the source."""
+    min_quote_chars: int = 30
+    """Shared quotation material needed before a pair is reported as ``quotes``."""
+
+    # --- direction and graph --------------------------------------------------------------
+    min_direction_confidence: float = 0.3
+    """Below this the direction is reported as ``undetermined``."""
+    sibling_explained: float = 0.8
+    """Share of a pair's reuse that a third document must explain to call them siblings."""
+    redundant_edge_residual_chars: int = 80
+    """A→C is dropped when A→B→C explains all but this many of C's characters from A."""
+
+    # --- execution ------------------------------------------------------------------------
+    workers: int = 1
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied, validated."""
+        return from_mapping(changes, base=self)
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+
+_FRACTIONS = {
+    "lsh_threshold",
+    "lsh_false_negative_weight",
+    "edited_similarity",
+    "verbatim_similarity",
+    "paraphrase_similarity",
+    "duplicate_coverage",
+    "duplicate_similarity",
+    "near_duplicate_coverage",
+    "near_duplicate_similarity",
+    "rewrite_coverage",
+    "min_direction_confidence",
+    "sibling_explained",
+}
+
+
+def _validate(s: Settings) -> None:
+    for name in _FRACTIONS:
+        value = getattr(s, name)
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"{name} must be between 0 and 1, got {value!r}")
+    for f in dataclasses.fields(s):
+        value = getattr(s, f.name)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            raise ConfigError(f"{f.name} must not be negative, got {value!r}")
+    if s.num_perm < 4:
+        raise ConfigError(f"num_perm must be at least 4, got {s.num_perm}")
+    if s.seed_ngram < 1:
+        raise ConfigError("seed_ngram must be at least 1")
+    if s.workers < 1:
+        raise ConfigError(f"workers must be at least 1, got {s.workers}")
+    if s.edited_similarity > s.verbatim_similarity:
+        raise ConfigError("edited_similarity must not exceed verbatim_similarity")
+
+
+def field_names() -> list[str]:
+    return [f.name for f in dataclasses.fields(Settings)]
+
+
+def _coerce(name: str, value: Any, kind: Any) -> Any:
+    """Turn a TOML or command-line value into the field's type, or say how to fix it."""
+    text = isinstance(value, str)
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            if text and value.lower() in {"true", "1", "yes", "on"}:
+                return True
+            if text and value.lower() in {"false", "0", "no", "off"}:
+                return False
+            raise ValueError
+        if kind is int:
+            if isinstance(value, bool):
+                raise ValueError
+            return int(value)
+        if kind is float:
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)
+        if kind is str:
+            if not text:
+                raise ValueError
+            return value
+        if kind == tuple[str, ...]:
+            if text:
+                return tuple(v.strip() for v in value.split(",") if v.strip())
+            if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+                return tuple(value)
+            raise ValueError
+    except (TypeError, ValueError):
+        pass
+    raise ConfigError(f"setting {name!r} expects {getattr(kind, '__name__', kind)}, got {value!r}")
+
+
+def from_mapping(values: Mapping[str, Any], base: Settings | None = None) -> Settings:
+    """Settings from a mapping such as ``[tool.provenance]``; unknown keys are errors."""
+    base = base or Settings()
+    hints = get_type_hints(Settings)
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        name = key.replace("-", "_")
+        if name not in hints or name.startswith("_"):
+            known = ", ".join(field_names())
+            raise ConfigError(f"unknown setting {key!r}; known settings: {known}")
+        changes[name] = _coerce(name, value, hints[name])
+    return dataclasses.replace(base, **changes)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` that has ``[tool.provenance]``."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "provenance" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load(config_file: Path | None = None, start: Path | None = None) -> Settings:
+    """Defaults overlaid with ``[tool.provenance]`` from ``config_file`` or the nearest
+    ``pyproject.toml`` above ``start`` (default: the working directory)."""
+    path = config_file or find_pyproject(start or Path.cwd())
+    if path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    table = data.get("tool", {}).get("provenance", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.provenance] must be a table")
+    try:
+        return from_mapping(table)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
