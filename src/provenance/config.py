@@ -63,14 +63,23 @@ class Settings:
     """Character-level similarity at or above which an aligned stretch counts as verbatim."""
     paraphrase_similarity: float = 0.5
     """Sentence similarity (0..1) at or above which two sentences are paraphrases."""
+    paraphrase_context_similarity: float = 0.4
+    """Lower threshold for sentences next to an already aligned pair on both sides."""
+    paraphrase_context_sentences: int = 2
+    """How far (in sentences) from an aligned pair the context pass looks."""
     min_passage_chars: int = 40
     """Aligned passages shorter than this (on either side) are dropped."""
 
     # --- classification -------------------------------------------------------------------
     min_evidence_chars: int = 120
     """Non-quote aligned characters needed (on the derived side) before a pair is related."""
-    min_paraphrase_sentences: int = 2
-    """Paraphrase-only evidence needs at least this many aligned sentences in source order."""
+    min_reuse_passages: int = 3
+    """Without enough copied characters, a pair needs this many reused passages
+    (verbatim, edited or paraphrased, outside quotations)..."""
+    min_reuse_coverage: float = 0.2
+    """...covering at least this share of the more reused document."""
+    quote_evidence_weight: float = 0.25
+    """Weight of shared quotations in a pair's score (they are not evidence of copying)."""
     duplicate_coverage: float = 0.95
     duplicate_similarity: float = 0.98
     near_duplicate_coverage: float = 0.8
@@ -105,11 +114,14 @@ _FRACTIONS = {
     "edited_similarity",
     "verbatim_similarity",
     "paraphrase_similarity",
+    "paraphrase_context_similarity",
     "duplicate_coverage",
     "duplicate_similarity",
     "near_duplicate_coverage",
     "near_duplicate_similarity",
     "rewrite_coverage",
+    "min_reuse_coverage",
+    "quote_evidence_weight",
     "min_direction_confidence",
     "sibling_explained",
 }

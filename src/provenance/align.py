@@ -1,0 +1,345 @@
+"""Passage alignment for one candidate pair (rapidfuzz inside).
+
+Three passes, none of which assumes the two documents keep the same order:
+
+1. **Verbatim runs.** Exact n-grams of normalized tokens seed maximal common runs on every
+   diagonal, wherever they sit in either document (moved paragraphs are found).
+2. **Edited passages.** Runs close together on both sides, on nearly the same diagonal, are
+   chained into one passage; its similarity is the token-level edit similarity (Indel).
+3. **Paraphrases.** Sentences not already aligned are compared with a lexical sentence
+   similarity; pairs that are each other's best match above the paraphrase threshold are
+   aligned, and neighbouring aligned sentences are merged into one passage.
+
+A passage is a ``quote`` when the shared material sits inside quotation marks in both
+documents. All spans are character offsets into each document's extracted text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+from rapidfuzz.distance import Indel
+
+from provenance.config import Settings
+from provenance.models import Alignment, Passage, PassageKind, Span
+from provenance.similarity import SentenceFeatures, features, similarity_matrix
+from provenance.text import Analysis
+
+MAX_SEED_OCCURRENCES = 32  # an n-gram repeated more often than this is boilerplate
+QUOTE_SHARE = 0.8  # share of a passage's tokens inside quotation marks, on both sides
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One document made ready for alignment; computed once per document."""
+
+    analysis: Analysis
+    ids: tuple[int, ...]  # one integer per token
+    sentences: tuple[SentenceFeatures, ...]
+
+
+def prepare(analysis: Analysis) -> Prepared:
+    norms = [t.norm for t in analysis.tokens]
+    ids = tuple(xxhash.xxh64_intdigest(n.encode("utf-8")) for n in norms)
+    sents = tuple(features(norms[lo:hi]) for lo, hi in analysis.sentence_tokens)
+    return Prepared(analysis, ids, sents)
+
+
+@dataclass(slots=True)
+class _Block:
+    """An aligned stretch in token coordinates: ``[i0, i1)`` in x, ``[j0, j1)`` in y."""
+
+    i0: int
+    i1: int
+    j0: int
+    j1: int
+    matched: int  # tokens matched exactly
+    kind: PassageKind
+    similarity: float
+
+
+# --- pass 1: verbatim runs -------------------------------------------------------------------
+
+
+def verbatim_runs(x: Sequence[int], y: Sequence[int], n: int) -> list[tuple[int, int, int]]:
+    """Maximal common runs ``(i, j, length)`` of at least ``n`` tokens, in any order."""
+    if len(x) < n or len(y) < n:
+        return []
+    index: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for i in range(len(x) - n + 1):
+        index[tuple(x[i : i + n])].append(i)
+    runs: list[tuple[int, int, int]] = []
+    reach: dict[int, int] = {}  # diagonal i - j -> first j not yet covered by a run
+    for j in range(len(y) - n + 1):
+        hits = index.get(tuple(y[j : j + n]))
+        if not hits or len(hits) > MAX_SEED_OCCURRENCES:
+            continue
+        for i in hits:
+            d = i - j
+            if reach.get(d, -1) > j:
+                continue
+            length = n
+            while i + length < len(x) and j + length < len(y) and x[i + length] == y[j + length]:
+                length += 1
+            reach[d] = j + length
+            runs.append((i, j, length))
+    return runs
+
+
+# --- pass 2: chaining runs into edited passages ----------------------------------------------
+
+
+def chain_runs(
+    runs: list[tuple[int, int, int]], gap: int, min_run: int
+) -> list[list[tuple[int, int, int]]]:
+    """Group runs that follow each other closely on both sides into chains."""
+    chains: list[list[tuple[int, int, int]]] = []
+    for run in sorted(runs, key=lambda r: (r[1], r[0])):
+        i, j, length = run
+        best: list[tuple[int, int, int]] | None = None
+        best_cost = gap * 3
+        for chain in chains:
+            li, lj, ll = chain[-1]
+            gi, gj = i - (li + ll), j - (lj + ll)
+            if -2 <= gi <= gap and -2 <= gj <= gap:
+                cost = max(gi, 0) + max(gj, 0) + abs(gi - gj)
+                if cost < best_cost:
+                    best, best_cost = chain, cost
+        if best is not None:
+            best.append(run)
+        elif length >= min_run:
+            chains.append([run])
+    return chains
+
+
+def _similarity(x: Sequence[int], y: Sequence[int]) -> float:
+    return float(Indel.normalized_similarity(x, y))
+
+
+def _blocks_from_chains(
+    x: Prepared, y: Prepared, chains: list[list[tuple[int, int, int]]], settings: Settings
+) -> list[_Block]:
+    blocks: list[_Block] = []
+    for chain in chains:
+        matched = sum(r[2] for r in chain)
+        if matched < settings.min_verbatim_tokens:
+            continue
+        i0, j0 = chain[0][0], chain[0][1]
+        i1 = max(r[0] + r[2] for r in chain)
+        j1 = max(r[1] + r[2] for r in chain)
+        sim = _similarity(x.ids[i0:i1], y.ids[j0:j1])
+        if len(chain) == 1 or sim >= settings.verbatim_similarity:
+            kind: PassageKind = "verbatim"
+        elif sim >= settings.edited_similarity:
+            kind = "edited"
+        else:
+            # Too loose to be one edited passage: keep its long runs as verbatim.
+            blocks.extend(
+                _Block(i, i + n, j, j + n, n, "verbatim", 1.0)
+                for i, j, n in chain
+                if n >= settings.min_verbatim_tokens
+            )
+            continue
+        blocks.append(_Block(i0, i1, j0, j1, matched, kind, sim))
+    return blocks
+
+
+# --- pass 3: paraphrased sentences -----------------------------------------------------------
+
+
+def _covered(mask: np.ndarray, lo: int, hi: int) -> float:
+    return float(mask[lo:hi].mean()) if hi > lo else 1.0
+
+
+def _sentence_range(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
+    """Indexes of the sentences that overlap the token range ``[lo, hi)``."""
+    first = next((k for k, (a, b) in enumerate(spans) if b > lo), len(spans))
+    last = first
+    while last < len(spans) and spans[last][0] < hi:
+        last += 1
+    return first, last
+
+
+def _paraphrase_blocks(
+    x: Prepared,
+    y: Prepared,
+    anchors: list[_Block],
+    mask_x: np.ndarray,
+    mask_y: np.ndarray,
+    settings: Settings,
+) -> list[_Block]:
+    """Sentence pairs that paraphrase each other, merged into passages.
+
+    First, pairs above the paraphrase threshold that are the best match of either sentence.
+    Then, growing outward from those and from the verbatim/edited blocks (the anchors),
+    pairs above the lower context threshold that sit next to an aligned pair on both sides:
+    a rewrite keeps its neighbourhoods together, independent reports of the same story do not.
+    """
+    sx, sy = x.analysis.sentence_tokens, y.analysis.sentence_tokens
+    if not sx or not sy:
+        return []
+    sim = similarity_matrix(x.sentences, y.sentences)
+    free_x = [_covered(mask_x, lo, hi) < 0.5 for lo, hi in sx]
+    free_y = [_covered(mask_y, lo, hi) < 0.5 for lo, hi in sy]
+    masked = np.where(np.outer(free_x, free_y), sim, 0.0)
+    best_for_x = masked.argmax(axis=1)
+    best_for_y = masked.argmax(axis=0)
+    pairs: dict[tuple[int, int], float] = {}
+    for a, b in zip(*np.nonzero(masked >= settings.paraphrase_similarity), strict=True):
+        if best_for_x[a] == b or best_for_y[b] == a:
+            pairs[(int(a), int(b))] = float(masked[a, b])
+
+    # Context pass: anchored growth at the lower threshold.
+    anchor_cells: set[tuple[int, int]] = set(pairs)
+    for blk in anchors:
+        xa, xb = _sentence_range(sx, blk.i0, blk.i1)
+        ya, yb = _sentence_range(sy, blk.j0, blk.j1)
+        anchor_cells.update((a, b) for a in range(xa, xb) for b in range(ya, yb))
+    low = settings.paraphrase_context_similarity
+    reach = settings.paraphrase_context_sentences
+    used_x = {a for a, _ in anchor_cells}
+    used_y = {b for _, b in anchor_cells}
+    changed = True
+    while changed:
+        changed = False
+        for b in range(len(sy)):
+            if b in used_y or not free_y[b]:
+                continue
+            near = [a + (b - pb) for a, pb in anchor_cells if abs(pb - b) <= reach]
+            cands = {a for c in near for a in range(c - reach, c + reach + 1) if 0 <= a < len(sx)}
+            scored = [(float(sim[a, b]), -a) for a in cands if free_x[a]]
+            if scored:
+                s, neg_a = max(scored)
+                if s >= low:
+                    pairs[(-neg_a, b)] = s
+                    anchor_cells.add((-neg_a, b))
+                    used_x.add(-neg_a)
+                    used_y.add(b)
+                    changed = True
+        for a in range(len(sx)):
+            if a in used_x or not free_x[a]:
+                continue
+            near = [b + (a - pa) for pa, b in anchor_cells if abs(pa - a) <= reach]
+            cands = {b for c in near for b in range(c - reach, c + reach + 1) if 0 <= b < len(sy)}
+            scored = [(float(sim[a, b]), -b) for b in cands if free_y[b]]
+            if scored:
+                s, neg_b = max(scored)
+                if s >= low:
+                    pairs[(a, -neg_b)] = s
+                    anchor_cells.add((a, -neg_b))
+                    used_x.add(a)
+                    used_y.add(-neg_b)
+                    changed = True
+
+    # Merge neighbouring sentence pairs (also one sentence split in two) into passages.
+    groups: list[list[tuple[int, int, float]]] = []
+    for (a, b), s in sorted(pairs.items()):
+        for group in groups:
+            if any(abs(a - g[0]) <= 1 and abs(b - g[1]) <= 1 for g in group):
+                group.append((a, b, s))
+                break
+        else:
+            groups.append([(a, b, s)])
+    blocks: list[_Block] = []
+    for group in groups:
+        xs = sorted({g[0] for g in group})
+        ys = sorted({g[1] for g in group})
+        i0, i1 = sx[xs[0]][0], sx[xs[-1]][1]
+        j0, j1 = sy[ys[0]][0], sy[ys[-1]][1]
+        if i1 <= i0 or j1 <= j0:
+            continue
+        weights = [(sx[g[0]][1] - sx[g[0]][0]) + (sy[g[1]][1] - sy[g[1]][0]) for g in group]
+        mean = sum(w * g[2] for w, g in zip(weights, group, strict=True)) / max(1, sum(weights))
+        chars = _similarity(x.ids[i0:i1], y.ids[j0:j1])
+        kind: PassageKind = "paraphrase"
+        similarity = mean
+        if chars >= settings.verbatim_similarity:
+            kind, similarity = "verbatim", chars
+        elif chars >= settings.edited_similarity:
+            kind, similarity = "edited", chars
+        blocks.append(_Block(i0, i1, j0, j1, len(group), kind, similarity))
+    return blocks
+
+
+# --- putting it together ---------------------------------------------------------------------
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def _select(blocks: list[_Block]) -> list[_Block]:
+    """Drop blocks that mostly repeat a longer one on either side."""
+    kept: list[_Block] = []
+    order = sorted(blocks, key=lambda b: (-(b.i1 - b.i0 + b.j1 - b.j0), b.i0, b.j0))
+    for blk in order:
+        lx, ly = blk.i1 - blk.i0, blk.j1 - blk.j0
+        ox = sum(_overlap(blk.i0, blk.i1, k.i0, k.i1) for k in kept)
+        oy = sum(_overlap(blk.j0, blk.j1, k.j0, k.j1) for k in kept)
+        if ox >= 0.5 * lx or oy >= 0.5 * ly:
+            continue
+        kept.append(blk)
+    return sorted(kept, key=lambda b: (b.i0, b.j0))
+
+
+def _mask(length: int, spans: list[tuple[int, int]]) -> np.ndarray:
+    mask = np.zeros(length, dtype=bool)
+    for lo, hi in spans:
+        mask[lo:hi] = True
+    return mask
+
+
+def _char_span(analysis: Analysis, lo: int, hi: int) -> Span:
+    return Span(analysis.tokens[lo].start, analysis.tokens[hi - 1].end)
+
+
+def align(x: Prepared, y: Prepared, settings: Settings) -> tuple[list[Passage], float, float]:
+    """Aligned passages between ``x`` and ``y`` and the share of each document they cover.
+
+    Passages have ``a`` in ``x`` and ``b`` in ``y``, sorted by their position in ``x``.
+    Coverage is the share of a document's tokens inside any aligned passage.
+    """
+    nx, ny = len(x.ids), len(y.ids)
+    if nx == 0 or ny == 0:
+        return [], 0.0, 0.0
+    runs = verbatim_runs(x.ids, y.ids, settings.seed_ngram)
+    chains = chain_runs(runs, settings.edit_gap_tokens, max(settings.seed_ngram + 1, 5))
+    blocks = _blocks_from_chains(x, y, chains, settings)
+    mask_x = _mask(nx, [(b.i0, b.i1) for b in blocks])
+    mask_y = _mask(ny, [(b.j0, b.j1) for b in blocks])
+    blocks += _paraphrase_blocks(x, y, blocks, mask_x, mask_y, settings)
+    blocks = _select(blocks)
+
+    quote_x = np.array(x.analysis.in_quote, dtype=bool)
+    quote_y = np.array(y.analysis.in_quote, dtype=bool)
+    passages: list[Passage] = []
+    spans_x: list[tuple[int, int]] = []
+    spans_y: list[tuple[int, int]] = []
+    for blk in blocks:
+        a = _char_span(x.analysis, blk.i0, blk.i1)
+        b = _char_span(y.analysis, blk.j0, blk.j1)
+        if min(len(a), len(b)) < settings.min_passage_chars:
+            continue
+        kind = blk.kind
+        if (
+            _covered(quote_x, blk.i0, blk.i1) >= QUOTE_SHARE
+            and _covered(quote_y, blk.j0, blk.j1) >= QUOTE_SHARE
+        ):
+            kind = "quote"
+        passages.append(Passage(a, b, kind, round(min(1.0, blk.similarity), 4)))
+        spans_x.append((blk.i0, blk.i1))
+        spans_y.append((blk.j0, blk.j1))
+    coverage_x = float(_mask(nx, spans_x).mean())
+    coverage_y = float(_mask(ny, spans_y).mean())
+    return passages, coverage_x, coverage_y
+
+
+def align_pair(
+    a: int, b: int, prepared: Sequence[Prepared], settings: Settings
+) -> Alignment:
+    passages, cov_a, cov_b = align(prepared[a], prepared[b], settings)
+    return Alignment(a, b, tuple(passages), cov_a, cov_b)

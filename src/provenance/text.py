@@ -1,0 +1,418 @@
+"""Normalization, tokens with offsets, paragraphs, sentences and quotation spans.
+
+Everything here works on a document's extracted text and returns character offsets into
+that same text, so whatever later stages find maps back to exactly what the user sees.
+Tokenization works in any script: words in spaced scripts, single characters in scripts
+written without spaces (Chinese, Japanese, Thai, ...), combining marks kept inside words.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from provenance.models import Span
+
+# --- character classes -----------------------------------------------------------------------
+
+
+def _ranges(chars: Iterable[int]) -> str:
+    """A regex character-class body for a sorted iterable of code points."""
+    out: list[str] = []
+    start = prev = -2
+    for cp in chars:
+        if cp == prev + 1:
+            prev = cp
+            continue
+        if start >= 0:
+            out.append(_range(start, prev))
+        start = prev = cp
+    if start >= 0:
+        out.append(_range(start, prev))
+    return "".join(out)
+
+
+def _range(a: int, b: int) -> str:
+    return re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+
+
+# Combining marks (vowel signs, harakat, accents) belong to the word they sit on; Python's
+# ``\w`` leaves most of them out, which would cut Devanagari or vocalised Arabic words apart.
+_MARKS = _ranges(
+    cp for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp)) in {"Mn", "Mc", "Me"}
+)
+# Scripts written without spaces between words: each character is a token.
+_UNSPACED = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff"  # Khmer
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u31f0-\u31ff"
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uf900-\ufaff"
+    "\U00020000-\U0002fa1f"
+)
+_UNSPACED_RE = re.compile(f"[{_UNSPACED}]")
+_WORD = rf"(?:[^\W_{_UNSPACED}]|[{_MARKS}])"
+_TOKEN_RE = re.compile(rf"[{_UNSPACED}]|{_WORD}+(?:['’]{_WORD}+)*")
+_FAST_TOKEN_RE = re.compile(rf"{_WORD}+(?:['’]{_WORD}+)*")
+
+# --- normalization ---------------------------------------------------------------------------
+
+# Every quotation mark and apostrophe-like character, mapped to the ASCII one.
+_QUOTE_MAP = {
+    **dict.fromkeys("“”„‟〝〞＂«»″‶〃", '"'),
+    **dict.fromkeys("‘’‚‛′‵`´ʹʼ", "'"),
+}
+_QUOTE_TABLE = str.maketrans(_QUOTE_MAP)
+_TEX_QUOTES = re.compile(r"``|''")
+_SPACE_RE = re.compile(r"\s+")
+# Accents on Latin, Greek and Cyrillic letters, and Arabic vowel marks and tatweel, are
+# spelling variation for matching purposes; Indic vowel signs are not, so they stay.
+_DROP_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670\u0640]")
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+
+
+def normalize_map(text: str) -> tuple[str, list[int]]:
+    """Normalize ``text`` for matching and say where each output character came from.
+
+    Returns ``(normalized, offsets)`` where ``offsets[k]`` is the index in ``text`` of the
+    character that produced ``normalized[k]``. Normalization: NFKC, case folding, every
+    quotation mark to ``"`` or ``'`` (curly, guillemets, primes, TeX ````...''``), accents
+    and Arabic vowel marks dropped, runs of whitespace to one space. Idempotent.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "`'" and i + 1 < n and text[i + 1] == ch:
+            out.append('"')  # TeX-style ``quote'' marks
+            offsets.append(i)
+            i += 2
+            continue
+        if ch.isspace():
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            if out and out[-1] != " ":
+                out.append(" ")
+                offsets.append(i)
+            i = j
+            continue
+        for piece in _fold(ch):
+            if piece.isspace():
+                if out and out[-1] != " ":
+                    out.append(" ")
+                    offsets.append(i)
+                continue
+            out.append(piece)
+            offsets.append(i)
+        i += 1
+    return "".join(out), offsets
+
+
+@lru_cache(maxsize=65536)
+def _fold(ch: str) -> str:
+    folded = unicodedata.normalize("NFKD", ch).casefold().translate(_QUOTE_TABLE)
+    folded = _DROP_MARKS.sub("", folded)
+    folded = unicodedata.normalize("NFC", folded).translate(_ARABIC_FOLD)
+    # The NFKC image of a character can contain a TeX pair, or quote characters again.
+    return _TEX_QUOTES.sub('"', folded).translate(_QUOTE_TABLE)
+
+
+def normalize(text: str) -> str:
+    """The normalized form of ``text`` (see ``normalize_map``). ``normalize`` is idempotent."""
+    return normalize_map(text)[0]
+
+
+@lru_cache(maxsize=262144)
+def fold_token(token: str) -> str:
+    """Normalized form of one token: the per-character folding of ``normalize``."""
+    return "".join(_fold(ch) for ch in token).strip()
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    norm: str
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens (single characters in unspaced scripts) with offsets into ``text``."""
+    pattern = _TOKEN_RE if _UNSPACED_RE.search(text) else _FAST_TOKEN_RE
+    tokens: list[Token] = []
+    for m in pattern.finditer(text):
+        norm = fold_token(m.group())
+        if norm:
+            tokens.append(Token(m.start(), m.end(), sys.intern(norm)))
+    return tokens
+
+
+def is_unspaced(norm: str) -> bool:
+    return len(norm) == 1 and _UNSPACED_RE.match(norm) is not None
+
+
+# Function words of the languages our users trace most; they carry no evidence of reuse.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can can't cannot could couldn't did didn't do does
+    doesn't doing don't down during each few for from further had hadn't has hasn't have haven't
+    having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll
+    i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor
+    not of off on once only or other ought our ours ourselves out over own same shan't she
+    she'd she'll she's should shouldn't so some such than that that's the their theirs them
+    themselves then there there's these they they'd they'll they're they've this those through
+    to too under until up very was wasn't we we'd we'll we're we've were weren't what what's
+    when when's where where's which while who who's whom why why's with won't would wouldn't
+    you you'd you'll you're you've your yours yourself yourselves said says say told will just
+    also one two new s t
+    في من على إلى الى عن أن ان التي الذي و او أو مع هذا هذه ذلك تلك كان قد لا ما ثم كما بعد قبل
+    le la les un une des de du et en est que qui dans pour pas sur au aux il elle ce ne se
+    der die das und ist ein eine zu den von mit nicht sich des auf für im dem
+    el los las del y por con una para es al lo como más pero sus
+    """.split()
+)
+
+_STEMMER = Stemmer.Stemmer("english")
+_ASCII_WORD = re.compile(r"[a-z][a-z']*\Z")
+
+
+@lru_cache(maxsize=262144)
+def stem(norm: str) -> str:
+    """A light English (Snowball) stem for Latin-script words; other words unchanged."""
+    if _ASCII_WORD.match(norm):
+        word: str = _STEMMER.stemWord(norm.replace("'", ""))
+        return word
+    return norm
+
+
+def content_terms(norms: Sequence[str]) -> list[str]:
+    """The terms that carry content: stemmed non-stopwords, and character bigrams in
+    unspaced scripts (single ideographs are too common to mean anything alone)."""
+    terms: list[str] = []
+    n = len(norms)
+    for k, norm in enumerate(norms):
+        if is_unspaced(norm):
+            if k + 1 < n and is_unspaced(norms[k + 1]):
+                terms.append(norm + norms[k + 1])
+            continue
+        if norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
+            continue
+        terms.append(stem(norm))
+    return terms
+
+
+# --- paragraphs ------------------------------------------------------------------------------
+
+_TERMINAL_END = re.compile(r"[.!?…。！？۔؟।:;\"'”’»)\]」』]\s*$")
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True when single newlines are line wrapping inside paragraphs, not paragraph breaks."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 4 or "\n\n" not in text.strip() and len(lines) < 8:
+        return False
+    ended = sum(1 for ln in lines if _TERMINAL_END.search(ln))
+    lengths = sorted(len(ln) for ln in lines)
+    median = lengths[len(lengths) // 2]
+    return ended / len(lines) < 0.5 and 30 <= median <= 110
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Paragraph spans: separated by blank lines in hard-wrapped text, by any newline
+    otherwise. Leading and trailing whitespace is not part of a paragraph."""
+    splitter = re.compile(r"\n[ \t\r\f\v]*\n\s*") if is_hard_wrapped(text) else re.compile(r"\n\s*")
+    spans: list[Span] = []
+    pos = 0
+    for m in splitter.finditer(text):
+        _add_trimmed(spans, text, pos, m.start())
+        pos = m.end()
+    _add_trimmed(spans, text, pos, len(text))
+    return spans
+
+
+def _add_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end))
+
+
+# --- sentences -------------------------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc ltd co corp vs etc jan feb mar apr
+    jun jul aug sep sept oct nov dec no mt fig approx dept est univ ave blvd rev hon pres
+    """.split()
+)
+# A terminator, optional closing quotes or brackets, then the boundary condition.
+_SENT_END = re.compile(
+    r"""(?:
+        [.!?…]+["'”’»)\]]*(?=\s)         # Latin-style: needs following whitespace
+      | [。！？!?]+["'”’」』)）]*           # CJK: no space follows
+      | [۔؟।]+["'”’»)\]]*                # Urdu/Arabic/Devanagari full stops
+    )""",
+    re.VERBOSE,
+)
+_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+_INITIALS = re.compile(r"(?:\w\.)*\w\Z")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the full stop at ``dot`` ends an abbreviation or initials, not a sentence."""
+    m = _WORD_BEFORE.search(text, max(0, dot - 20), dot + 1)
+    if not m:
+        return False
+    word = m.group(1)
+    bare = word.rstrip(".").casefold()
+    if bare in _ABBREVIATIONS:
+        return True
+    # "U.S." "e.g." "J." — initials, not the end of a sentence.
+    return len(bare) == 1 or ("." in bare and _INITIALS.match(bare) is not None)
+
+
+def sentences(text: str, paras: Sequence[Span] | None = None) -> list[Span]:
+    """Sentence spans, never crossing a paragraph boundary."""
+    out: list[Span] = []
+    for para in paras if paras is not None else paragraphs(text):
+        start = para.start
+        for m in _SENT_END.finditer(text, para.start, para.end):
+            end = m.end()
+            term = m.group()
+            if term[0] == "." and len(term.rstrip("\"'”’»)]")) == 1 and _is_abbreviation(
+                text, m.start()
+            ):
+                continue
+            nxt = end
+            while nxt < para.end and text[nxt].isspace():
+                nxt += 1
+            if nxt < para.end and term[0] in ".…" and text[nxt].islower():
+                continue  # "...said the U.S. official" / lower-case continuation
+            _add_trimmed(out, text, start, end)
+            start = end
+        _add_trimmed(out, text, start, para.end)
+    return out
+
+
+# --- quotations ------------------------------------------------------------------------------
+
+_DOUBLE = set('"“”„‟〝〞＂')
+_GUILLEMETS = set("«»")
+_BRACKETS = {"「": "」", "『": "』"}
+
+
+def quotation_spans(text: str, paras: Sequence[Span] | None = None) -> list[Span]:
+    """Spans of text inside quotation marks (the marks themselves excluded).
+
+    Straight and curly double quotes and guillemets toggle (real-world text mixes up curly
+    directions, and German reverses guillemets); TeX ````...''`` pairs, CJK corner brackets and
+    single curly quotes ``‘...’`` (when they are not apostrophes) open and close. A quotation
+    left open at the end of a paragraph closes there, as in multi-paragraph news quotes.
+    """
+    spans: list[Span] = []
+    for para in paras if paras is not None else paragraphs(text):
+        _quotes_in(text, para.start, para.end, spans)
+    spans.sort(key=lambda s: (s.start, s.end))
+    return spans
+
+
+def _quotes_in(text: str, start: int, end: int, spans: list[Span]) -> None:
+    opened: dict[str, int] = {}  # family -> content start
+    i = start
+    while i < end:
+        ch = text[i]
+        family: str | None = None
+        width = 1
+        closing: bool | None = None  # None: toggle
+        if ch in "`'" and i + 1 < end and text[i + 1] == ch:
+            family, width, closing = "double", 2, ch == "'"
+        elif ch in _DOUBLE:
+            family = "double"
+        elif ch in _GUILLEMETS:
+            family = "guillemet"
+        elif ch in _BRACKETS:
+            family, closing = ch, False
+        elif ch in _BRACKETS.values():
+            family, closing = next(k for k, v in _BRACKETS.items() if v == ch), True
+        elif ch == "‘" and (i == start or not text[i - 1].isalnum()):
+            family, closing = "single", False
+        elif ch == "’" and "single" in opened and (i + 1 >= end or not text[i + 1].isalnum()):
+            family, closing = "single", True
+        if family is None:
+            i += 1
+            continue
+        is_open = family in opened
+        if closing is None:
+            closing = is_open
+        if closing and is_open:
+            _add_trimmed(spans, text, opened.pop(family), i)
+        elif not closing and not is_open:
+            opened[family] = i + width
+        i += width
+    for content_start in opened.values():
+        _add_trimmed(spans, text, content_start, end)
+
+
+# --- one document, analysed ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What later stages need to know about one document's text."""
+
+    tokens: tuple[Token, ...]
+    sentences: tuple[Span, ...]
+    sentence_tokens: tuple[tuple[int, int], ...]  # token index range of each sentence
+    paragraphs: tuple[Span, ...]
+    quotes: tuple[Span, ...]
+    in_quote: tuple[bool, ...]  # per token
+
+
+def analyse(text: str) -> Analysis:
+    paras = paragraphs(text)
+    sents = sentences(text, paras)
+    tokens = tokenize(text)
+    quotes = quotation_spans(text, paras)
+    starts = [t.start for t in tokens]
+    sentence_tokens = tuple(_token_range(starts, tokens, s) for s in sents)
+    in_quote = [False] * len(tokens)
+    for q in quotes:
+        lo, hi = _token_range(starts, tokens, q)
+        for k in range(lo, hi):
+            in_quote[k] = True
+    return Analysis(
+        tokens=tuple(tokens),
+        sentences=tuple(sents),
+        sentence_tokens=sentence_tokens,
+        paragraphs=tuple(paras),
+        quotes=tuple(quotes),
+        in_quote=tuple(in_quote),
+    )
+
+
+def _token_range(starts: list[int], tokens: Sequence[Token], span: Span) -> tuple[int, int]:
+    """Indexes ``[lo, hi)`` of the tokens that lie inside ``span``."""
+    from bisect import bisect_left
+
+    lo = bisect_left(starts, span.start)
+    hi = lo
+    while hi < len(tokens) and tokens[hi].end <= span.end:
+        hi += 1
+    return lo, hi
