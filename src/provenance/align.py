@@ -132,7 +132,7 @@ def _blocks_from_chains(
         i1 = max(r[0] + r[2] for r in chain)
         j1 = max(r[1] + r[2] for r in chain)
         sim = _similarity(x.ids[i0:i1], y.ids[j0:j1])
-        if len(chain) == 1 or sim >= settings.verbatim_similarity:
+        if len(chain) == 1 or sim == 1.0:
             kind: PassageKind = "verbatim"
         elif sim >= settings.edited_similarity:
             kind = "edited"
@@ -257,7 +257,7 @@ def _paraphrase_blocks(
         chars = _similarity(x.ids[i0:i1], y.ids[j0:j1])
         kind: PassageKind = "paraphrase"
         similarity = mean
-        if chars >= settings.verbatim_similarity:
+        if chars == 1.0:
             kind, similarity = "verbatim", chars
         elif chars >= settings.edited_similarity:
             kind, similarity = "edited", chars

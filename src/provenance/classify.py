@@ -110,7 +110,9 @@ def is_quotes_only(ev: Evidence, settings: Settings) -> bool:
     return not ev.related and ev.quote_chars >= settings.min_quote_chars
 
 
-def kind_for(coverage_source: float, coverage_derived: float, ev: Evidence, s: Settings) -> RelationKind:
+def kind_for(
+    coverage_source: float, coverage_derived: float, ev: Evidence, s: Settings
+) -> RelationKind:
     """The relation kind once we know which side is derived."""
     if not ev.related:
         return "quotes"

@@ -59,8 +59,6 @@ class Settings:
     """Verbatim runs this close on both sides are merged into one edited passage."""
     edited_similarity: float = 0.75
     """Character-level similarity at or above which an aligned stretch counts as edited."""
-    verbatim_similarity: float = 0.97
-    """Character-level similarity at or above which an aligned stretch counts as verbatim."""
     paraphrase_similarity: float = 0.5
     """Sentence similarity (0..1) at or above which two sentences are paraphrases."""
     paraphrase_context_similarity: float = 0.4
@@ -112,7 +110,6 @@ _FRACTIONS = {
     "lsh_threshold",
     "lsh_false_negative_weight",
     "edited_similarity",
-    "verbatim_similarity",
     "paraphrase_similarity",
     "paraphrase_context_similarity",
     "duplicate_coverage",
@@ -142,8 +139,6 @@ def _validate(s: Settings) -> None:
         raise ConfigError("seed_ngram must be at least 1")
     if s.workers < 1:
         raise ConfigError(f"workers must be at least 1, got {s.workers}")
-    if s.edited_similarity > s.verbatim_similarity:
-        raise ConfigError("edited_similarity must not exceed verbatim_similarity")
 
 
 def field_names() -> list[str]:

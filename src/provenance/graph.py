@@ -26,7 +26,7 @@ from datetime import date, datetime
 import networkx as nx
 import numpy as np
 
-from provenance.classify import Evidence, token_mask, is_quotes_only, kind_for, orient
+from provenance.classify import Evidence, is_quotes_only, kind_for, orient, token_mask
 from provenance.config import Settings
 from provenance.models import Alignment, Direction, Document, Relation, Span
 from provenance.text import Analysis

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,7 +73,6 @@ _QUOTE_MAP = {
     **dict.fromkeys("‘’‚‛′‵`´ʹʼ", "'"),
 }
 _QUOTE_TABLE = str.maketrans(_QUOTE_MAP)
-_TEX_QUOTES = re.compile(r"``|''")
 _SPACE_RE = re.compile(r"\s+")
 # Accents on Latin, Greek and Cyrillic letters, and Arabic vowel marks and tatweel, are
 # spelling variation for matching purposes; Indic vowel signs are not, so they stay.
@@ -90,33 +90,17 @@ def normalize_map(text: str) -> tuple[str, list[int]]:
     """
     out: list[str] = []
     offsets: list[int] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch in "`'" and i + 1 < n and text[i + 1] == ch:
-            out.append('"')  # TeX-style ``quote'' marks
-            offsets.append(i)
-            i += 2
-            continue
-        if ch.isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            if out and out[-1] != " ":
-                out.append(" ")
-                offsets.append(i)
-            i = j
-            continue
-        for piece in _fold(ch):
+    for i, ch in enumerate(text):
+        for piece in _fold(ch) or "":
             if piece.isspace():
                 if out and out[-1] != " ":
                     out.append(" ")
                     offsets.append(i)
-                continue
-            out.append(piece)
-            offsets.append(i)
-        i += 1
+            elif piece == "'" and out and out[-1] == "'":
+                out[-1] = '"'  # two single marks are a double one: TeX ``quote'' style
+            else:
+                out.append(piece)
+                offsets.append(i)
     return "".join(out), offsets
 
 
@@ -124,9 +108,7 @@ def normalize_map(text: str) -> tuple[str, list[int]]:
 def _fold(ch: str) -> str:
     folded = unicodedata.normalize("NFKD", ch).casefold().translate(_QUOTE_TABLE)
     folded = _DROP_MARKS.sub("", folded)
-    folded = unicodedata.normalize("NFC", folded).translate(_ARABIC_FOLD)
-    # The NFKC image of a character can contain a TeX pair, or quote characters again.
-    return _TEX_QUOTES.sub('"', folded).translate(_QUOTE_TABLE)
+    return unicodedata.normalize("NFC", folded).translate(_ARABIC_FOLD).translate(_QUOTE_TABLE)
 
 
 def normalize(text: str) -> str:
@@ -173,17 +155,16 @@ STOPWORDS: frozenset[str] = frozenset(
     doesn't doing don't down during each few for from further had hadn't has hasn't have haven't
     having he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll
     i'm i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor
-    not of off on once only or other ought our ours ourselves out over own same shan't she
-    she'd she'll she's should shouldn't so some such than that that's the their theirs them
-    themselves then there there's these they they'd they'll they're they've this those through
-    to too under until up very was wasn't we we'd we'll we're we've were weren't what what's
-    when when's where where's which while who who's whom why why's with won't would wouldn't
-    you you'd you'll you're you've your yours yourself yourselves said says say told will just
-    also one two new s t
-    في من على إلى الى عن أن ان التي الذي و او أو مع هذا هذه ذلك تلك كان قد لا ما ثم كما بعد قبل
-    le la les un une des de du et en est que qui dans pour pas sur au aux il elle ce ne se
-    der die das und ist ein eine zu den von mit nicht sich des auf für im dem
-    el los las del y por con una para es al lo como más pero sus
+    not of off on once only or other ought our ours ourselves out over own same shan't she she'd
+    she'll she's should shouldn't so some such than that that's the their theirs them themselves
+    then there there's these they they'd they'll they're they've this those through to too under
+    until up very was wasn't we we'd we'll we're we've were weren't what what's when when's
+    where where's which while who who's whom why why's with won't would wouldn't you you'd
+    you'll you're you've your yours yourself yourselves said says say told will just also one
+    two new s t في من على إلى الى عن أن ان التي الذي و او أو مع هذا هذه ذلك تلك كان قد لا ما ثم
+    كما بعد قبل le la les un une des de du et en est que qui dans pour pas sur au aux il elle ce
+    ne se der die das und ist ein eine zu den von mit nicht sich des auf für im dem el los las
+    del y por con una para es al lo como más pero sus
     """.split()
 )
 
@@ -224,7 +205,7 @@ _TERMINAL_END = re.compile(r"[.!?…。！？۔؟।:;\"'”’»)\]」』]\s*$"
 def is_hard_wrapped(text: str) -> bool:
     """True when single newlines are line wrapping inside paragraphs, not paragraph breaks."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    if len(lines) < 4 or "\n\n" not in text.strip() and len(lines) < 8:
+    if len(lines) < 4 or ("\n\n" not in text.strip() and len(lines) < 8):
         return False
     ended = sum(1 for ln in lines if _TERMINAL_END.search(ln))
     lengths = sorted(len(ln) for ln in lines)
@@ -259,9 +240,11 @@ def _add_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
 _ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof sen rep gov gen col lt sgt st jr sr inc ltd co corp vs etc jan feb mar apr
-    jun jul aug sep sept oct nov dec no mt fig approx dept est univ ave blvd rev hon pres
+    jun jul aug sep sept oct nov dec mt approx dept est univ ave blvd rev hon pres
     """.split()
 )
+# Abbreviations that only stand before a number ("No. 10", "Fig. 3"); else a sentence ends.
+_NUMBERED = frozenset({"no", "nos", "fig", "vol", "pp", "art", "sec", "ch"})
 # A terminator, optional closing quotes or brackets, then the boundary condition.
 _SENT_END = re.compile(
     r"""(?:
@@ -282,6 +265,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     word = m.group(1)
     bare = word.rstrip(".").casefold()
+    if bare in _NUMBERED:
+        rest = text[dot + 1 : dot + 4].lstrip()
+        return rest[:1].isdigit()
     if bare in _ABBREVIATIONS:
         return True
     # "U.S." "e.g." "J." — initials, not the end of a sentence.
@@ -409,8 +395,6 @@ def analyse(text: str) -> Analysis:
 
 def _token_range(starts: list[int], tokens: Sequence[Token], span: Span) -> tuple[int, int]:
     """Indexes ``[lo, hi)`` of the tokens that lie inside ``span``."""
-    from bisect import bisect_left
-
     lo = bisect_left(starts, span.start)
     hi = lo
     while hi < len(tokens) and tokens[hi].end <= span.end:

@@ -1,0 +1,108 @@
+"""Unit tests for fingerprints, candidates and passage alignment."""
+
+from __future__ import annotations
+
+from provenance import text as T
+from provenance.align import align, chain_runs, prepare, verbatim_runs
+from provenance.candidates import band_parameters, candidate_pairs
+from provenance.config import Settings
+from provenance.fingerprint import fingerprint, units
+
+SOURCE = """The city council voted on Tuesday to close the old harbour bridge to heavy lorries after engineers found deep cracks in two of its steel supports.
+Council leader Maria Okafor said the decision was taken reluctantly but that public safety had to come first.
+Repairs are expected to take at least eighteen months and to cost about 4.2 million pounds, according to a report presented to councillors.
+Local businesses warned that the closure would add up to forty minutes to delivery routes across the river.
+"We understand the frustration, but we cannot gamble with people's lives," Okafor told reporters outside the town hall.
+The bridge, opened in 1911, carries around 12,000 vehicles a day."""
+
+PARAPHRASE = """Heavy goods vehicles will be banned from the old harbour bridge after inspectors discovered serious cracks in a pair of its steel supports, the city council decided on Tuesday.
+Maria Okafor, who leads the council, said members made the choice with reluctance because the safety of the public came first.
+A report put to councillors estimated the repairs would last a minimum of eighteen months at a cost of roughly 4.2 million pounds.
+Traders cautioned that the ban could lengthen delivery journeys across the river by as much as forty minutes."""
+
+UNRELATED = """Scientists in Norway have recorded the warmest October since measurements began, the national weather service said.
+Average temperatures were nearly three degrees above the long-term norm, with several stations breaking records.
+Farmers reported a second flowering of apple trees in some southern valleys."""
+
+
+def _prep(text: str):  # type: ignore[no-untyped-def]
+    return prepare(T.analyse(text))
+
+
+def test_verbatim_runs_found_in_any_order() -> None:
+    x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    y = [7, 8, 9, 10, 0, 0, 1, 2, 3, 4, 5]
+    runs = sorted(verbatim_runs(x, y, 3))
+    assert runs == [(0, 6, 5), (6, 0, 4)]
+
+
+def test_chain_runs_merges_close_runs_on_both_sides() -> None:
+    runs = [(0, 0, 6), (7, 7, 6), (40, 2, 6)]
+    chains = chain_runs(runs, gap=3, min_run=5)
+    assert [(0, 0, 6), (7, 7, 6)] in chains
+    assert [(40, 2, 6)] in chains
+
+
+def test_verbatim_copy_is_one_verbatim_passage_covering_both() -> None:
+    passages, cov_x, cov_y = align(_prep(SOURCE), _prep(SOURCE), Settings())
+    assert [p.kind for p in passages if p.kind != "quote"] == ["verbatim"]
+    assert cov_x == 1.0 and cov_y == 1.0
+
+
+def test_light_edit_is_edited() -> None:
+    edited = SOURCE.replace("Tuesday", "Wednesday").replace("deep cracks", "serious cracks")
+    passages, _, cov_y = align(_prep(SOURCE), _prep(edited), Settings())
+    kinds = {p.kind for p in passages}
+    assert "edited" in kinds
+    assert cov_y > 0.9
+
+
+def test_paraphrase_is_found_and_spans_point_at_text() -> None:
+    x, y = _prep(SOURCE), _prep(PARAPHRASE)
+    passages, cov_x, cov_y = align(x, y, Settings())
+    assert passages, "paraphrased sentences should align"
+    assert all(p.kind in {"paraphrase", "edited", "verbatim", "quote"} for p in passages)
+    assert cov_y >= 0.7
+    for p in passages:
+        assert 0 <= p.a.start < p.a.end <= len(SOURCE)
+        assert 0 <= p.b.start < p.b.end <= len(PARAPHRASE)
+        assert 0.0 <= p.similarity <= 1.0
+
+
+def test_moved_paragraphs_are_still_aligned() -> None:
+    lines = SOURCE.split("\n")
+    moved = "\n".join(lines[3:] + lines[:3])
+    _, cov_x, cov_y = align(_prep(SOURCE), _prep(moved), Settings())
+    assert cov_x > 0.95 and cov_y > 0.95
+
+
+def test_shared_quotation_is_a_quote_passage() -> None:
+    quote = "\"We understand the frustration, but we cannot gamble with people's lives,\""
+    other = f"Speaking at a rally, the mayor said: {quote} before leaving for London."
+    passages, _, _ = align(_prep(SOURCE), _prep(other), Settings())
+    assert [p.kind for p in passages] == ["quote"]
+
+
+def test_unrelated_texts_share_nothing() -> None:
+    passages, cov_x, cov_y = align(_prep(SOURCE), _prep(UNRELATED), Settings())
+    assert passages == [] and cov_x == 0.0 and cov_y == 0.0
+
+
+def test_units_merge_short_sentences() -> None:
+    analysis = T.analyse("Yes. No. The council voted to close the old harbour bridge today.")
+    found = units(analysis, min_terms=4)
+    assert [rng for rng, _ in found] == [(0, 3)]
+
+
+def test_candidates_find_paraphrase_but_not_unrelated() -> None:
+    settings = Settings()
+    fps = [fingerprint(T.analyse(t), settings) for t in (SOURCE, PARAPHRASE, UNRELATED)]
+    pairs = [(a, b) for a, b, _ in candidate_pairs(fps, settings)]
+    assert (0, 1) in pairs
+    assert (0, 2) not in pairs and (1, 2) not in pairs
+
+
+def test_band_parameters_fill_the_signature() -> None:
+    bands, rows = band_parameters(Settings())
+    assert bands * rows <= Settings().num_perm
+    assert rows >= 1

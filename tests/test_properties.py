@@ -1,0 +1,100 @@
+"""Property tests (Hypothesis): invariants that must hold for any input."""
+
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance import text as T
+from provenance.align import align, prepare
+from provenance.classify import Evidence, kind_for
+from provenance.config import Settings
+from provenance.models import RELATION_KINDS
+
+# Text that exercises scripts, quotes, punctuation and whitespace.
+ALPHABET = st.sampled_from(
+    list("abcdefghij ABC  .,;:!?'\"“”‘’«»`\n\t-") + list("中国。ﾃｽﾄ") + list("ابت۔؟é́")
+)
+TEXTS = st.text(alphabet=ALPHABET, max_size=300)
+WORDS = st.sampled_from(
+    "the council voted close bridge lorries engineers cracks steel supports repairs months "
+    "cost million businesses warned delivery routes river mayor said would".split()
+)
+SENTENCES = st.lists(WORDS, min_size=4, max_size=14).map(lambda ws: " ".join(ws).capitalize() + ".")
+DOCS = st.lists(SENTENCES, min_size=1, max_size=12).map(" ".join)
+
+
+@given(TEXTS)
+def test_normalize_is_idempotent(text: str) -> None:
+    once = T.normalize(text)
+    assert T.normalize(once) == once
+
+
+@given(TEXTS)
+def test_normalize_map_offsets_are_in_bounds_and_ordered(text: str) -> None:
+    normalized, offsets = T.normalize_map(text)
+    assert len(normalized) == len(offsets)
+    assert offsets == sorted(offsets)
+    assert all(0 <= o < len(text) for o in offsets)
+
+
+@given(TEXTS)
+def test_tokens_map_back_to_the_text(text: str) -> None:
+    previous_end = 0
+    for tok in T.tokenize(text):
+        assert previous_end <= tok.start < tok.end <= len(text)
+        assert T.fold_token(text[tok.start : tok.end]) == tok.norm
+        previous_end = tok.end
+
+
+@given(TEXTS)
+def test_sentences_are_ordered_trimmed_and_inside_paragraphs(text: str) -> None:
+    paras = T.paragraphs(text)
+    sents = T.sentences(text, paras)
+    previous_end = 0
+    for s in sents:
+        assert previous_end <= s.start < s.end <= len(text)
+        assert not text[s.start].isspace() and not text[s.end - 1].isspace()
+        assert any(p.start <= s.start and s.end <= p.end for p in paras)
+        previous_end = s.end
+
+
+@given(TEXTS)
+def test_quotation_spans_are_in_bounds(text: str) -> None:
+    for q in T.quotation_spans(text):
+        assert 0 <= q.start < q.end <= len(text)
+
+
+@given(DOCS, DOCS, st.integers(min_value=0, max_value=5))
+def test_alignment_spans_in_bounds_and_coverage_in_unit_range(a: str, b: str, cut: int) -> None:
+    derived = b + " " + a[cut * 7 :]
+    passages, cov_a, cov_b = align(prepare(T.analyse(a)), prepare(T.analyse(derived)), Settings())
+    assert 0.0 <= cov_a <= 1.0 and 0.0 <= cov_b <= 1.0
+    for p in passages:
+        assert 0 <= p.a.start < p.a.end <= len(a)
+        assert 0 <= p.b.start < p.b.end <= len(derived)
+        assert 0.0 <= p.similarity <= 1.0
+
+
+@given(
+    st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.booleans()
+)
+def test_kind_is_always_one_of_the_five(cov_s: float, cov_d: float, sim: float, rel: bool) -> None:
+    ev = Evidence(cov_s, cov_d, 0, 0, 0.0, 0, sim, 0.0, rel)
+    assert kind_for(cov_s, cov_d, ev, Settings()) in RELATION_KINDS
+
+
+@given(st.lists(DOCS, min_size=2, max_size=5))
+def test_trace_graph_is_acyclic(tmp_path_factory, docs: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from provenance import trace
+
+    folder = tmp_path_factory.mktemp("corpus")
+    for k, doc in enumerate(docs):
+        (folder / f"{k}.txt").write_text(doc + "\n" + docs[0], encoding="utf-8")
+    result = trace([folder])
+    graph = nx.DiGraph()
+    for r in result.relations:
+        if r.direction == "source->derived":
+            graph.add_edge(r.source, r.derived)
+    assert nx.is_directed_acyclic_graph(graph)
