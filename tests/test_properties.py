@@ -6,7 +6,7 @@ import networkx as nx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance import text as T
+from provenance import text as tx
 from provenance.align import align, prepare
 from provenance.classify import Evidence, kind_for
 from provenance.config import Settings
@@ -27,13 +27,13 @@ DOCS = st.lists(SENTENCES, min_size=1, max_size=12).map(" ".join)
 
 @given(TEXTS)
 def test_normalize_is_idempotent(text: str) -> None:
-    once = T.normalize(text)
-    assert T.normalize(once) == once
+    once = tx.normalize(text)
+    assert tx.normalize(once) == once
 
 
 @given(TEXTS)
 def test_normalize_map_offsets_are_in_bounds_and_ordered(text: str) -> None:
-    normalized, offsets = T.normalize_map(text)
+    normalized, offsets = tx.normalize_map(text)
     assert len(normalized) == len(offsets)
     assert offsets == sorted(offsets)
     assert all(0 <= o < len(text) for o in offsets)
@@ -42,16 +42,16 @@ def test_normalize_map_offsets_are_in_bounds_and_ordered(text: str) -> None:
 @given(TEXTS)
 def test_tokens_map_back_to_the_text(text: str) -> None:
     previous_end = 0
-    for tok in T.tokenize(text):
+    for tok in tx.tokenize(text):
         assert previous_end <= tok.start < tok.end <= len(text)
-        assert T.fold_token(text[tok.start : tok.end]) == tok.norm
+        assert tx.fold_token(text[tok.start : tok.end]) == tok.norm
         previous_end = tok.end
 
 
 @given(TEXTS)
 def test_sentences_are_ordered_trimmed_and_inside_paragraphs(text: str) -> None:
-    paras = T.paragraphs(text)
-    sents = T.sentences(text, paras)
+    paras = tx.paragraphs(text)
+    sents = tx.sentences(text, paras)
     previous_end = 0
     for s in sents:
         assert previous_end <= s.start < s.end <= len(text)
@@ -62,14 +62,14 @@ def test_sentences_are_ordered_trimmed_and_inside_paragraphs(text: str) -> None:
 
 @given(TEXTS)
 def test_quotation_spans_are_in_bounds(text: str) -> None:
-    for q in T.quotation_spans(text):
+    for q in tx.quotation_spans(text):
         assert 0 <= q.start < q.end <= len(text)
 
 
 @given(DOCS, DOCS, st.integers(min_value=0, max_value=5))
 def test_alignment_spans_in_bounds_and_coverage_in_unit_range(a: str, b: str, cut: int) -> None:
     derived = b + " " + a[cut * 7 :]
-    passages, cov_a, cov_b = align(prepare(T.analyse(a)), prepare(T.analyse(derived)), Settings())
+    passages, cov_a, cov_b = align(prepare(tx.analyse(a)), prepare(tx.analyse(derived)), Settings())
     assert 0.0 <= cov_a <= 1.0 and 0.0 <= cov_b <= 1.0
     for p in passages:
         assert 0 <= p.a.start < p.a.end <= len(a)

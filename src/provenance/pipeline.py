@@ -5,9 +5,11 @@ ingest -> analyse (text) -> fingerprint -> candidates -> align -> classify -> gr
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from provenance import align as align_stage
@@ -17,8 +19,10 @@ from provenance import fingerprint as fingerprint_stage
 from provenance import graph as graph_stage
 from provenance import ingest
 from provenance import text as text_stage
+from provenance.classify import Evidence
 from provenance.config import Settings
-from provenance.models import TraceResult
+from provenance.models import Alignment, TraceResult
+from provenance.text import Analysis
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``, called as each stage advances."""
@@ -35,6 +39,66 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         yield
     finally:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+# Worker-process state, set once per worker by ``_init_worker`` (inherited under fork).
+_STATE: tuple[list[align_stage.Prepared], list[Analysis], Settings] | None = None
+_CHUNK = 64
+
+
+def _init_worker(
+    prepared: list[align_stage.Prepared], analyses: list[Analysis], settings: Settings
+) -> None:
+    global _STATE  # noqa: PLW0603 -- per-process cache of read-only inputs
+    _STATE = (prepared, analyses, settings)
+
+
+def _measure_chunk(pairs: list[tuple[int, int]]) -> list[tuple[Alignment, Evidence]]:
+    assert _STATE is not None
+    prepared, analyses, settings = _STATE
+    out = []
+    for a, b in pairs:
+        alignment = align_stage.align_pair(a, b, prepared, settings)
+        out.append(
+            (alignment, classify_stage.evidence(alignment, analyses[a], analyses[b], settings))
+        )
+    return out
+
+
+def _measure_all(
+    pairs: list[tuple[int, int]],
+    prepared: list[align_stage.Prepared],
+    analyses: list[Analysis],
+    settings: Settings,
+    report: Progress,
+) -> list[tuple[Alignment, Evidence]]:
+    """Align and measure every candidate pair, in order, on ``settings.workers`` processes.
+
+    Results come back in the order of ``pairs`` whatever the number of workers, so the
+    output is byte-identical for any worker count.
+    """
+    chunks = [pairs[k : k + _CHUNK] for k in range(0, len(pairs), _CHUNK)]
+    measured: list[tuple[Alignment, Evidence]] = []
+    if settings.workers == 1 or len(chunks) < 2:
+        _init_worker(prepared, analyses, settings)
+        try:
+            for chunk in chunks:
+                measured.extend(_measure_chunk(chunk))
+                report("align", len(measured), len(pairs))
+        finally:
+            _init_worker([], [], settings)
+        return measured
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(
+        max_workers=settings.workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(prepared, analyses, settings),
+    ) as pool:
+        for result in pool.map(_measure_chunk, chunks):
+            measured.extend(result)
+            report("align", len(measured), len(pairs))
+    return measured
 
 
 def trace(
@@ -75,12 +139,7 @@ def trace(
 
     with _timed(timings, "align"):
         prepared = [align_stage.prepare(a) for a in analyses]
-        measured = []
-        for k, (a, b, _collisions) in enumerate(pairs):
-            alignment = align_stage.align_pair(a, b, prepared, settings)
-            ev = classify_stage.evidence(alignment, analyses[a], analyses[b], settings)
-            measured.append((alignment, ev))
-            report("align", k + 1, len(pairs))
+        measured = _measure_all([(a, b) for a, b, _ in pairs], prepared, analyses, settings, report)
 
     with _timed(timings, "graph"):
         relations, clusters = graph_stage.build(documents, analyses, measured, settings)

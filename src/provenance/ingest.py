@@ -1,0 +1,1536 @@
+"""Discover and read documents: files, folders and stdin -> ``Document`` values.
+
+The one public entry point is :func:`read_inputs`. Everything that goes wrong with a single
+input becomes a ``Skipped(path, reason)``; only a path that does not exist at all raises
+``InputError`` (a usage mistake the CLI reports).
+
+Reading one input goes through four steps, each a small function below:
+
+1. **bytes -> str** (:func:`decode_bytes`): refuse known binary formats by their magic
+   number, honour a BOM, then strict UTF-8, then UTF-16/32 without a BOM when the NUL-byte
+   pattern says so, then a legacy 8-bit encoding chosen with charset-normalizer (preferring
+   Windows-1252 among equally clean candidates, never Latin-1 when bytes 0x80-0x9F occur).
+   Line endings become ``\\n``, stray control characters go, and the text is NFC-normalised.
+2. **format -> text + metadata**: plain text; Markdown (front matter via python-frontmatter,
+   then a light Markdown-to-text pass); HTML (trafilatura, falling back to the text of
+   ``<body>``); JSON Lines (one document per record).
+3. **stripping** (when ``settings.strip_boilerplate``): front matter, a leading ``date ...``
+   metadata prefix, bylines and credit lines, page furniture, comment sections. Every removal
+   is recorded as a ``Stripped`` value on the document. The pattern lists are the tables
+   ``DATELINE_LABELS``, ``LEADING_BYLINE_PATTERNS``, ``TRAILING_BYLINE_PATTERNS``,
+   ``FURNITURE_PATTERNS``, ``COMMENT_HEADING_PATTERNS`` and the ``COMMENT_*`` word lists.
+4. **metadata**: title, date (ISO 8601 at the precision given), author and URL from front
+   matter, HTML metadata, JSONL fields, or (date only) the first ~300 characters of text.
+
+Decisions worth knowing:
+
+* Front matter is a block fenced by ``---`` (YAML) or ``+++`` (TOML) at the very start of a
+  Markdown *or* text file. If it parses as a mapping its fields become metadata. If it does not
+  parse but its lines look like ``key: value`` / ``key = value`` lines, it is still removed
+  (recorded as ``front-matter``) and no metadata is read: it is not article text either way.
+  Anything else that merely starts with ``---`` (a horizontal rule) is left alone as text.
+* ``include``/``exclude`` globs apply to files found by walking a folder; a file named
+  explicitly on the command line is always read (as black does for explicit files).
+* Globs use gitignore-like rules: ``*`` and ``?`` stay inside one path segment, ``**``
+  spans folders, a pattern without ``/`` matches at any depth, and a pattern that matches a
+  folder matches everything inside it. Matching is case-sensitive.
+* A JSONL record's ``Document.path`` is ``file:LINE`` so it can be found; its id is
+  ``<file id>#<record id>`` and is never used as a file-system path.
+* Stripping never empties a document: if it would, the unstripped text is kept.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import email.utils
+import html
+import io
+import json
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+import charset_normalizer
+import frontmatter
+import lxml.etree  # type: ignore[import-untyped]  # lxml ships no type information
+import lxml.html  # type: ignore[import-untyped]  # (lxml-stubs is not a dependency)
+import toml
+import trafilatura
+import yaml
+
+from provenance.config import Settings
+from provenance.errors import InputError
+from provenance.models import Document, Skipped, Stripped
+
+__all__ = [
+    "StripResult",
+    "decode_bytes",
+    "find_date",
+    "is_comment_like",
+    "markdown_to_text",
+    "parse_date",
+    "read_inputs",
+    "strip_boilerplate",
+]
+
+STDIN_ID = "stdin"
+STDIN_PATH = "<stdin>"
+EXCERPT_CHARS = 120
+DATE_SEARCH_CHARS = 300
+# A UTF-8 character takes at most 4 bytes, so a file larger than this cannot hold a document
+# within max_document_chars (HTML markup included: generous on purpose).
+_BYTES_PER_CHAR_LIMIT = 4
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+
+def read_inputs(
+    paths: Sequence[str | os.PathLike[str]],
+    settings: Settings,
+    *,
+    stdin: bytes | None = None,
+) -> tuple[list[Document], list[Skipped]]:
+    """Read every document under ``paths``.
+
+    ``paths`` holds folders (walked recursively for files ending in ``settings.extensions``,
+    hidden entries skipped, ``include``/``exclude`` applied), files (read whatever their
+    extension), or ``"-"`` for the bytes in ``stdin`` (format sniffed).
+
+    Returns the documents sorted by id and the skipped inputs sorted by path. Raises
+    ``InputError`` only when a given path does not exist at all.
+    """
+    sources, skipped = _discover(paths, settings, have_stdin=stdin is not None)
+    found: list[tuple[tuple[str, str, int], Document]] = []
+    for source in sources:
+        for item in _read_source(source, settings, stdin):
+            if isinstance(item, Skipped):
+                skipped.append(item)
+            else:
+                found.append(item)
+
+    documents: list[Document] = []
+    found.sort(key=lambda pair: (pair[1].id, pair[0]))
+    previous: Document | None = None
+    for _, document in found:
+        if previous is not None and document.id == previous.id:
+            skipped.append(
+                Skipped(
+                    document.path,
+                    f"duplicate id {document.id!r} (already used by {previous.path}); "
+                    "give the record or file a unique id",
+                )
+            )
+            continue
+        documents.append(document)
+        previous = document
+    skipped.sort(key=lambda s: _natural_key(s.path))
+    return documents, skipped
+
+
+# --------------------------------------------------------------------------------------------
+# Discovery
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """One input to read: a file on disk, or stdin when ``file`` is None."""
+
+    file: Path | None
+    display: str
+    id: str
+
+
+def _absolute(path: str | Path) -> Path:
+    """An absolute path with ``.`` and ``..`` folded, without resolving symbolic links."""
+    return Path(os.path.normpath(Path(path).absolute()))
+
+
+def _discover(
+    paths: Sequence[str | os.PathLike[str]], settings: Settings, *, have_stdin: bool
+) -> tuple[list[_Source], list[Skipped]]:
+    args: list[tuple[str, bool]] = []  # (path as given, is a folder)
+    want_stdin = False
+    for raw in paths:
+        given = os.fspath(raw)
+        if given == "-":
+            if not have_stdin:
+                raise InputError("-", "'-' reads standard input, but no input bytes were given")
+            want_stdin = True
+            continue
+        if not os.path.lexists(given):
+            raise InputError(given, "no such file or folder")
+        args.append((given, Path(given).is_dir()))
+
+    bases = [_absolute(given) if is_dir else _absolute(given).parent for given, is_dir in args]
+    common: str | None
+    try:
+        common = os.path.commonpath(bases) if bases else None
+    except ValueError:  # different drives on Windows: fall back to absolute ids
+        common = None
+
+    def make_id(absolute: Path) -> str:
+        if common is None:
+            return absolute.as_posix()
+        return Path(os.path.relpath(absolute, common)).as_posix()
+
+    include = [_glob_regex(p) for p in settings.include]
+    exclude = [_glob_regex(p) for p in settings.exclude]
+    extensions = tuple(e.lower() for e in settings.extensions)
+
+    sources: list[_Source] = []
+    skipped: list[Skipped] = []
+    seen: set[Path] = set()
+
+    def add(absolute: Path, display: str) -> None:
+        if absolute in seen:
+            return
+        seen.add(absolute)
+        sources.append(_Source(absolute, display, make_id(absolute)))
+
+    for given, is_dir in args:
+        absolute = _absolute(given)
+        if not is_dir:
+            add(absolute, Path(given).as_posix())
+            continue
+        shown = PurePosixPath(Path(given).as_posix())
+        for rel, problem in _walk(absolute, extensions, include, exclude):
+            display = str(shown / rel)
+            if problem is not None:
+                skipped.append(Skipped(display, problem))
+            else:
+                add(absolute.joinpath(*rel.split("/")), display)
+    if want_stdin:
+        sources.append(_Source(None, STDIN_PATH, STDIN_ID))
+    return sources, skipped
+
+
+def _walk(
+    root: Path,
+    extensions: tuple[str, ...],
+    include: list[re.Pattern[str]],
+    exclude: list[re.Pattern[str]],
+) -> Iterator[tuple[str, str | None]]:
+    """Yield ``(relative POSIX path, problem or None)`` for files to read under ``root``.
+
+    Symbolic links are followed, but each real folder is entered once, so link loops end.
+    Entries are visited in sorted order so discovery is deterministic.
+    """
+    visited: set[tuple[int, int]] = set()
+    try:
+        info = root.stat()
+        visited.add((info.st_dev, info.st_ino))
+    except OSError:
+        pass
+    stack: list[str] = [""]
+    while stack:
+        rel_dir = stack.pop()
+        folder = root.joinpath(*rel_dir.split("/")) if rel_dir else root
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            if rel_dir:
+                yield rel_dir, f"cannot list this folder ({_os_reason(exc)}); check its permissions"
+            continue
+        subfolders: list[str] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+                is_file = not is_dir and entry.is_file(follow_symlinks=True)
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                if _glob_matches(rel, exclude):
+                    continue
+                try:
+                    info = entry.stat(follow_symlinks=True)
+                except OSError:
+                    continue
+                key = (info.st_dev, info.st_ino)
+                if key in visited:
+                    continue  # a symlink back to a folder already walked: a loop or a repeat
+                visited.add(key)
+                subfolders.append(rel)
+                continue
+            if not entry.name.lower().endswith(extensions):
+                continue
+            if include and not _glob_matches(rel, include):
+                continue
+            if _glob_matches(rel, exclude):
+                continue
+            if is_file:
+                yield rel, None
+            elif entry.is_symlink():
+                yield rel, "broken symbolic link; fix or remove the link"
+            # FIFOs, sockets and devices named like documents are ignored: reading could hang.
+        stack.extend(reversed(subfolders))
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a gitignore-like glob (see the module docstring) to a regular expression."""
+    pat = pattern.strip()
+    anchored = "/" in pat.rstrip("/")
+    pat = pat.strip("/")
+    if not anchored:
+        pat = "**/" + pat
+    out: list[str] = []
+    i = 0
+    while i < len(pat):
+        c = pat[i]
+        if pat.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pat.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            end = pat.find("]", i + 2 if pat[i + 1 : i + 2] in ("!", "^", "]") else i + 1)
+            if end == -1:
+                out.append(re.escape(c))
+                i += 1
+                continue
+            body = pat[i + 1 : end]
+            if body[:1] in ("!", "^"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out))
+
+
+def _glob_matches(rel: str, patterns: list[re.Pattern[str]]) -> bool:
+    """True when ``rel`` or one of its parent folders matches one of ``patterns``."""
+    if not patterns:
+        return False
+    parts = rel.split("/")
+    candidates = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+    return any(rx.fullmatch(c) for rx in patterns for c in candidates)
+
+
+def _natural_key(path: str) -> tuple[str, int]:
+    """Sort ``file:LINE`` paths by file, then by line number."""
+    head, sep, tail = path.rpartition(":")
+    if sep and tail.isdigit():
+        return head, int(tail)
+    return path, -1
+
+
+# --------------------------------------------------------------------------------------------
+# Reading one source
+# --------------------------------------------------------------------------------------------
+
+_FORMAT_BY_EXTENSION = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+}
+
+_Item = tuple[tuple[str, str, int], Document] | Skipped
+
+
+def _os_reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _read_source(source: _Source, settings: Settings, stdin: bytes | None) -> list[_Item]:
+    if source.file is None:
+        data = stdin or b""
+        if len(data) > settings.max_document_chars * _BYTES_PER_CHAR_LIMIT + 4:
+            return [Skipped(source.display, _too_large(f"{len(data):,} bytes", settings))]
+        fmt = _sniff_format(data)
+        if fmt == "jsonl":
+            return list(_read_jsonl(io.BytesIO(data), source, settings))
+        return [_read_document(data, fmt, source, settings)]
+
+    fmt = _FORMAT_BY_EXTENSION.get(source.file.suffix.lower(), "txt")
+    try:
+        info = source.file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return [Skipped(source.display, "not a regular file (a FIFO, device or socket)")]
+        if fmt == "jsonl":
+            with source.file.open("rb") as stream:
+                return list(_read_jsonl(stream, source, settings))
+        limit = settings.max_document_chars * _BYTES_PER_CHAR_LIMIT + 4
+        if info.st_size > limit:
+            return [Skipped(source.display, _too_large(f"{info.st_size:,} bytes", settings))]
+        with source.file.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except FileNotFoundError:
+        return [
+            Skipped(
+                source.display,
+                "vanished before it could be read (moved or deleted during the run); run again",
+            )
+        ]
+    except PermissionError:
+        return [Skipped(source.display, "permission denied; make the file readable")]
+    except OSError as exc:
+        return [Skipped(source.display, f"cannot read it ({_os_reason(exc)})")]
+    if len(data) > limit:  # grew after stat
+        return [Skipped(source.display, _too_large(f"more than {limit:,} bytes", settings))]
+    return [_read_document(data, fmt, source, settings)]
+
+
+def _too_large(size: str, settings: Settings) -> str:
+    return (
+        f"too large ({size}; max_document_chars is {settings.max_document_chars:,}); "
+        "split it or raise max_document_chars"
+    )
+
+
+@dataclass(slots=True)
+class _Extracted:
+    """A format's output before stripping: text, metadata, and what was already removed."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+    url: str | None = None
+    stripped: list[Stripped] = field(default_factory=list)
+
+
+def _read_document(data: bytes, fmt: str, source: _Source, settings: Settings) -> _Item:
+    try:
+        if fmt == "html":
+            markup = decode_bytes(data, html_declared=_declared_charset(data))
+            _check_length(markup, settings, markup_factor=_BYTES_PER_CHAR_LIMIT)
+            extracted = _from_html(markup)
+        else:
+            text = decode_bytes(data)
+            _check_length(text, settings)
+            extracted = _from_text(text, markdown=fmt == "markdown", settings=settings)
+        document = _finish(extracted, source.id, source.display, fmt, settings)
+    except InputError as exc:
+        return Skipped(source.display, exc.reason)
+    return (source.id, source.display, 0), document
+
+
+def _check_length(text: str, settings: Settings, *, markup_factor: int = 1) -> None:
+    if len(text) > settings.max_document_chars * markup_factor:
+        raise InputError("", _too_large(f"{len(text):,} characters", settings))
+
+
+def _finish(
+    extracted: _Extracted, doc_id: str, display: str, fmt: str, settings: Settings
+) -> Document:
+    """Strip boilerplate, settle the date, refuse empty or oversized text."""
+    text = _trim(extracted.text)
+    stripped = list(extracted.stripped)
+    date, author = extracted.date, extracted.author
+    if settings.strip_boilerplate:
+        result = strip_boilerplate(text)
+        if result.text.strip():
+            text = result.text
+            stripped.extend(result.stripped)
+        date = date or result.date
+        author = author or result.author
+    date = date or find_date(text[:DATE_SEARCH_CHARS])
+    if not text.strip():
+        raise InputError(display, "empty after extraction: no article text found; check the file")
+    _check_length(text, settings)
+    return Document(
+        id=doc_id,
+        path=display,
+        text=text,
+        title=extracted.title,
+        date=date,
+        author=author,
+        url=extracted.url,
+        format=fmt,
+        stripped=tuple(stripped),
+    )
+
+
+def _sniff_format(data: bytes) -> str:
+    """Guess the format of stdin: jsonl, html, markdown (front matter) or txt."""
+    for line in io.BytesIO(data):
+        if line.strip():
+            try:
+                first = json.loads(line.decode("utf-8-sig"))
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                break
+            if isinstance(first, dict):
+                return "jsonl"
+            break
+    try:
+        text = decode_bytes(data)
+    except InputError:
+        return "txt"  # reading it as text reports the problem
+    stripped = text.lstrip()
+    if stripped.startswith("<") and _HTML_SNIFF.search(stripped[:4096]):
+        return "html"
+    if _split_front_matter(text) is not None:
+        return "markdown"
+    return "txt"
+
+
+_HTML_SNIFF = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|meta|title|article|main|div|p|h[1-6]|section|span)\b",
+    re.IGNORECASE,
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------
+
+# (magic bytes, what the file is, what to do)
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF file; extract its text first (e.g. pdftotext) and trace the .txt"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image, not text; leave it out"),
+    (b"GIF87a", "a GIF image, not text; leave it out"),
+    (b"GIF89a", "a GIF image, not text; leave it out"),
+    (b"\xff\xd8\xff", "a JPEG image, not text; leave it out"),
+    (b"\x1f\x8b", "gzip-compressed; decompress it first"),
+    (b"BZh", "bzip2-compressed; decompress it first"),
+    (b"\xfd7zXZ\x00", "xz-compressed; decompress it first"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive; extract it first"),
+    (b"PK\x03\x04", "a ZIP archive (or .docx/.epub/.odt); extract or convert it to text first"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document; save it as text first"),
+    (b"{\\rtf", "an RTF document; save it as plain text first"),
+    (b"\x7fELF", "an executable, not text; leave it out"),
+    (b"SQLite format 3\x00", "an SQLite database, not text; leave it out"),
+)
+
+_NOT_DECODABLE = (
+    "not UTF-8/UTF-16 and no legacy encoding fits; convert it to UTF-8 (e.g. iconv -t UTF-8)"
+)
+_LATIN1_NAMES = {"latin_1", "iso8859_1", "iso-8859-1", "latin1", "ascii", "us-ascii"}
+# Among candidates this close to the cleanest one, a Windows-1252 reading is preferred: it is by
+# far the most common legacy encoding of English-language news text.
+_CHAOS_TOLERANCE = 0.01
+_COHERENCE_MARGIN = 0.2
+# Language coherence means little with only a few accented letters ("naïve £5" scores as
+# Central European): below this many, the Western reading is kept.
+_MIN_LETTERS_FOR_LANGUAGE = 12
+# C0/C1 control characters other than tab and line breaks; a few are tolerated and removed.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_MAX_CONTROL_SHARE = 0.01
+
+
+def decode_bytes(data: bytes, *, html_declared: str | None = None) -> str:
+    """Turn a file's bytes into normalised text, or raise ``InputError`` saying why not.
+
+    Order: binary signatures; BOM; UTF-32/UTF-16 without BOM (NUL pattern); other NUL bytes
+    mean binary; strict UTF-8; an HTML-declared charset; charset-normalizer's best legacy
+    8-bit reading. Then line endings -> ``\\n``, control characters dropped, NFC.
+    """
+    for magic, what in BINARY_SIGNATURES:
+        if data.startswith(magic):
+            raise InputError("", f"binary file: {what}")
+    text = _decode_raw(data, html_declared)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = re.sub(r"\r\n?|[\x85\u2028\u2029]", "\n", text)
+    text = text.replace("\x0b", "\n").replace("\x0c", "\n")
+    controls = len(_CONTROL.findall(text))
+    if controls and controls > max(3, _MAX_CONTROL_SHARE * len(text)):
+        raise InputError("", "binary content (many control characters); is this a text file?")
+    if controls:
+        text = _CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _decode_raw(data: bytes, html_declared: str | None) -> str:
+    boms = (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    )
+    for bom, encoding in boms:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    "",
+                    f"starts with a {encoding.upper()} byte-order mark but is not valid "
+                    f"{encoding.upper()} (at byte {exc.start + len(bom)}); re-save it as UTF-8",
+                ) from exc
+    if b"\x00" in data:
+        wide = _nul_pattern_encoding(data)
+        if wide is not None:
+            try:
+                return data.decode(wide)
+            except UnicodeDecodeError:
+                pass
+        raise InputError("", "binary content (NUL bytes that are not UTF-16 text); leave it out")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if html_declared is not None:
+        try:
+            return data.decode(html_declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return _decode_legacy(data)
+
+
+def _nul_pattern_encoding(data: bytes) -> str | None:
+    """UTF-32/UTF-16 (LE or BE) when NUL bytes sit where ASCII text in that encoding puts them."""
+    sample = data[:8192]
+    n = len(sample)
+    if len(data) % 4 == 0 and n >= 8:
+        quads = n // 4
+        zero_at = [sum(1 for k in range(quads) if sample[4 * k + j] == 0) / quads for j in range(4)]
+        if zero_at[1] > 0.9 and zero_at[2] > 0.9 and zero_at[3] > 0.9 and zero_at[0] < 0.5:
+            return "utf-32-le"
+        if zero_at[0] > 0.9 and zero_at[1] > 0.9 and zero_at[2] > 0.9 and zero_at[3] < 0.5:
+            return "utf-32-be"
+    if len(data) % 2 == 0 and n >= 2:
+        pairs = n // 2
+        even = sum(1 for k in range(pairs) if sample[2 * k] == 0) / pairs
+        odd = sum(1 for k in range(pairs) if sample[2 * k + 1] == 0) / pairs
+        if odd >= 0.3 and even <= 0.05:
+            return "utf-16-le"
+        if even >= 0.3 and odd <= 0.05:
+            return "utf-16-be"
+    return None
+
+
+def _decode_legacy(data: bytes) -> str:
+    """The most plausible legacy 8-bit reading, from charset-normalizer's candidates.
+
+    ASCII plus Windows typography is read as cp1252 directly. Otherwise, among candidates
+    about as clean as the cleanest, Windows-1252 wins unless the text has enough accented
+    letters for a language judgement and another reading is clearly more coherent (a real
+    Cyrillic, Greek or Central European text). Latin-1 is never used for
+    bytes 0x80-0x9F: those are C1 controls there, curly quotes in cp1252.
+    """
+    if _only_windows_typography(data):
+        return data.decode("cp1252")
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
+        raise InputError("", _NOT_DECODABLE)
+    cleanest = min(m.chaos for m in matches)
+    close = [m for m in matches if m.chaos <= cleanest + _CHAOS_TOLERANCE]
+    western = [m for m in close if "cp1252" in m.could_be_from_charset]
+    chosen = close[0]
+    encoding: str = chosen.encoding
+    if western:
+        letters = sum(1 for c in str(western[0]) if ord(c) > 127 and c.isalpha())
+        best_other = max((m.coherence for m in close if m not in western), default=0.0)
+        if (
+            letters < _MIN_LETTERS_FOR_LANGUAGE
+            or best_other < western[0].coherence + _COHERENCE_MARGIN
+        ):
+            chosen, encoding = western[0], "cp1252"
+    if encoding.lower() in _LATIN1_NAMES and re.search(rb"[\x80-\x9f]", data):
+        encoding = "cp1252"
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        text = str(chosen)
+        if not text:
+            raise InputError("", _NOT_DECODABLE) from None
+        return text
+
+
+def _only_windows_typography(data: bytes) -> bool:
+    """ASCII text whose other bytes are all cp1252 punctuation (curly quotes, dashes, ...).
+
+    That is by far the commonest legacy file (Word's smart quotes), and too little evidence
+    for a statistical detector: it may read those bytes as letters of some DOS code page.
+    """
+    high = set(re.findall(rb"[\x80-\xff]", data))
+    if not high:
+        return False
+    try:
+        chars = b"".join(high).decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return all(unicodedata.category(c)[0] in "PSZ" for c in chars)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in its first 4 KB, as a Python codec name."""
+    match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", data[:4096], re.I)
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "replace").lower()
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    # As browsers do (WHATWG): a Latin-1 or ASCII declaration means Windows-1252.
+    return "cp1252" if codec in _LATIN1_NAMES else codec
+
+
+# --------------------------------------------------------------------------------------------
+# Formats: text, Markdown, front matter
+# --------------------------------------------------------------------------------------------
+
+FRONT_MATTER_FENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    # (opening fence, closing fences, handler name in python-frontmatter)
+    ("---", ("---", "..."), "YAMLHandler"),
+    ("+++", ("+++",), "TOMLHandler"),
+)
+_FRONT_MATTER_MAX_LINES = 300
+_KEY_VALUE_LINE = re.compile(r"\s*(?:[\w.\"'-]+\s*[:=]|-\s|#|\[|\s+\S)")
+
+META_TITLE_KEYS = ("title", "headline")
+META_DATE_KEYS = ("date", "published", "pubdate", "publishdate", "published_at", "date_published")
+META_AUTHOR_KEYS = ("author", "authors", "byline", "creator")
+META_URL_KEYS = ("url", "canonical_url", "canonical", "permalink", "link", "source")
+
+
+def _from_text(text: str, *, markdown: bool, settings: Settings) -> _Extracted:
+    """Plain text or Markdown, with optional front matter."""
+    front = _split_front_matter(text)
+    meta: dict[str, Any] = {}
+    block = ""
+    body = text
+    if front is not None:
+        block, meta, body = front
+    if markdown:
+        body = markdown_to_text(body)
+    if settings.strip_boilerplate or front is None:
+        extracted = _Extracted(body)
+        if front is not None:
+            extracted.stripped.append(_record("front-matter", block))
+    else:
+        extracted = _Extracted(block + "\n" + body)
+    extracted.title = _meta_text(meta, META_TITLE_KEYS)
+    extracted.date = _first_date(meta.get(key) for key in META_DATE_KEYS if key in meta)
+    extracted.author = _meta_author(meta)
+    extracted.url = _meta_url(meta)
+    return extracted
+
+
+def _split_front_matter(text: str) -> tuple[str, dict[str, Any], str] | None:
+    """``(block, metadata, body)`` when ``text`` opens with front matter, else None."""
+    first, _, _ = text.partition("\n")
+    for opening, closings, handler_name in FRONT_MATTER_FENCES:
+        if first.rstrip() != opening:
+            continue
+        lines = text.split("\n", _FRONT_MATTER_MAX_LINES + 1)
+        for end in range(1, min(len(lines), _FRONT_MATTER_MAX_LINES + 1)):
+            if lines[end].rstrip() in closings:
+                break
+        else:
+            return None
+        content = "\n".join(lines[1:end])
+        block = "\n".join(lines[: end + 1])
+        body = text[len(block) + 1 :] if len(text) > len(block) else ""
+        meta = _load_front_matter(content, handler_name)
+        if meta is not None:
+            return block, meta, body
+        if _looks_like_key_values(content):
+            return block, {}, body  # malformed front matter: removed, no metadata read
+        return None
+    return None
+
+
+def _load_front_matter(content: str, handler_name: str) -> dict[str, Any] | None:
+    handler = getattr(frontmatter, handler_name, None)
+    if handler is None:  # python-frontmatter leaves TOMLHandler None without the toml package
+        return None
+    try:
+        loaded = handler().load(content)
+    except (yaml.YAMLError, toml.TomlDecodeError, ValueError, TypeError, RecursionError):
+        return None
+    if loaded is None and not content.strip():
+        return {}
+    if not isinstance(loaded, dict):
+        return None
+    return {str(k).lower(): v for k, v in loaded.items()}
+
+
+def _looks_like_key_values(content: str) -> bool:
+    lines = [line for line in content.split("\n") if line.strip()]
+    if not lines or not re.match(r"\s*[\w.\"'-]+\s*[:=]", lines[0]):
+        return False
+    return sum(1 for line in lines if _KEY_VALUE_LINE.match(line)) >= 0.6 * len(lines)
+
+
+def _scalar_text(value: object) -> str | None:
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        return text or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _meta_text(meta: dict[str, Any], keys: Sequence[str]) -> str | None:
+    for key in keys:
+        text = _scalar_text(meta.get(key))
+        if text:
+            return text
+    return None
+
+
+def _meta_author(meta: dict[str, Any]) -> str | None:
+    for key in META_AUTHOR_KEYS:
+        value = meta.get(key)
+        if isinstance(value, dict):
+            value = value.get("name")
+        if isinstance(value, list):
+            names = [n for n in (_scalar_text(v) for v in value[:20]) if n]
+            if names:
+                return ", ".join(names)
+            continue
+        text = _scalar_text(value)
+        if text:
+            return text
+    return None
+
+
+def _meta_url(meta: dict[str, Any]) -> str | None:
+    for key in META_URL_KEYS:
+        text = _scalar_text(meta.get(key))
+        if text and (key != "source" or "://" in text or text.startswith("www.")):
+            return text
+    return None
+
+
+# Light Markdown -> text: each rule is (pattern, replacement), applied in order.
+MARKDOWN_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"<!--.*?-->", re.DOTALL), ""),  # HTML comments
+    (re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE), ""),  # code fences (content kept)
+    (re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.MULTILINE), ""),  # link references
+    (re.compile(r"[ \t]?!\[[^\]\n]*\]\([^)\n]*\)"), ""),  # images ![alt](src)
+    (re.compile(r"[ \t]?!\[[^\]\n]*\]\[[^\]\n]*\]"), ""),  # images ![alt][ref]
+    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),  # [text](url)
+    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"<((?:https?|ftp)://[^>\s]+)>"), r"\1"),  # <http://autolink>
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),  # inline HTML tags
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE), r"\1"),
+    (re.compile(r"^[ \t]{0,3}(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # rules / setext lines
+    (re.compile(r"^[ \t]{0,3}=+[ \t]*$", re.MULTILINE), ""),  # setext heading underline
+    (re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.MULTILINE), ""),  # block quote markers
+    (re.compile(r"^([ \t]*)[-*+][ \t]+", re.MULTILINE), r"\1"),  # bullet markers
+    (re.compile(r"(?<![\w*\\])(\*{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),  # *em*, **b**
+    (re.compile(r"(?<![\w\\])(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)"), r"\2"),  # _em_, __b__
+    (re.compile(r"(?<!`)`([^`\n]+)`(?!`)"), r"\1"),  # `code`
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])"), r"\1"),  # backslash escapes
+)
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Markdown to plain text, lightly: syntax goes, paragraphs and line breaks stay."""
+    text = markdown
+    for pattern, replacement in MARKDOWN_RULES:
+        text = pattern.sub(replacement, text)
+    return html.unescape(text)
+
+
+# --------------------------------------------------------------------------------------------
+# Formats: HTML
+# --------------------------------------------------------------------------------------------
+
+HTML_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.issued",
+    "parsely-pub-date",
+    "sailthru.date",
+)
+_HTML_BLOCK_TAGS = (
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 article section header footer blockquote pre tr table "
+    "dd dt dl figure figcaption main aside nav hr"
+).split()
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+
+
+def _from_html(markup: str) -> _Extracted:
+    markup = _XML_DECLARATION.sub("", markup)
+    text = ""
+    title = date = author = url = None
+    try:
+        result = trafilatura.bare_extraction(
+            markup,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            deduplicate=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    # trafilatura parses hostile markup with many helpers; any failure means "no extraction"
+    except Exception:
+        result = None
+    if result is not None:
+        text = getattr(result, "text", None) or ""
+        title = _scalar_text(getattr(result, "title", None))
+        author = _scalar_text(getattr(result, "author", None))
+        url = _scalar_text(getattr(result, "url", None))
+        date = parse_date(getattr(result, "date", None))
+    root = _parse_html(markup)
+    if root is not None:
+        date = _html_meta_date(root) or date or _html_time_date(root)
+        if not text.strip():
+            text = _html_body_text(root)
+    return _Extracted(text, title=title, date=date, author=author, url=url)
+
+
+def _parse_html(markup: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(markup)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _html_meta_date(root: lxml.html.HtmlElement) -> str | None:
+    """A publication date at full precision from <meta> or JSON-LD, if the page declares one."""
+    for meta in root.iter("meta"):
+        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if name in HTML_DATE_META:
+            date = parse_date(meta.get("content"))
+            if date:
+                return date
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except (ValueError, RecursionError):
+            continue
+        date = parse_date(_find_key(data, "datePublished"))
+        if date:
+            return date
+    return None
+
+
+def _html_time_date(root: lxml.html.HtmlElement) -> str | None:
+    """The first ``<time datetime=...>``: a last resort, it may date a comment or a sidebar."""
+    for time in root.iter("time"):
+        date = parse_date(time.get("datetime"))
+        if date:
+            return date
+    return None
+
+
+def _find_key(data: object, key: str, depth: int = 0) -> object:
+    if depth > 6:
+        return None
+    if isinstance(data, dict):
+        if key in data:
+            return data[key]
+        items: Iterable[object] = data.values()
+    elif isinstance(data, list):
+        items = data
+    else:
+        return None
+    for item in items:
+        found = _find_key(item, key, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _html_body_text(root: lxml.html.HtmlElement) -> str:
+    """Fallback: the visible text of <body>, one line per block element."""
+    for bad in root.xpath("//script|//style|//noscript|//template|//head"):
+        bad.drop_tree()
+    for element in root.iter(*_HTML_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+    body = root.find("body")
+    raw = (body if body is not None else root).text_content()
+    lines = (" ".join(line.split()) for line in raw.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# --------------------------------------------------------------------------------------------
+# Formats: JSON Lines
+# --------------------------------------------------------------------------------------------
+
+
+def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterator[_Item]:
+    head = stream.read(16)
+    stream.seek(0)
+    for magic, what in BINARY_SIGNATURES:
+        if head.startswith(magic):
+            yield Skipped(source.display, f"binary file: {what}")
+            return
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        yield Skipped(source.display, "JSON Lines must be UTF-8, not UTF-16/32; re-encode it")
+        return
+    for number, raw in enumerate(stream, start=1):  # binary mode: split on b"\n" only
+        where = f"{source.display}:{number}"
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            yield Skipped(where, "not UTF-8; JSON Lines files must be UTF-8, re-encode the file")
+            continue
+        if len(line) > settings.max_document_chars * _BYTES_PER_CHAR_LIMIT:
+            yield Skipped(where, _too_large(f"{len(line):,} characters", settings))
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skipped(where, f"malformed JSON ({exc.msg}, column {exc.colno}); fix the line")
+            continue
+        except RecursionError:
+            yield Skipped(where, "malformed JSON (nested too deeply); fix the line")
+            continue
+        if not isinstance(record, dict):
+            yield Skipped(where, "not a JSON object; each line must be one {...} record")
+            continue
+        text = record.get(settings.jsonl_text_field)
+        if not isinstance(text, str):
+            yield Skipped(
+                where,
+                f"no {settings.jsonl_text_field!r} text field; set jsonl_text_field to the "
+                "field that holds the article",
+            )
+            continue
+        record_id = _record_id(record.get(settings.jsonl_id_field), number)
+        doc_id = f"{source.id}#{record_id}"
+        text = unicodedata.normalize(
+            "NFC", _CONTROL.sub("", re.sub(r"\r\n?|[\x85\u2028\u2029]", "\n", text))
+        )
+        try:
+            _check_length(text, settings)
+            extracted = _Extracted(
+                text,
+                title=_scalar_text(record.get(settings.jsonl_title_field)),
+                date=parse_date(record.get(settings.jsonl_date_field)),
+                author=_meta_author({"author": record.get("author")}),
+                url=_scalar_text(record.get(settings.jsonl_url_field)),
+            )
+            document = _finish(extracted, doc_id, where, "jsonl", settings)
+        except InputError as exc:
+            yield Skipped(where, exc.reason)
+            continue
+        yield (doc_id, source.display, number), document
+
+
+def _record_id(value: object, line_number: int) -> str:
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        return str(line_number)
+    # An id is only ever a label: make it one printable line.
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_ISO_DATE = re.compile(
+    r"(?<![\d-])(?P<y>\d{4})[-/](?P<m>\d{2})[-/](?P<d>\d{2})"
+    r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
+    r"[ \t]*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?(?![\d])"
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b{_MONTH}\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.IGNORECASE
+)
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+(?P<y>\d{{4}})\b",
+    re.IGNORECASE,
+)
+_DATE_PATTERNS = (_ISO_DATE, _MONTH_DAY_YEAR, _DAY_MONTH_YEAR)
+
+
+def parse_date(value: object) -> str | None:
+    """An ISO 8601 string at the precision ``value`` gives, or None. Never raises."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > 100:
+        return None
+    for pattern in _DATE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return _format_date(match)
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)  # RFC 2822, e.g. from RSS
+    except (TypeError, ValueError, IndexError, OverflowError):
+        pass
+    else:
+        return parsed.isoformat()
+    return find_date(text) if len(text) <= 40 else None
+
+
+def find_date(text: str) -> str | None:
+    """The first date with a year in ``text`` (ISO, "Nov. 10, 2025", "11 November 2025")."""
+    best: tuple[int, str] | None = None
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            formatted = _format_date(match)
+            if formatted is not None:
+                if best is None or match.start() < best[0]:
+                    best = (match.start(), formatted)
+                break
+    return best[1] if best else None
+
+
+def _format_date(match: re.Match[str]) -> str | None:
+    groups = match.groupdict()
+    try:
+        year, day = int(groups["y"]), int(groups["d"])
+        month = int(groups["m"]) if groups.get("m") else _MONTHS[groups["mon"][:3].lower()]
+        date = dt.date(year, month, day)
+        if groups.get("H") is None:
+            return date.isoformat()
+        hour, minute = int(groups["H"]), int(groups["M"])
+        second = int(groups["S"]) if groups.get("S") else None
+        moment = dt.time(hour, minute, second or 0)
+    except (ValueError, KeyError):
+        return None
+    text = f"{date.isoformat()}T{moment.strftime('%H:%M' if second is None else '%H:%M:%S')}"
+    tz = groups.get("tz")
+    if tz:
+        if tz == "Z":
+            return text + "+00:00"
+        digits = tz[1:].replace(":", "")
+        if int(digits[:2]) > 23 or int(digits[2:]) > 59:
+            return text
+        text += f"{tz[0]}{digits[:2]}:{digits[2:]}"
+    return text
+
+
+def _first_date(values: Iterable[object]) -> str | None:
+    for value in values:
+        date = parse_date(value)
+        if date:
+            return date
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Stripping
+# --------------------------------------------------------------------------------------------
+
+# A leading metadata prefix: a label and an ISO date before the text (" date 2025-11-11 "
+# in seed 000), or a label and any date alone on the first line ("Published: Nov 11, 2025").
+DATELINE_LABELS = (
+    "date", "dated", "published", "published on", "posted", "posted on",
+    "updated", "last updated", "first published",
+)  # fmt: skip
+_DATE_VALUE = (
+    r"(?:\d{4}[-/]\d{2}[-/]\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    rf"|{_MONTH.replace('?P<mon>', '?:')}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH.replace('?P<mon>', '?:')}\.?,?\s+\d{{4}})"
+)
+_DATELINE = re.compile(
+    r"\A[ \t]*(?:" + "|".join(re.escape(label) for label in DATELINE_LABELS) + r")"
+    rf"[ \t]*:?[ \t]*(?P<date>{_DATE_VALUE})(?:[ \t]*(?:[|,;]|[-\u2013\u2014](?=\s)))?[ \t]*\n?",
+    re.IGNORECASE,
+)
+
+# Whole lines near the top that credit the writer. "By ..." lines are checked by
+# _is_by_line (capitalised names and organisations only), so "By the time..." is kept.
+LEADING_BYLINE_PATTERNS = (
+    r"(?:authored|written|reported|compiled|posted|edited|words|story|text)\s+by\s+\S.{0,120}",
+    r"(?:staff|special)\s+(?:writer|reporter|correspondent)s?",
+)
+# Whole lines at the end: copyright, syndication and contributor credits.
+TRAILING_BYLINE_PATTERNS = (
+    r"(?:copyright|\(c\)|©)\s*(?:\d{4}|©).{0,150}",
+    r"all rights reserved\.?",
+    r"this (?:material|article|story) may not be published, broadcast, rewritten,?"
+    r" or redistributed.{0,80}",
+    r"\(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\s.{1,200}",
+    r".{1,120}\bcontributed (?:reporting )?to this (?:report|story|article)\.?",
+    r"this (?:article|story|report|piece) (?:was )?(?:originally|first) "
+    r"(?:appeared|published|ran)\b.{0,160}",
+    r"republished (?:with permission )?(?:from|by)\s.{1,150}",
+)
+_BYLINE_CONNECTORS = {
+    "and", "&", "of", "the", "for", "via", "at", "in", "de", "del", "da", "van", "von", "der",
+    "al", "bin", "le", "la", "|", ",", "-", "–", "—", "/",
+}  # fmt: skip
+_MAX_BYLINE_LINES = 3
+_MAX_BYLINE_CHARS = 160
+
+# Page furniture: whole short lines, matched case-insensitively after trimming spaces and
+# decoration such as ". … : | »". Each entry is (pattern, longest line it may match).
+FURNITURE_MAX_CHARS = 100
+_LONG, _BANNER = 160, 400
+_SOCIAL = (
+    r"(?:facebook|twitter|x|whatsapp|linkedin|e-?mail|reddit|pinterest|telegram|threads"
+    r"|bluesky|messenger|flipboard)"
+)
+FURNITURE_PATTERNS: tuple[tuple[str, int], ...] = (
+    # loading placeholders and share buttons
+    (r"loading(?: recommendations| comments| more| content| video)?", FURNITURE_MAX_CHARS),
+    (r"share(?: this| the)?(?: article| story| post| page| video)?", FURNITURE_MAX_CHARS),
+    (rf"(?:share|post|send)(?: this)?(?: article| story)? (?:on|to|via) {_SOCIAL}", _LONG),
+    (rf"{_SOCIAL}|tweet(?: this)?|pin it", FURNITURE_MAX_CHARS),
+    (r"print(?: this)?(?: article| page| story)?", FURNITURE_MAX_CHARS),
+    (rf"follow us(?: on {_SOCIAL})?|follow (?:@\w+|us) on .{{1,40}}", FURNITURE_MAX_CHARS),
+    (r"copy link|link copied|copied|email this(?: article| story)?", FURNITURE_MAX_CHARS),
+    # advertising
+    (r"advertisements?|advert|ad|sponsored(?: content)?|paid content", FURNITURE_MAX_CHARS),
+    (r"(?:story|article) continues below(?: advertisement)?", FURNITURE_MAX_CHARS),
+    (r"continue reading(?: below)?|scroll (?:down )?to continue(?: with content)?", _LONG),
+    # navigation
+    (r"skip to (?:main )?(?:content|navigation|article)", FURNITURE_MAX_CHARS),
+    (r"jump to (?:content|navigation)|scroll to top|back to top", FURNITURE_MAX_CHARS),
+    (r"read more|more on this story", FURNITURE_MAX_CHARS),
+    (r"related(?: articles| stories| content| coverage| topics)?", FURNITURE_MAX_CHARS),
+    (r"(?:read more|related|also read|see also|more|watch|listen)\s*:.{0,120}", _LONG),
+    (r"click here(?: to .{1,80})?", FURNITURE_MAX_CHARS),
+    (r"you (?:may|might) also like|recommended(?: for you)?|editor'?s picks", FURNITURE_MAX_CHARS),
+    (r"most (?:read|popular|viewed)|trending(?: now)?|top stories", FURNITURE_MAX_CHARS),
+    (r"more from .{1,40}", FURNITURE_MAX_CHARS),
+    (r"listen to (?:this|the) (?:article|story)(?: \d+ min(?:ute)?s?)?", FURNITURE_MAX_CHARS),
+    (r"\d+ min(?:ute)? read", FURNITURE_MAX_CHARS),
+    (r"(?:download|open in|get) (?:the |our )?app", FURNITURE_MAX_CHARS),
+    (r"tags?\s*:.{1,100}|topics?\s*:.{1,100}", _LONG),
+    # newsletters and subscriptions
+    (r"(?:sign up|subscribe|register) (?:for|to) (?:our|the) .{0,60}newsletters?.{0,60}", _LONG),
+    (r"subscribe(?: now| today| here)?|subscribe to (?:our|the) \w+(?: \w+)?", FURNITURE_MAX_CHARS),
+    # photo credits
+    (
+        r"(?:photo|image|picture|video)(?: credit)?s?\s*[:|].{1,80}|getty images",
+        FURNITURE_MAX_CHARS,
+    ),
+    # cookie banners (they run longer than other furniture)
+    (r"(?:we|this (?:web)?site) uses? cookies.{0,300}", _BANNER),
+    (r"by (?:continuing to (?:use|browse)|using) (?:this|our) (?:web)?site.{0,300}", _BANNER),
+    (r"(?:accept|allow|reject|decline)(?: all)? cookies", FURNITURE_MAX_CHARS),
+    (r"cookie (?:settings|policy|preferences)|manage (?:cookies|preferences|consent)", _LONG),
+    (r"accept all|accept and (?:close|continue)", FURNITURE_MAX_CHARS),
+)
+_FURNITURE = tuple((re.compile(p, re.IGNORECASE), limit) for p, limit in FURNITURE_PATTERNS)
+_FURNITURE_TRIM = " \t.…:|•·-–—>»›"
+
+# A line after which everything is a comment section.
+COMMENT_HEADING_PATTERNS = (
+    r"(?:\d+\s+)?comments?(?:\s*\(\d+\))?",
+    r"(?:\d+|no|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:thoughts?|responses?|replies|comments?)\s+(?:on|to)\s+.{1,200}",
+    r"(?:\d+\s+)?(?:responses|replies)",
+    r"(?:leave|post|add|write) a (?:reply|comment|response)(?: cancel reply)?",
+    r"join the (?:discussion|conversation)",
+    r"(?:show|view|load|see|read) (?:all )?(?:\d+ )?comments?",
+    r"comments are closed",
+    r"reader comments|what readers are saying",
+)
+_COMMENT_HEADINGS = tuple(re.compile(p, re.IGNORECASE) for p in COMMENT_HEADING_PATTERNS)
+# A heading only cuts when at least this much article text stands before it.
+_MIN_CHARS_BEFORE_COMMENT_HEADING = 200
+
+# Unmarked comment tails (seed 000): a paragraph is comment-like when it contains a stock
+# phrase, or addresses "you" outside quotation marks while talking about the site or post
+# together with praise, thanks or a first-person remark.
+COMMENT_STOCK_PHRASES = (
+    r"great (?:post|article|blog|site|read|info(?:rmation)?|job|stuff|points|write-?up)",
+    r"(?:nice|good|excellent|awesome|fantastic|wonderful|informative|useful|helpful|"
+    r"interesting|superb|valuable) (?:post|article|blog|website|web site|site|read|info|"
+    r"information|stuff|tips?|write-?up)",
+    r"keep (?:up the|it up)|keep (?:us )?(?:informed|posting|writing)",
+    r"thanks? (?:you )?(?:so much )?for (?:sharing|posting|the (?:post|info|article))",
+    r"thank you|thankyou|\bthanks\b(?! to\b)|\bthx\b|(?:best|kind|warm) regards|cheers!",
+    r"bookmark(?:ed|ing)?\b",
+    r"\byour (?:blog|website|web site|site|weblog|web page|posts?|articles?|writing)\b",
+    r"\bthis (?:blog|website|web site|site|weblog)\b",
+    r"\bblog(?:s|ging|ger|osphere)?\b|\bweblog\b|\bwebmaster\b|\bwordpress\b|\brss\b",
+    r"lucky me|made my day|you(?:'ve| have) done|(?:i'?m|i am) (?:impressed|glad|a big fan)",
+    r"new reader|i will (?:advocate|recommend|be checking)|check(?:ing)? back",
+)
+COMMENT_SITE_WORDS = (
+    r"site|website|web site|blog|post|posts|article|articles|writing|write-?up|content|info|"
+    r"information|topic|subject|stuff|read|reader|page|theme|design|layout|publish|issue"
+)
+COMMENT_WARM_WORDS = (
+    r"thanks?|appreciate\w*|great|nice|good|excellent|awesome|amazing|wonderful|fantastic|"
+    r"superb|impress\w*|informative|helpful|useful|valuable|enjoy\w*|love\w*|like|brilliant|"
+    r"perfect|incredible|magnificent|remarkable|glad|wow|interesting|intelligent|hope"
+)
+# Reporting language marks article prose; a paragraph with it is never comment-like by vocabulary.
+ARTICLE_REPORTING_WORDS = (
+    r"said|says|told|according to|announced|stated|reported|spokesperson|wrote|writes|added"
+)
+_COMMENT_STOCK = re.compile("|".join(COMMENT_STOCK_PHRASES), re.IGNORECASE)
+_YOU = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b", re.IGNORECASE)
+_THANK_YOU = re.compile(r"\bthank[- ]you\b", re.IGNORECASE)  # thanks, not an address
+_I = re.compile(r"(?:^|[.!?]\s+)(?:i|i'm|i've|i'd|i'll|we|we're)\b", re.IGNORECASE)
+_SITE = re.compile(rf"\b(?:{COMMENT_SITE_WORDS})\b", re.IGNORECASE)
+_WARM = re.compile(rf"\b(?:{COMMENT_WARM_WORDS})\b", re.IGNORECASE)
+_REPORTING = re.compile(rf"\b(?:{ARTICLE_REPORTING_WORDS})\b", re.IGNORECASE)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’|«[^»]*»")
+_MIN_COMMENT_RUN = 3
+_COMMENT_GAIN, _OTHER_COST = 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class StripResult:
+    text: str
+    stripped: tuple[Stripped, ...]
+    date: str | None
+    author: str | None = None
+
+
+def strip_boilerplate(text: str) -> StripResult:
+    """Remove datelines, bylines, page furniture and comment sections from ``text``.
+
+    Returns the remaining text (leading/trailing blank lines trimmed, the article's own line
+    breaks kept), a ``Stripped`` record for each removal in document order, the date read
+    from a removed metadata prefix, and the writer named in a removed leading byline.
+    """
+    records: list[tuple[int, Stripped]] = []
+    date: str | None = None
+    match = _DATELINE.match(text)
+    if match and not match.group(0).endswith("\n") and not re.match(r"\d{4}", match.group("date")):
+        match = None  # "Dated 11 November 2025, the letter said": prose, not a metadata prefix
+    if match:
+        date = parse_date(match.group("date"))
+        records.append((0, _record("dateline", match.group(0))))
+        offset = match.end()
+    else:
+        offset = 0
+    lines = text[offset:].split("\n")
+    kinds: list[str | None] = [None] * len(lines)
+    for i, line in enumerate(lines):
+        if _is_furniture(line):
+            kinds[i] = "furniture"
+    _mark_comments(lines, kinds)
+    _mark_trailing_bylines(lines, kinds)
+    leading = _mark_leading_bylines(lines, kinds)
+
+    # one record per run of adjacent lines of the same kind
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    i = 0
+    while i < len(lines):
+        kind = kinds[i]
+        if kind is None:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and kinds[j + 1] == kind:
+            j += 1
+        span = "\n".join(lines[i : j + 1])
+        if span.strip():
+            records.append((offset + starts[i], _record(kind, span.strip())))
+        i = j + 1
+
+    kept: list[str] = []
+    after_removal = False
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind is not None:
+            after_removal = True
+            continue
+        if after_removal and not line.strip() and (not kept or not kept[-1].strip()):
+            continue  # do not leave a double gap where a line was taken out
+        if line.strip():
+            after_removal = False
+        kept.append(line)
+    records.sort(key=lambda pair: pair[0])
+    names = (_byline_author(lines[i]) for i in leading)
+    author = next((name for name in names if name), None)
+    return StripResult(_trim("\n".join(kept)), tuple(r for _, r in records), date, author)
+
+
+def _record(kind: str, removed: str) -> Stripped:
+    excerpt = " ".join(removed.split())
+    if len(excerpt) > EXCERPT_CHARS:
+        excerpt = excerpt[: EXCERPT_CHARS - 1].rstrip() + "…"
+    return Stripped(kind, len(removed), excerpt)
+
+
+def _trim(text: str) -> str:
+    """Trailing spaces off every line; blank lines off both ends."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _is_furniture(line: str) -> bool:
+    core = line.strip().strip(_FURNITURE_TRIM).strip()
+    if not core:
+        return False
+    return any(len(core) <= limit and rx.fullmatch(core) for rx, limit in _FURNITURE)
+
+
+def _is_comment_heading(line: str) -> bool:
+    core = line.strip().strip(_FURNITURE_TRIM).strip()
+    return bool(core) and len(core) <= 220 and any(rx.fullmatch(core) for rx in _COMMENT_HEADINGS)
+
+
+def _mark_comments(lines: list[str], kinds: list[str | None]) -> None:
+    """Mark a trailing comment section: after a heading, or an unmarked run of comments."""
+    before = 0
+    for i, line in enumerate(lines):
+        if (
+            kinds[i] is None
+            and _is_comment_heading(line)
+            and before >= (_MIN_CHARS_BEFORE_COMMENT_HEADING)
+        ):
+            for j in range(i, len(lines)):
+                kinds[j] = "comments"
+            return
+        if kinds[i] is None:
+            before += len(line.strip())
+
+    units = _paragraph_units(lines, kinds)
+    if len(units) < _MIN_COMMENT_RUN + 1:
+        return
+    best_score, best_start, run_comments, comments = 0, -1, 0, 0
+    score = 0
+    for u in range(len(units) - 1, 0, -1):  # never unit 0: the document must keep something
+        first, last = units[u]
+        like = is_comment_like(" ".join(lines[first : last + 1]))
+        score += _COMMENT_GAIN if like else -_OTHER_COST
+        comments += like
+        if score > 0 and score >= best_score and comments >= _MIN_COMMENT_RUN:
+            best_score, best_start, run_comments = score, u, comments
+    if best_start < 0 or run_comments < _MIN_COMMENT_RUN:
+        return
+    if all(
+        is_comment_like(" ".join(lines[first : last + 1])) for first, last in units[:best_start]
+    ):
+        return  # nothing but comments: this is not an article with a comment tail
+    for j in range(units[best_start][0], len(lines)):
+        if kinds[j] in (None, "furniture") or not lines[j].strip():
+            kinds[j] = "comments"
+
+
+def _paragraph_units(lines: list[str], kinds: list[str | None]) -> list[tuple[int, int]]:
+    """Paragraphs as ``(first line, last line)``: blank-line blocks when hard-wrapped,
+    single lines when the text puts one paragraph per line."""
+    blocks: list[list[int]] = []
+    current: list[int] = []
+    for i, line in enumerate(lines):
+        if kinds[i] is not None:
+            continue
+        if line.strip():
+            current.append(i)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    units: list[tuple[int, int]] = []
+    for block in blocks:
+        inner = block[:-1]
+        open_ends = sum(1 for i in inner if not re.search(r"[.!?:;\"”’)…]\s*$", lines[i]))
+        if inner and open_ends > len(inner) / 2:  # hard-wrapped prose: the block is a paragraph
+            units.append((block[0], block[-1]))
+        else:
+            units.extend((i, i) for i in block)
+    return units
+
+
+def is_comment_like(paragraph: str) -> bool:
+    """True for a paragraph that reads like a reader (or spam) comment on a blog post."""
+    unquoted = _QUOTED.sub(" ", paragraph.replace("’", "'"))
+    addressed = bool(_YOU.search(_THANK_YOU.sub(" ", unquoted)))
+    if _REPORTING.search(unquoted) and not addressed:
+        return False  # third-person reporting: article prose
+    if _COMMENT_STOCK.search(unquoted):
+        return True
+    warm = _WARM.search(unquoted) or _I.search(unquoted)
+    return bool(addressed and warm and _SITE.search(unquoted))
+
+
+def _mark_trailing_bylines(lines: list[str], kinds: list[str | None]) -> None:
+    patterns = [re.compile(p, re.IGNORECASE) for p in TRAILING_BYLINE_PATTERNS]
+    for i in range(len(lines) - 1, -1, -1):
+        if kinds[i] is not None or not lines[i].strip():
+            continue
+        core = lines[i].strip()
+        if len(core) <= 2 * _MAX_BYLINE_CHARS and any(rx.fullmatch(core) for rx in patterns):
+            kinds[i] = "byline"
+            continue
+        return
+
+
+def _mark_leading_bylines(lines: list[str], kinds: list[str | None]) -> list[int]:
+    """Mark byline lines among the first few lines (a headline may stand above them)."""
+    patterns = [re.compile(p, re.IGNORECASE) for p in LEADING_BYLINE_PATTERNS]
+    marked: list[int] = []
+    seen = 0
+    for i, line in enumerate(lines):
+        if kinds[i] is not None or not line.strip():
+            continue
+        core = line.strip()
+        seen += 1
+        if seen > _MAX_BYLINE_LINES:
+            break
+        if len(core) <= _MAX_BYLINE_CHARS and (
+            any(rx.fullmatch(core) for rx in patterns) or _is_by_line(core)
+        ):
+            kinds[i] = "byline"
+            marked.append(i)
+    return marked
+
+
+def _is_by_line(line: str) -> bool:
+    """``By Jane Doe, Associated Press`` / ``By JANE DOE | Reuters``: names, not a sentence."""
+    match = re.match(r"by\s+(.+?)[\s,.:;]*$", line, re.IGNORECASE)
+    if not match or not line[:1].isupper():
+        return False
+    tokens = re.findall(r"[^\s,|/]+|[,|/]", match.group(1))
+    if not tokens or len(tokens) > 16:
+        return False
+    names = 0
+    for token in tokens:
+        if token.lower() in _BYLINE_CONNECTORS:
+            continue
+        if token[:1].isupper() or re.fullmatch(r"[A-Z]\.", token):
+            names += 1
+            continue
+        return False
+    return names >= 1 and tokens[0].lower() not in _BYLINE_CONNECTORS
+
+
+def _byline_author(line: str) -> str | None:
+    """The writer's name in a leading byline: ``By Jane Doe, AP`` -> ``Jane Doe``."""
+    match = re.match(r"\s*(?:\w+\s+)?by\s+(.+)", line, re.IGNORECASE)
+    if not match:
+        return None
+    name = re.split(r"\s*(?:[,|/;(]|\s[-\u2013\u2014]\s|\s(?:via|for|of)\s)", match.group(1))[0]
+    name = name.strip(" .:")
+    return name if 0 < len(name) <= 80 and not name.lower().startswith("the ") else None

@@ -1,0 +1,257 @@
+"""The JSON contract, version 1: ``TraceResult`` to JSON and back.
+
+Shape (keys in this order; lists in the engine's order, which is already deterministic)::
+
+    {"version": 1,
+     "documents": [{"id", "path", "title", "date", "chars",
+                    "stripped": [{"kind", "chars", "excerpt"}],
+                    "text"?}],                       # only with include_text
+     "relations": [{"source", "derived", "kind", "direction", "confidence", "score",
+                    "coverage": {"source", "derived"},
+                    "passages": [{"source": [start, end], "derived": [start, end],
+                                  "kind", "similarity"}]}],
+     "clusters": [[id, ...]],
+     "skipped": [{"path", "reason"}]}
+
+``chars`` is the length of the document's extracted text, which every span points into.
+Floats are rounded to 4 decimals, so the same run gives byte-identical output. Timings are
+not part of the contract (they differ between runs).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from provenance.models import (
+    DIRECTIONS,
+    PASSAGE_KINDS,
+    RELATION_KINDS,
+    Document,
+    Passage,
+    Relation,
+    Skipped,
+    Span,
+    Stripped,
+    TraceResult,
+)
+
+VERSION = 1
+_DECIMALS = 4
+
+__all__ = ["VERSION", "dumps", "from_dict", "loads", "to_dict"]
+
+
+def _num(value: float) -> float:
+    return round(float(value), _DECIMALS) + 0.0  # ``+ 0.0`` turns -0.0 into 0.0
+
+
+def _document(doc: Document, include_text: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": doc.id,
+        "path": doc.path,
+        "title": doc.title,
+        "date": doc.date,
+        "chars": len(doc.text),
+        "stripped": [
+            {"kind": s.kind, "chars": s.chars, "excerpt": s.excerpt} for s in doc.stripped
+        ],
+    }
+    if include_text:
+        out["text"] = doc.text
+    return out
+
+
+def _passage(p: Passage) -> dict[str, Any]:
+    return {
+        "source": [p.a.start, p.a.end],
+        "derived": [p.b.start, p.b.end],
+        "kind": p.kind,
+        "similarity": _num(p.similarity),
+    }
+
+
+def _relation(r: Relation) -> dict[str, Any]:
+    return {
+        "source": r.source,
+        "derived": r.derived,
+        "kind": r.kind,
+        "direction": r.direction,
+        "confidence": _num(r.confidence),
+        "score": _num(r.score),
+        "coverage": {"source": _num(r.coverage_source), "derived": _num(r.coverage_derived)},
+        "passages": [_passage(p) for p in r.passages],
+    }
+
+
+def to_dict(result: TraceResult, *, include_text: bool = False) -> dict[str, Any]:
+    """The result as plain JSON values, in contract order. ``include_text`` adds each
+    document's extracted ``"text"`` (which makes the file self-contained, and large)."""
+    return {
+        "version": VERSION,
+        "documents": [_document(d, include_text) for d in result.documents],
+        "relations": [_relation(r) for r in result.relations],
+        "clusters": [list(c) for c in result.clusters],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
+    }
+
+
+def dumps(result: TraceResult, *, include_text: bool = False) -> str:
+    """``to_dict`` as UTF-8-ready JSON text: indented by 2, non-ASCII kept, ending in a newline."""
+    data = to_dict(result, include_text=include_text)
+    # allow_nan=False: a NaN score is an engine bug, and would not be valid JSON anyway.
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+# --- reading it back -----------------------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+def _get(obj: Mapping[str, Any], key: str, kind: type[_T], where: str) -> _T:
+    if key not in obj:
+        raise ValueError(f"{where}: missing key {key!r}")
+    value = obj[key]
+    ok = isinstance(value, kind)
+    if kind is float:  # JSON numbers: ints are fine where floats are expected
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    if not ok:
+        raise ValueError(f"{where}: {key!r} should be {kind.__name__}, got {value!r}")
+    return value  # type: ignore[no-any-return]  # checked by isinstance above
+
+
+def _opt_str(obj: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = obj.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{where}: {key!r} should be a string or null, got {value!r}")
+    return value
+
+
+def _list(obj: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    return _get(obj, key, list, where)
+
+
+def _one_of(value: str, allowed: Sequence[str], where: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _span(value: Any, where: str) -> Span:
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        raise ValueError(f"{where}: a span should be [start, end], got {value!r}")
+    return Span(value[0], value[1])
+
+
+def _read_document(obj: Any, where: str) -> Document:
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: expected an object")
+    stripped = []
+    for j, s in enumerate(_list(obj, "stripped", where)):
+        w = f"{where}.stripped[{j}]"
+        if not isinstance(s, dict):
+            raise ValueError(f"{w}: expected an object")
+        stripped.append(
+            Stripped(
+                kind=_get(s, "kind", str, w),
+                chars=_get(s, "chars", int, w),
+                excerpt=_get(s, "excerpt", str, w),
+            )
+        )
+    text = _get(obj, "text", str, where) if "text" in obj else ""
+    return Document(
+        id=_get(obj, "id", str, where),
+        path=_get(obj, "path", str, where),
+        text=text,
+        title=_opt_str(obj, "title", where),
+        date=_opt_str(obj, "date", where),
+        stripped=tuple(stripped),
+    )
+
+
+def _read_passage(obj: Any, where: str) -> Passage:
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: expected an object")
+    kind = _one_of(_get(obj, "kind", str, where), PASSAGE_KINDS, where)
+    return Passage(
+        a=_span(obj.get("source"), f"{where}.source"),
+        b=_span(obj.get("derived"), f"{where}.derived"),
+        kind=kind,  # type: ignore[arg-type]  # checked against PASSAGE_KINDS
+        similarity=_get(obj, "similarity", float, where),
+    )
+
+
+def _read_relation(obj: Any, where: str) -> Relation:
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: expected an object")
+    coverage = _get(obj, "coverage", dict, where)
+    passages = tuple(
+        _read_passage(p, f"{where}.passages[{k}]")
+        for k, p in enumerate(_list(obj, "passages", where))
+    )
+    kind = _one_of(_get(obj, "kind", str, where), RELATION_KINDS, where)
+    direction = _one_of(_get(obj, "direction", str, where), DIRECTIONS, where)
+    return Relation(
+        source=_get(obj, "source", str, where),
+        derived=_get(obj, "derived", str, where),
+        kind=kind,  # type: ignore[arg-type]  # checked against RELATION_KINDS
+        direction=direction,  # type: ignore[arg-type]  # checked against DIRECTIONS
+        confidence=_get(obj, "confidence", float, where),
+        score=_get(obj, "score", float, where),
+        coverage_source=_get(coverage, "source", float, f"{where}.coverage"),
+        coverage_derived=_get(coverage, "derived", float, f"{where}.coverage"),
+        passages=passages,
+    )
+
+
+def from_dict(data: Mapping[str, Any]) -> TraceResult:
+    """Rebuild a ``TraceResult`` from ``to_dict`` output. Documents saved without their text
+    come back with ``text=""`` (spans then point past it: render them from the original files).
+
+    Raises ``ValueError`` naming the offending key when ``data`` does not follow the contract.
+    """
+    if not isinstance(data, Mapping):
+        raise ValueError("not a provenance trace: expected a JSON object")
+    version = data.get("version")
+    if version != VERSION:
+        raise ValueError(
+            f"not a provenance trace of version {VERSION} (version is {version!r}); "
+            "re-create it with this version of provenance"
+        )
+    documents = tuple(
+        _read_document(d, f"documents[{i}]")
+        for i, d in enumerate(_list(data, "documents", "trace"))
+    )
+    relations = tuple(
+        _read_relation(r, f"relations[{i}]")
+        for i, r in enumerate(_list(data, "relations", "trace"))
+    )
+    clusters = []
+    for i, c in enumerate(_list(data, "clusters", "trace")):
+        if not isinstance(c, list) or not all(isinstance(m, str) for m in c):
+            raise ValueError(f"clusters[{i}]: expected a list of document ids")
+        clusters.append(tuple(c))
+    skipped = []
+    for i, s in enumerate(_list(data, "skipped", "trace")):
+        w = f"skipped[{i}]"
+        if not isinstance(s, dict):
+            raise ValueError(f"{w}: expected an object")
+        skipped.append(Skipped(path=_get(s, "path", str, w), reason=_get(s, "reason", str, w)))
+    return TraceResult(
+        documents=documents,
+        relations=relations,
+        clusters=tuple(clusters),
+        skipped=tuple(skipped),
+    )
+
+
+def loads(text: str | bytes) -> TraceResult:
+    """``from_dict(json.loads(text))``. Raises ``ValueError`` (``json.JSONDecodeError`` is one)."""
+    return from_dict(json.loads(text))
