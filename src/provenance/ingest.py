@@ -58,8 +58,8 @@ from typing import Any, BinaryIO
 
 import charset_normalizer
 import frontmatter
-import lxml.etree  # type: ignore[import-untyped]  # lxml ships no type information
-import lxml.html  # type: ignore[import-untyped]  # (lxml-stubs is not a dependency)
+import lxml.etree
+import lxml.html
 import toml
 import trafilatura
 import yaml
