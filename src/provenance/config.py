@@ -59,9 +59,10 @@ class Settings:
     """Verbatim runs this close on both sides are merged into one edited passage."""
     edited_similarity: float = 0.75
     """Character-level similarity at or above which an aligned stretch counts as edited."""
-    paraphrase_similarity: float = 0.5
-    """Sentence similarity (0..1) at or above which two sentences are paraphrases."""
-    paraphrase_context_similarity: float = 0.4
+    paraphrase_similarity: float = 0.42
+    """Sentence similarity (the MRPC-fitted paraphrase probability of ``similarity.py``) at or
+    above which two sentences that are each other's best match are aligned as paraphrases."""
+    paraphrase_context_similarity: float = 0.28
     """Lower threshold for sentences next to an already aligned pair on both sides."""
     paraphrase_context_sentences: int = 2
     """How far (in sentences) from an aligned pair the context pass looks."""
