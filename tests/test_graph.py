@@ -17,6 +17,7 @@ def _ev(cov_a: float, cov_b: float, similarity: float, related: bool = True) -> 
         reuse_passages=5,
         reuse_coverage=max(cov_a, cov_b),
         quote_chars=0,
+        shared_tokens=100,
         similarity=similarity,
         score=0.5,
         related=related,

@@ -27,6 +27,7 @@ class Evidence:
     reuse_passages: int  # verbatim, edited and paraphrase passages outside quotations
     reuse_coverage: float  # the larger side's share covered by those passages
     quote_chars: int  # characters of shared quotation (min side)
+    shared_tokens: int  # tokens inside aligned passages (min side): how much is shared
     similarity: float  # token-weighted mean similarity of all passages
     score: float  # strength of the reuse evidence in [0, 1]
     related: bool  # enough non-quotation evidence to call it reuse
@@ -88,11 +89,13 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
     # Copied text is evidence on its own; paraphrase needs several passages that together
     # cover a real share of a document (same-story reports share a stray fact or two).
     related = copy_chars >= settings.min_evidence_chars or (
-        reuse_count >= settings.min_reuse_passages
-        and reuse_cov >= settings.min_reuse_coverage
+        reuse_count >= settings.min_reuse_passages and reuse_cov >= settings.min_reuse_coverage
     )
-    # Density of weighted aligned material on the more reused side; token characters only.
-    score = min(1.0, max(strength_a / chars_a, strength_b / chars_b) * 1.1)
+    # Similarity-weighted share of the more reused side; token characters only.
+    score = min(1.0, max(strength_a / chars_a, strength_b / chars_b))
+    shared = min(
+        round(alignment.coverage_a * len(a.tokens)), round(alignment.coverage_b * len(b.tokens))
+    )
     return Evidence(
         coverage_a=alignment.coverage_a,
         coverage_b=alignment.coverage_b,
@@ -100,6 +103,7 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
         reuse_passages=reuse_count,
         reuse_coverage=reuse_cov,
         quote_chars=min(quote_a, quote_b),
+        shared_tokens=shared,
         similarity=weighted / total if total else 0.0,
         score=round(score, 4),
         related=related,

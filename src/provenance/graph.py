@@ -8,8 +8,13 @@ pair's first document is the source):
 * **containment**: a derived document comes from its source, so the document whose text is
   more fully covered by the aligned passages is the derived one.
 
-Dates dominate; containment fills in what dates leave open. Below
-``min_direction_confidence`` the direction is ``undetermined``.
+* **common source**: when a document explains what two others share (their overlap lies
+  inside what each shares with it, and they are no closer to each other than to it), it is
+  evidence that it is the source of both. A wire story rewritten by ten outlets collects
+  such votes from every pair of outlets; the outlets collect none.
+
+Dates dominate; the common-source votes come next; containment fills in what both leave
+open. Below ``min_direction_confidence`` the direction is ``undetermined``.
 
 Two documents are **siblings** (``common-source``) when a third document is the source of
 both and explains what they share (the third is in the corpus), or when their reuse is
@@ -19,6 +24,7 @@ common source is not in the corpus: two outlets rewriting the same wire story).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -106,11 +112,27 @@ def containment_evidence(coverage_a: float, coverage_b: float) -> float:
     return float(np.clip((coverage_b - coverage_a) / 0.3, -1.0, 1.0)) * 0.8
 
 
-def _decide_direction(pair: Pair, docs: Sequence[Document], settings: Settings) -> None:
+def hub_evidence(votes_for: int, votes_against: int) -> float:
+    """Signed evidence from common-source votes: each net vote closes a share of the gap."""
+    net = votes_for - votes_against
+    if net == 0:
+        return 0.0
+    value = 1.0 - HUB_VOTE_KEEP ** abs(net)
+    return value if net > 0 else -value
+
+
+HUB_VOTE_KEEP = 0.7  # one vote gives 0.3, three give 0.66, ten give 0.97
+
+
+def _decide_direction(
+    pair: Pair, docs: Sequence[Document], votes: Counter[tuple[int, int]], settings: Settings
+) -> None:
     ev = pair.evidence
     e_date = date_evidence(docs[pair.a].date, docs[pair.b].date)
+    e_hub = hub_evidence(votes[(pair.a, pair.b)], votes[(pair.b, pair.a)])
     e_cont = containment_evidence(ev.coverage_a, ev.coverage_b)
-    total = e_date + e_cont * (1.0 - abs(e_date))
+    rest = e_hub + e_cont * (1.0 - abs(e_hub))
+    total = e_date + rest * (1.0 - abs(e_date))
     if abs(total) >= settings.min_direction_confidence:
         pair.direction = "source->derived"
         pair.forward = total > 0
@@ -119,13 +141,13 @@ def _decide_direction(pair: Pair, docs: Sequence[Document], settings: Settings) 
     pair.direction = "undetermined"
     pair.confidence = 1.0 - abs(total)
     low, high = sorted((ev.coverage_a, ev.coverage_b))
-    if abs(e_date) == 0.0 and high < settings.rewrite_coverage and high > 0:
+    if e_date == 0.0 and e_hub == 0.0 and 0 < high < settings.rewrite_coverage:
         # Partial, symmetric reuse and nothing to order the two: siblings of an absent source.
         pair.direction = "common-source"
         pair.confidence = 0.6 * low / high
 
 
-# --- siblings with the source present --------------------------------------------------------
+# --- common sources present in the corpus ----------------------------------------------------
 
 
 def _explained(inner: Sequence[Span], outer: Sequence[Span], analysis: Analysis) -> float:
@@ -137,33 +159,50 @@ def _explained(inner: Sequence[Span], outer: Sequence[Span], analysis: Analysis)
     return float((mine & theirs).sum() / mine.sum())
 
 
-def _mark_siblings(
-    pairs: dict[tuple[int, int], Pair], analyses: Sequence[Analysis], settings: Settings
-) -> None:
-    def get(u: int, v: int) -> Pair | None:
-        return pairs.get((min(u, v), max(u, v)))
+def _side_key(pair: Pair) -> tuple[int, float]:
+    """Orders the sides of a triangle from weakest: the pair that shares the fewest words
+    (siblings share only the intersection of what each took from their source; in a chain
+    the ends share only what passed through the middle), then the least alike."""
+    ev = pair.evidence
+    return (ev.shared_tokens, round(ev.similarity, 4))
 
-    sources_of: dict[int, set[int]] = {}
-    for pair in pairs.values():
-        if pair.directed:
-            src, dst = pair.source_derived()
-            sources_of.setdefault(dst, set()).add(src)
-    for key in sorted(pairs):
-        pair = pairs[key]
-        x, y = key
-        for z in sorted(sources_of.get(x, set()) & sources_of.get(y, set())):
-            zx, zy = get(z, x), get(z, y)
-            if zx is None or zy is None:
-                continue
-            if pair.evidence.score >= min(zx.evidence.score, zy.evidence.score):
-                continue  # x and y share more with each other than with z: a chain
-            ex = _explained(pair.spans_in(x), zx.spans_in(x), analyses[x])
-            ey = _explained(pair.spans_in(y), zy.spans_in(y), analyses[y])
-            if min(ex, ey) >= settings.sibling_explained:
-                pair.direction = "common-source"
-                pair.forward = True
-                pair.confidence = min(ex, ey)
-                break
+
+def _common_sources(
+    pairs: dict[tuple[int, int], Pair], analyses: Sequence[Analysis], settings: Settings
+) -> Counter[tuple[int, int]]:
+    """Look at every triangle of related documents. Its weakest side ``x-y`` (the pair that
+    reads least alike) is explained by the third document ``z`` when what ``x`` and ``y``
+    share lies inside what each shares with ``z``: then ``x`` and ``y`` are related through
+    ``z``, and it is a vote that ``z`` is the source of both. Votes are keyed
+    ``(source, derived)``."""
+    votes: Counter[tuple[int, int]] = Counter()
+    neighbours: dict[int, set[int]] = {}
+    for a, b in pairs:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+
+    def get(u: int, v: int) -> Pair:
+        return pairs[(min(u, v), max(u, v))]
+
+    for x, y in sorted(pairs):
+        for z in sorted(neighbours[x] & neighbours[y]):
+            if z < y:
+                continue  # each triangle once, from its two smallest indexes
+            sides = sorted(
+                (
+                    (_side_key(get(u, v)), (u, v), w)
+                    for u, v, w in ((x, y, z), (x, z, y), (y, z, x))
+                ),
+            )
+            if sides[0][0] == sides[1][0]:
+                continue  # no single weakest side: the triangle says nothing
+            _, (u, v), w = sides[0]
+            eu = _explained(get(u, v).spans_in(u), get(w, u).spans_in(u), analyses[u])
+            ev = _explained(get(u, v).spans_in(v), get(w, v).spans_in(v), analyses[v])
+            if min(eu, ev) >= settings.sibling_explained:
+                votes[(w, u)] += 1
+                votes[(w, v)] += 1
+    return votes
 
 
 # --- acyclic graph, transitive reduction ----------------------------------------------------
@@ -185,32 +224,91 @@ def _break_cycles(pairs: dict[tuple[int, int], Pair]) -> None:
         pairs[weakest].direction = "undetermined"
 
 
-def _drop_redundant(
+def _depths(pairs: dict[tuple[int, int], Pair]) -> dict[int, int]:
+    """Length of the longest directed path reaching each document (roots are 0)."""
+    graph = nx.DiGraph()
+    for key in sorted(pairs):
+        if pairs[key].directed:
+            graph.add_edge(*pairs[key].source_derived())
+    depth: dict[int, int] = {}
+    for node in nx.topological_sort(graph):
+        depth[node] = max((depth[p] + 1 for p in graph.predecessors(node)), default=0)
+    return depth
+
+
+PRIMARY_TIE = 0.9
+
+
+def _settle_sources(
     pairs: dict[tuple[int, int], Pair], analyses: Sequence[Analysis], settings: Settings
 ) -> None:
-    """Drop A→C when some A→B→C explains what C took from A (all but a few characters)."""
-    directed = {p.source_derived(): key for key, p in pairs.items() if p.directed}
-    drop: set[tuple[int, int]] = set()
-    for (src, dst), key in sorted(directed.items()):
-        via = sorted(
-            mid for (s, mid) in directed if s == src and mid != dst and (mid, dst) in directed
-        )
+    """Keep, for each document, only the sources it really took from.
+
+    The *primary* source of ``d`` is the directed source it shares the most words with
+    (sources within ``PRIMARY_TIE`` of the most count as tied; ties go to the source
+    nearer a root, then to the one that is the source of more documents). Another source
+    ``s`` of ``d`` whose contribution the primary explains (all but
+    ``redundant_edge_residual_chars`` of it) gave ``d`` nothing the primary did not: if
+    ``s`` is an ancestor of the primary, the edge is redundant (A→B→C needs no A→C) and
+    is dropped; otherwise ``s`` and ``d`` are relatives through the primary's line,
+    siblings: ``common-source``. A source that gave ``d`` something the primary lacks
+    stays a source.
+    """
+    depth = _depths(pairs)
+    graph = nx.DiGraph()
+    sources: dict[int, list[int]] = {}
+    for key in sorted(pairs):
         pair = pairs[key]
-        for mid in via:
-            through = pairs[directed[(mid, dst)]]
-            analysis = analyses[dst]
+        if pair.directed:
+            src, dst = pair.source_derived()
+            graph.add_edge(src, dst)
+            sources.setdefault(dst, []).append(src)
+
+    def get(u: int, v: int) -> Pair:
+        return pairs[(min(u, v), max(u, v))]
+
+    drop: list[tuple[int, int]] = []
+    siblings: list[tuple[tuple[int, int], float]] = []
+    for dst in sorted(sources):
+        if len(sources[dst]) < 2:
+            continue
+        most = max(get(s, dst).evidence.shared_tokens for s in sources[dst])
+        ranked = sorted(
+            sources[dst],
+            key=lambda s: (
+                get(s, dst).evidence.shared_tokens < PRIMARY_TIE * most,
+                depth.get(s, 0),
+                -graph.out_degree(s),
+                -get(s, dst).evidence.shared_tokens,
+                -get(s, dst).confidence,
+                s,
+            ),
+        )
+        primary = ranked[0]
+        via = get(primary, dst)
+        analysis = analyses[dst]
+        theirs = token_mask(analysis, via.spans_in(dst))
+        for src in ranked[1:]:
+            pair = get(src, dst)
             mine = token_mask(analysis, pair.spans_in(dst))
-            theirs = token_mask(analysis, through.spans_in(dst))
             residual = sum(
                 t.end - t.start
                 for t, m, c in zip(analysis.tokens, mine, theirs, strict=True)
                 if m and not c
             )
-            if residual < settings.redundant_edge_residual_chars:
-                drop.add(key)
-                break
+            if residual >= settings.redundant_edge_residual_chars:
+                continue  # dst took from src something the primary lacks
+            key = (min(src, dst), max(src, dst))
+            if nx.has_path(graph, src, primary):
+                drop.append(key)
+            else:
+                siblings.append((key, min(via.confidence, pair.confidence)))
+    for key, confidence in siblings:
+        pairs[key].direction = "common-source"
+        pairs[key].forward = True
+        pairs[key].confidence = confidence
     for key in drop:
-        del pairs[key]
+        pairs.pop(key, None)
 
 
 # --- the whole stage -------------------------------------------------------------------------
@@ -228,13 +326,14 @@ def build(
     for alignment, ev in measured:
         pair = Pair(alignment, ev)
         if ev.related:
-            _decide_direction(pair, documents, settings)
             pairs[(pair.a, pair.b)] = pair
         elif is_quotes_only(ev, settings):
             quotes.append(pair)
-    _mark_siblings(pairs, analyses, settings)
+    votes = _common_sources(pairs, analyses, settings)
+    for key in sorted(pairs):
+        _decide_direction(pairs[key], documents, votes, settings)
     _break_cycles(pairs)
-    _drop_redundant(pairs, analyses, settings)
+    _settle_sources(pairs, analyses, settings)
 
     relations = [_relation(p, documents, settings) for p in (*pairs.values(), *quotes)]
     relations.sort(key=lambda r: (-r.score, r.source, r.derived))
