@@ -77,7 +77,7 @@ def test_moved_paragraphs_are_still_aligned() -> None:
 
 
 def test_shared_quotation_is_a_quote_passage() -> None:
-    quote = "\"We understand the frustration, but we cannot gamble with people's lives,\""
+    quote = '"We understand the frustration, but we cannot gamble with people\'s lives,"'
     other = f"Speaking at a rally, the mayor said: {quote} before leaving for London."
     passages, _, _ = align(_prep(SOURCE), _prep(other), Settings())
     assert [p.kind for p in passages] == ["quote"]

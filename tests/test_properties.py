@@ -77,9 +77,7 @@ def test_alignment_spans_in_bounds_and_coverage_in_unit_range(a: str, b: str, cu
         assert 0.0 <= p.similarity <= 1.0
 
 
-@given(
-    st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.booleans()
-)
+@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.booleans())
 def test_kind_is_always_one_of_the_five(cov_s: float, cov_d: float, sim: float, rel: bool) -> None:
     ev = Evidence(cov_s, cov_d, 0, 0, 0.0, 0, 0, sim, 0.0, rel)
     assert kind_for(cov_s, cov_d, ev, Settings()) in RELATION_KINDS

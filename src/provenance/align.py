@@ -338,8 +338,6 @@ def align(x: Prepared, y: Prepared, settings: Settings) -> tuple[list[Passage], 
     return passages, coverage_x, coverage_y
 
 
-def align_pair(
-    a: int, b: int, prepared: Sequence[Prepared], settings: Settings
-) -> Alignment:
+def align_pair(a: int, b: int, prepared: Sequence[Prepared], settings: Settings) -> Alignment:
     passages, cov_a, cov_b = align(prepared[a], prepared[b], settings)
     return Alignment(a, b, tuple(passages), cov_a, cov_b)

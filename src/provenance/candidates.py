@@ -53,9 +53,7 @@ def candidate_pairs(
     return _cap_per_document(scored, settings.max_candidates_per_document)
 
 
-def _cap_per_document(
-    pairs: list[tuple[int, int, int]], cap: int
-) -> list[tuple[int, int, int]]:
+def _cap_per_document(pairs: list[tuple[int, int, int]], cap: int) -> list[tuple[int, int, int]]:
     """Keep a pair when it is among the ``cap`` strongest of either of its documents."""
     per_doc: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for pair in pairs:

@@ -282,8 +282,10 @@ def sentences(text: str, paras: Sequence[Span] | None = None) -> list[Span]:
         for m in _SENT_END.finditer(text, para.start, para.end):
             end = m.end()
             term = m.group()
-            if term[0] == "." and len(term.rstrip("\"'”’»)]")) == 1 and _is_abbreviation(
-                text, m.start()
+            if (
+                term[0] == "."
+                and len(term.rstrip("\"'”’»)]")) == 1
+                and _is_abbreviation(text, m.start())
             ):
                 continue
             nxt = end
