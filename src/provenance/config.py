@@ -38,9 +38,9 @@ class Settings:
     # --- fingerprints and candidates ------------------------------------------------------
     num_perm: int = 64
     """MinHash permutations per passage signature."""
-    lsh_threshold: float = 0.3
+    lsh_threshold: float = 0.4
     """Jaccard (of content-word sets) at which two passages should collide in LSH."""
-    lsh_false_negative_weight: float = 0.8
+    lsh_false_negative_weight: float = 0.5
     """How much LSH tuning fears missed pairs vs. extra candidates (alignment verifies)."""
     passage_min_terms: int = 6
     """Sentences with fewer content words are merged with their neighbour before hashing."""
