@@ -69,7 +69,10 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
             if p.kind != "paraphrase":
                 copy_a += free_a
                 copy_b += free_b
-            if min(free_a, free_b) >= settings.min_passage_chars:
+            strong = p.kind != "paraphrase" or p.similarity >= settings.paraphrase_similarity
+            if strong and min(free_a, free_b) >= settings.min_passage_chars:
+                # Paraphrases matched only at the lower context threshold add coverage,
+                # not evidence: same-story reports read that alike too.
                 reuse_count += 1
                 reuse_spans_a.append(p.a)
                 reuse_spans_b.append(p.b)
