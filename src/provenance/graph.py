@@ -129,8 +129,13 @@ def _decide_direction(
 ) -> None:
     ev = pair.evidence
     e_date = date_evidence(docs[pair.a].date, docs[pair.b].date)
-    e_hub = hub_evidence(votes[(pair.a, pair.b)], votes[(pair.b, pair.a)])
-    e_cont = containment_evidence(ev.coverage_a, ev.coverage_b)
+    if min(ev.coverage_a, ev.coverage_b) >= settings.near_duplicate_coverage:
+        # Near-duplicates contain each other: neither containment nor which of the two
+        # explains the rest of the corpus says which came first. Only dates can.
+        e_hub = e_cont = 0.0
+    else:
+        e_hub = hub_evidence(votes[(pair.a, pair.b)], votes[(pair.b, pair.a)])
+        e_cont = containment_evidence(ev.coverage_a, ev.coverage_b)
     rest = e_hub + e_cont * (1.0 - abs(e_hub))
     total = e_date + rest * (1.0 - abs(e_date))
     if abs(total) >= settings.min_direction_confidence:
@@ -157,6 +162,9 @@ def _explained(inner: Sequence[Span], outer: Sequence[Span], analysis: Analysis)
         return 0.0
     theirs = token_mask(analysis, outer)
     return float((mine & theirs).sum() / mine.sum())
+
+
+TIE = 0.9  # amounts of shared words within 10% of each other count as tied
 
 
 def _side_key(pair: Pair) -> tuple[int, float]:
@@ -194,8 +202,8 @@ def _common_sources(
                     for u, v, w in ((x, y, z), (x, z, y), (y, z, x))
                 ),
             )
-            if sides[0][0] == sides[1][0]:
-                continue  # no single weakest side: the triangle says nothing
+            if sides[0][0][0] >= TIE * sides[1][0][0]:
+                continue  # no clearly weakest side (near-duplicates): the triangle says nothing
             _, (u, v), w = sides[0]
             eu = _explained(get(u, v).spans_in(u), get(w, u).spans_in(u), analyses[u])
             ev = _explained(get(u, v).spans_in(v), get(w, v).spans_in(v), analyses[v])
@@ -236,22 +244,21 @@ def _depths(pairs: dict[tuple[int, int], Pair]) -> dict[int, int]:
     return depth
 
 
-PRIMARY_TIE = 0.9
-
-
 def _settle_sources(
     pairs: dict[tuple[int, int], Pair], analyses: Sequence[Analysis], settings: Settings
 ) -> None:
     """Keep, for each document, only the sources it really took from.
 
     The *primary* source of ``d`` is the directed source it shares the most words with
-    (sources within ``PRIMARY_TIE`` of the most count as tied; ties go to the source
+    (sources within ``TIE`` of the most count as tied; ties go to the source
     nearer a root, then to the one that is the source of more documents). Another source
     ``s`` of ``d`` whose contribution the primary explains (all but
     ``redundant_edge_residual_chars`` of it) gave ``d`` nothing the primary did not: if
     ``s`` is an ancestor of the primary, the edge is redundant (A→B→C needs no A→C) and
-    is dropped; otherwise ``s`` and ``d`` are relatives through the primary's line,
-    siblings: ``common-source``. A source that gave ``d`` something the primary lacks
+    is dropped; if it descends from the primary, or gave ``d`` clearly less than the
+    primary, ``s`` and ``d`` are relatives through the primary's line, siblings:
+    ``common-source``; otherwise the two are interchangeable sources (tied, neither derived
+    from the other) and both stay. A source that gave ``d`` something the primary lacks
     stays a source.
     """
     depth = _depths(pairs)
@@ -276,7 +283,7 @@ def _settle_sources(
         ranked = sorted(
             sources[dst],
             key=lambda s: (
-                get(s, dst).evidence.shared_tokens < PRIMARY_TIE * most,
+                get(s, dst).evidence.shared_tokens < TIE * most,
                 depth.get(s, 0),
                 -graph.out_degree(s),
                 -get(s, dst).evidence.shared_tokens,
@@ -301,8 +308,10 @@ def _settle_sources(
             key = (min(src, dst), max(src, dst))
             if nx.has_path(graph, src, primary):
                 drop.append(key)
-            else:
+            elif nx.has_path(graph, primary, src) or pair.evidence.shared_tokens < TIE * most:
                 siblings.append((key, min(via.confidence, pair.confidence)))
+            # else: src and the primary are interchangeable (tied, neither derived from the
+            # other, e.g. near-duplicates of each other): either may be dst's source.
     for key, confidence in siblings:
         pairs[key].direction = "common-source"
         pairs[key].forward = True
