@@ -182,7 +182,7 @@ def _paraphrase_blocks(
     sx, sy = x.analysis.sentence_tokens, y.analysis.sentence_tokens
     if not sx or not sy:
         return []
-    sim = similarity_matrix(x.sentences, y.sentences)
+    sim = similarity_matrix(x.sentences, y.sentences, min_overlap=settings.paraphrase_min_overlap)
     free_x = [_covered(mask_x, lo, hi) < 0.5 for lo, hi in sx]
     free_y = [_covered(mask_y, lo, hi) < 0.5 for lo, hi in sy]
     masked = np.where(np.outer(free_x, free_y), sim, 0.0)

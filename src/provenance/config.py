@@ -64,6 +64,8 @@ class Settings:
     above which two sentences that are each other's best match are aligned as paraphrases."""
     paraphrase_context_similarity: float = 0.28
     """Lower threshold for sentences next to an already aligned pair on both sides."""
+    paraphrase_min_overlap: float = 0.1
+    """Sentence pairs sharing less than this (Dice of content terms) are not compared."""
     paraphrase_context_sentences: int = 2
     """How far (in sentences) from an aligned pair the context pass looks."""
     min_passage_chars: int = 40
@@ -113,6 +115,7 @@ _FRACTIONS = {
     "edited_similarity",
     "paraphrase_similarity",
     "paraphrase_context_similarity",
+    "paraphrase_min_overlap",
     "duplicate_coverage",
     "duplicate_similarity",
     "near_duplicate_coverage",

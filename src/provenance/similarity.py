@@ -84,16 +84,22 @@ def _incidence(
     return ma.sum(axis=1)[:, None], mb.sum(axis=1)[None, :], inter
 
 
-def _stack(a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures]) -> np.ndarray:
+def _dice(a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures]) -> np.ndarray:
+    size_a, size_b, inter = _incidence([f.terms for f in a], [f.terms for f in b])
+    total = size_a + size_b
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dice: np.ndarray = np.where(total > 0, 2.0 * inter / total, 0.0).astype(np.float32)
+    return dice
+
+
+def _stack(
+    a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures], dice: np.ndarray
+) -> np.ndarray:
     """The features of every pair, shape ``(5, len(a), len(b))``, float32."""
     sa = [f.string for f in a]
     sb = [f.string for f in b]
     chars = process.cdist(sa, sb, scorer=fuzz.ratio, dtype=np.float32) / 100.0
     sets = process.cdist(sa, sb, scorer=fuzz.token_set_ratio, dtype=np.float32) / 100.0
-    size_a, size_b, inter = _incidence([f.terms for f in a], [f.terms for f in b])
-    total = size_a + size_b
-    with np.errstate(invalid="ignore", divide="ignore"):
-        dice = np.where(total > 0, 2.0 * inter / total, 0.0)
     num_a, num_b, num_inter = _incidence([f.numbers for f in a], [f.numbers for f in b])
     numbers = (num_a + num_b - 2.0 * num_inter > 0).astype(np.float32)
     len_a = np.array([f.length for f in a], dtype=np.float32)[:, None]
@@ -105,12 +111,36 @@ def _stack(a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures]) -> np.n
 _WEIGHTS = np.array([W_DICE, W_CHARS, W_SET, W_NUMBERS, W_LENGTH], dtype=np.float32)
 
 
-def similarity_matrix(a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures]) -> np.ndarray:
-    """Pairwise similarity in [0, 1], shape ``(len(a), len(b))``, float32."""
+def _logistic(
+    a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures], dice: np.ndarray
+) -> np.ndarray:
+    z = np.tensordot(_WEIGHTS, _stack(a, b, dice), axes=1) + np.float32(INTERCEPT)
+    result: np.ndarray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+    return result
+
+
+def similarity_matrix(
+    a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures], *, min_overlap: float = 0.0
+) -> np.ndarray:
+    """Pairwise similarity in [0, 1], shape ``(len(a), len(b))``, float32.
+
+    With ``min_overlap``, pairs whose content terms overlap less than that (Dice) are not
+    compared and get 0: a paraphrase shares content words, and most sentence pairs of two
+    unrelated documents share none, so alignment skips the costly string measures for them.
+    """
     if not a or not b:
         return np.zeros((len(a), len(b)), dtype=np.float32)
-    z = np.tensordot(_WEIGHTS, _stack(a, b), axes=1) + np.float32(INTERCEPT)
-    result: np.ndarray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+    dice = _dice(a, b)
+    if min_overlap <= 0.0:
+        return _logistic(a, b, dice)
+    keep = dice >= min_overlap
+    rows = np.flatnonzero(keep.any(axis=1))
+    cols = np.flatnonzero(keep.any(axis=0))
+    result = np.zeros((len(a), len(b)), dtype=np.float32)
+    if rows.size and cols.size:
+        sub = _logistic([a[i] for i in rows], [b[j] for j in cols], dice[np.ix_(rows, cols)])
+        result[np.ix_(rows, cols)] = sub
+        result[~keep] = 0.0
     return result
 
 
