@@ -138,7 +138,9 @@ def similarity_matrix(
     cols = np.flatnonzero(keep.any(axis=0))
     result = np.zeros((len(a), len(b)), dtype=np.float32)
     if rows.size and cols.size:
-        sub = _logistic([a[i] for i in rows], [b[j] for j in cols], dice[np.ix_(rows, cols)])
+        sub = _logistic(
+            [a[int(i)] for i in rows], [b[int(j)] for j in cols], dice[np.ix_(rows, cols)]
+        )
         result[np.ix_(rows, cols)] = sub
         result[~keep] = 0.0
     return result
