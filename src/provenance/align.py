@@ -164,6 +164,47 @@ def _sentence_range(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple
     return first, last
 
 
+def _sweep(
+    sim: np.ndarray,
+    free_x: Sequence[bool],
+    free_y: Sequence[bool],
+    cells: set[tuple[int, int]],
+    pairs: dict[tuple[int, int], float],
+    low: float,
+    reach: int,
+    *,
+    along_y: bool,
+) -> bool:
+    """One pass of the context growth over the sentences of one document (``y`` when
+    ``along_y``, else ``x``): each sentence not yet aligned is paired with the most similar
+    free sentence of the other document near an aligned pair, if at least ``low``.
+    ``cells`` and ``pairs`` grow in place; returns whether anything was added."""
+    matrix = sim if along_y else sim.T
+    free_this, free_other = (free_y, free_x) if along_y else (free_x, free_y)
+    oriented = {(a, b) if along_y else (b, a) for a, b in cells}  # (other, this)
+    used = {t for _, t in oriented}
+    changed = False
+    for t, free in enumerate(free_this):
+        if t in used or not free:
+            continue
+        near = [o + (t - pt) for o, pt in oriented if abs(pt - t) <= reach]
+        around = {o for c in near for o in range(c - reach, c + reach + 1)}
+        scored = [
+            (float(matrix[o, t]), -o) for o in around if 0 <= o < len(free_other) and free_other[o]
+        ]
+        if not scored:
+            continue
+        score, neg = max(scored)
+        if score >= low:
+            cell = (-neg, t) if along_y else (t, -neg)
+            pairs[cell] = score
+            cells.add(cell)
+            oriented.add((-neg, t))
+            used.add(t)
+            changed = True
+    return changed
+
+
 def _paraphrase_blocks(
     x: Prepared,
     y: Prepared,
@@ -201,39 +242,10 @@ def _paraphrase_blocks(
         anchor_cells.update((a, b) for a in range(xa, xb) for b in range(ya, yb))
     low = settings.paraphrase_context_similarity
     reach = settings.paraphrase_context_sentences
-    used_x = {a for a, _ in anchor_cells}
-    used_y = {b for _, b in anchor_cells}
-    changed = True
-    while changed:
-        changed = False
-        for b in range(len(sy)):
-            if b in used_y or not free_y[b]:
-                continue
-            near = [a + (b - pb) for a, pb in anchor_cells if abs(pb - b) <= reach]
-            cands = {a for c in near for a in range(c - reach, c + reach + 1) if 0 <= a < len(sx)}
-            scored = [(float(sim[a, b]), -a) for a in cands if free_x[a]]
-            if scored:
-                s, neg_a = max(scored)
-                if s >= low:
-                    pairs[(-neg_a, b)] = s
-                    anchor_cells.add((-neg_a, b))
-                    used_x.add(-neg_a)
-                    used_y.add(b)
-                    changed = True
-        for a in range(len(sx)):
-            if a in used_x or not free_x[a]:
-                continue
-            near = [b + (a - pa) for pa, b in anchor_cells if abs(pa - a) <= reach]
-            cands = {b for c in near for b in range(c - reach, c + reach + 1) if 0 <= b < len(sy)}
-            scored = [(float(sim[a, b]), -b) for b in cands if free_y[b]]
-            if scored:
-                s, neg_b = max(scored)
-                if s >= low:
-                    pairs[(a, -neg_b)] = s
-                    anchor_cells.add((a, -neg_b))
-                    used_x.add(a)
-                    used_y.add(-neg_b)
-                    changed = True
+    while _sweep(sim, free_x, free_y, anchor_cells, pairs, low, reach, along_y=True) | _sweep(
+        sim, free_x, free_y, anchor_cells, pairs, low, reach, along_y=False
+    ):
+        pass
 
     # Merge neighbouring sentence pairs (also one sentence split in two) into passages.
     groups: list[list[tuple[int, int, float]]] = []
