@@ -244,19 +244,27 @@ def _depths(pairs: dict[tuple[int, int], Pair]) -> dict[int, int]:
     return depth
 
 
+def _near_duplicates(pair: Pair | None, settings: Settings) -> bool:
+    """Whether a pair's documents contain each other (both near-duplicate coverage)."""
+    if pair is None:
+        return False
+    ev = pair.evidence
+    return min(ev.coverage_a, ev.coverage_b) >= settings.near_duplicate_coverage
+
+
 def _settle_sources(
     pairs: dict[tuple[int, int], Pair], analyses: Sequence[Analysis], settings: Settings
 ) -> None:
     """Keep, for each document, only the sources it really took from.
 
     The *primary* source of ``d`` is the directed source it shares the most words with
-    (sources within ``TIE`` of the most count as tied; ties go to the source
-    nearer a root, then to the one that is the source of more documents). Another source
-    ``s`` of ``d`` whose contribution the primary explains (all but
-    ``redundant_edge_residual_chars`` of it) gave ``d`` nothing the primary did not: if
-    ``s`` is an ancestor of the primary, the edge is redundant (A→B→C needs no A→C) and
-    is dropped; if it descends from the primary, or gave ``d`` clearly less than the
-    primary, ``s`` and ``d`` are relatives through the primary's line, siblings:
+    (sources within ``TIE`` of the most count as tied; ties go to the source nearer a root,
+    then to the fuller version, the longer text, then to the one that is the source of more
+    documents). Another source ``s`` of ``d`` whose contribution the primary explains (all
+    but ``redundant_edge_residual_chars`` of it) gave ``d`` nothing the primary did not: if
+    ``s`` is an ancestor of the primary, the edge is redundant (A→B→C needs no A→C) and is
+    dropped; if it descends from the primary, is a near-duplicate of it, or gave ``d``
+    clearly less than the primary, ``s`` and ``d`` are relatives through the primary, siblings:
     ``common-source``; otherwise the two are interchangeable sources (tied, neither derived
     from the other) and both stay. A source that gave ``d`` something the primary lacks
     stays a source.
@@ -285,6 +293,7 @@ def _settle_sources(
             key=lambda s: (
                 get(s, dst).evidence.shared_tokens < TIE * most,
                 depth.get(s, 0),
+                -len(analyses[s].tokens),
                 -graph.out_degree(s),
                 -get(s, dst).evidence.shared_tokens,
                 -get(s, dst).confidence,
@@ -308,7 +317,11 @@ def _settle_sources(
             key = (min(src, dst), max(src, dst))
             if nx.has_path(graph, src, primary):
                 drop.append(key)
-            elif nx.has_path(graph, primary, src) or pair.evidence.shared_tokens < TIE * most:
+            elif (
+                nx.has_path(graph, primary, src)
+                or pair.evidence.shared_tokens < TIE * most
+                or _near_duplicates(pairs.get((min(src, primary), max(src, primary))), settings)
+            ):
                 siblings.append((key, min(via.confidence, pair.confidence)))
             # else: src and the primary are interchangeable (tied, neither derived from the
             # other, e.g. near-duplicates of each other): either may be dst's source.
