@@ -85,3 +85,19 @@ def test_the_readme_command_exits_0_and_tells_the_story() -> None:
     text = runner.invoke(main, ["trace", str(SEEDS)])
     assert text.exit_code == 0
     assert "rewrite" in text.stdout and "siblings of a common source" in text.stdout
+
+
+def test_a_reader_that_goes_away_gives_exit_141_and_no_traceback() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "provenance", "trace", str(SEEDS)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like `| head` exiting before the report is written
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, stderr
+    assert "Traceback" not in stderr

@@ -8,7 +8,8 @@ Exit codes of ``provenance trace``:
 - **3** the run finished but some inputs were skipped; each is named on stderr with its
   reason, followed by a count;
 - **123** internal error, i.e. a bug in provenance: a one-line message; set
-  ``PROVENANCE_DEBUG=1`` to see the traceback.
+  ``PROVENANCE_DEBUG=1`` to see the traceback;
+- **141** the reader of the output went away (``| head``), as a shell reports SIGPIPE.
 
 Errors provenance raises on purpose (``ProvenanceError``) never show a traceback.
 """
@@ -38,6 +39,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     SKIPPED = 3
     INTERNAL = 123
+    BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 
 
 DEBUG_ENV = "PROVENANCE_DEBUG"
@@ -50,7 +52,16 @@ Exit codes:
   3    finished, but some inputs were skipped (named on stderr)
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1 for the
        traceback)
+  141  the output's reader went away (e.g. `| head`)
 """
+
+
+def _broken_pipe() -> NoReturn:
+    """The reader went away (e.g. `| head`): stop quietly, keep Python from complaining again
+    when it flushes stdout at exit, and say so with the exit code a shell gives SIGPIPE."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(ExitCode.BROKEN_PIPE)
 
 
 def _debug() -> bool:
@@ -201,7 +212,9 @@ def _render_text(result: TraceResult, *, passages: int, show_quotes: bool, file:
     kwargs: dict[str, Any] = {"highlight": False, "emoji": False, "markup": False}
     if file is not None:  # a file: plain text at a readable width, never colour
         kwargs.update(file=file, width=100, no_color=True, color_system=None)
-    terminal.render(result, Console(**kwargs), passages=passages, show_quotes=show_quotes)
+    console = Console(**kwargs)
+    console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]  # rich exits 1 itself
+    terminal.render(result, console, passages=passages, show_quotes=show_quotes)
 
 
 def _emit(
@@ -396,11 +409,7 @@ def trace(
     except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
         raise
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly, and keep Python from complaining
-        # again when it flushes stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)  # what rich does when its own write hits the closed pipe
+        _broken_pipe()
     except Exception as exc:
         if _debug():
             raise
