@@ -1014,3 +1014,10 @@ def test_clough_corpus_decodes_cleanly() -> None:
     assert "Google\u2019s" in by_id["g2pB_taskb.txt"].text  # cp1252 0x92
     assert "\u2026" in by_id["g1pB_taska.txt"].text  # cp1252 0x85, not a NEL line break
     assert "na\u00efve" in by_id["g2pC_taske.txt"].text  # UTF-8
+
+
+def test_progress_is_reported_per_input_file() -> None:
+    calls: list[tuple[str, int, int]] = []
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    read_inputs([seeds], Settings(), progress=lambda *c: calls.append(c))
+    assert calls == [("ingest", k, 5) for k in range(1, 6)]

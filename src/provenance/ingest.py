@@ -97,8 +97,11 @@ def read_inputs(
     settings: Settings,
     *,
     stdin: bytes | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[list[Document], list[Skipped]]:
     """Read every document under ``paths``.
+
+    ``progress("ingest", done, total)`` is called after each input file.
 
     ``paths`` holds folders (walked recursively for files ending in ``settings.extensions``,
     hidden entries skipped, ``include``/``exclude`` applied), files (read whatever their
@@ -109,12 +112,14 @@ def read_inputs(
     """
     sources, skipped = _discover(paths, settings, have_stdin=stdin is not None)
     found: list[tuple[tuple[str, str, int], Document]] = []
-    for source in sources:
+    for done, source in enumerate(sources, start=1):
         for item in _read_source(source, settings, stdin):
             if isinstance(item, Skipped):
                 skipped.append(item)
             else:
                 found.append(item)
+        if progress is not None:
+            progress("ingest", done, len(sources))
 
     documents: list[Document] = []
     found.sort(key=lambda pair: (pair[1].id, pair[0]))

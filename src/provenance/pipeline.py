@@ -119,7 +119,7 @@ def trace(
     timings: dict[str, float] = {}
 
     with _timed(timings, "ingest"):
-        documents, skipped = ingest.read_inputs(paths, settings, stdin=stdin)
+        documents, skipped = ingest.read_inputs(paths, settings, stdin=stdin, progress=report)
     total = len(documents)
 
     with _timed(timings, "analyse"):
