@@ -90,9 +90,15 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
     )
     copy_chars = min(copy_a, copy_b)
     # Copied text is evidence on its own; paraphrase needs several passages that together
-    # cover a real share of a document (same-story reports share a stray fact or two).
-    related = copy_chars >= settings.min_evidence_chars or (
-        reuse_count >= settings.min_reuse_passages and reuse_cov >= settings.min_reuse_coverage
+    # cover a real share of a document (same-story reports share a stray fact or two), or
+    # two when the aligned passages cover most of a document.
+    related = (
+        copy_chars >= settings.min_evidence_chars
+        or (reuse_count >= settings.min_reuse_passages and reuse_cov >= settings.min_reuse_coverage)
+        or (
+            reuse_count >= 2
+            and max(alignment.coverage_a, alignment.coverage_b) >= settings.strong_reuse_coverage
+        )
     )
     # Similarity-weighted share of the more reused side; token characters only.
     score = min(1.0, max(strength_a / chars_a, strength_b / chars_b))

@@ -79,6 +79,8 @@ class Settings:
     (verbatim, edited or paraphrased, outside quotations)..."""
     min_reuse_coverage: float = 0.2
     """...covering at least this share of the more reused document."""
+    strong_reuse_coverage: float = 0.5
+    """...or two such passages, when all aligned passages cover this share of a document."""
     quote_evidence_weight: float = 0.25
     """Weight of shared quotations in a pair's score (they are not evidence of copying)."""
     duplicate_coverage: float = 0.95
@@ -122,6 +124,7 @@ _FRACTIONS = {
     "near_duplicate_similarity",
     "rewrite_coverage",
     "min_reuse_coverage",
+    "strong_reuse_coverage",
     "quote_evidence_weight",
     "min_direction_confidence",
     "sibling_explained",

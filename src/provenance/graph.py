@@ -261,13 +261,17 @@ def _settle_sources(
     (sources within ``TIE`` of the most count as tied; ties go to the source nearer a root,
     then to the fuller version, the longer text, then to the one that is the source of more
     documents). Another source ``s`` of ``d`` whose contribution the primary explains (all
-    but ``redundant_edge_residual_chars`` of it) gave ``d`` nothing the primary did not: if
-    ``s`` is an ancestor of the primary, the edge is redundant (A→B→C needs no A→C) and is
-    dropped; if it descends from the primary, is a near-duplicate of it, or gave ``d``
-    clearly less than the primary, ``s`` and ``d`` are relatives through the primary, siblings:
-    ``common-source``; otherwise the two are interchangeable sources (tied, neither derived
-    from the other) and both stay. A source that gave ``d`` something the primary lacks
-    stays a source.
+    but ``redundant_edge_residual_chars`` of it) gave ``d`` nothing the primary did not:
+
+    * if ``s`` is an ancestor of the primary and ``d`` reads closer to the primary than to
+      ``s`` (it carries the primary's changes), ``s -> d`` is redundant (A→B→C needs no
+      A→C) and is dropped; if ``d`` reads no closer, the primary and ``d`` are siblings;
+    * if ``s`` descends from the primary, is a near-duplicate of it, or gave ``d`` clearly
+      less than the primary, ``s`` and ``d`` are siblings: ``common-source``;
+    * otherwise the two are interchangeable sources (tied, neither derived from the other)
+      and both stay.
+
+    A source that gave ``d`` something the primary lacks stays a source.
     """
     depth = _depths(pairs)
     graph = nx.DiGraph()
@@ -316,7 +320,13 @@ def _settle_sources(
                 continue  # dst took from src something the primary lacks
             key = (min(src, dst), max(src, dst))
             if nx.has_path(graph, src, primary):
-                drop.append(key)
+                if via.evidence.similarity > pair.evidence.similarity:
+                    drop.append(key)  # a chain: dst carries the primary's changes
+                else:
+                    # dst reads no closer to the primary than to its ancestor src: no sign
+                    # it came through the primary; both took from src, as siblings.
+                    primary_key = (min(primary, dst), max(primary, dst))
+                    siblings.append((primary_key, min(via.confidence, pair.confidence)))
             elif (
                 nx.has_path(graph, primary, src)
                 or pair.evidence.shared_tokens < TIE * most
