@@ -1021,3 +1021,26 @@ def test_progress_is_reported_per_input_file() -> None:
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     read_inputs([seeds], Settings(), progress=lambda *c: calls.append(c))
     assert calls == [("ingest", k, 5) for k in range(1, 6)]
+
+
+def test_an_article_about_blogs_is_not_a_comment_tail(tmp_path: Path) -> None:
+    # A real news shape (BBC, 2004): the topic words blog, RSS and comments fill the last
+    # paragraphs, but nobody addresses the site: nothing may be stripped.
+    paragraphs = [
+        "Blog reading explodes in America",
+        "Americans are becoming avid blog readers, with 32 million getting hooked in 2004, "
+        "according to new research.",
+        "The survey showed that blog readership has shot up by 58% in the last year. Blogs are "
+        "online spaces in which people can publish their thoughts in their own words.",
+        "RSS aggregators are downloaded to PCs and subscribe to feeds from blogs, news sites and "
+        "other websites. Reading blogs remains far more popular than writing them, the survey "
+        "found; 12% had posted comments on other people's blogs.",
+        "Just under one in 10 of the US's internet users read political blogs such as the Daily "
+        "Kos during the campaign. Blog creators were likely to be young, the survey found.",
+    ]
+    path = tmp_path / "blogs.txt"
+    path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    (doc,), skipped = read_inputs([path], Settings())
+    assert skipped == []
+    assert doc.stripped == ()
+    assert doc.text == "\n\n".join(paragraphs)

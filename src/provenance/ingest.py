@@ -1264,7 +1264,8 @@ _MIN_CHARS_BEFORE_COMMENT_HEADING = 200
 
 # Unmarked comment tails (seed 000): a paragraph is comment-like when it contains a stock
 # phrase, or addresses "you" outside quotation marks while talking about the site or post
-# together with praise, thanks or a first-person remark.
+# together with praise, thanks or a first-person remark. Topic words (blog, RSS, bookmark)
+# are only site words: an article about blogs is not a comment.
 COMMENT_STOCK_PHRASES = (
     r"great (?:post|article|blog|site|read|info(?:rmation)?|job|stuff|points|write-?up)",
     r"(?:nice|good|excellent|awesome|fantastic|wonderful|informative|useful|helpful|"
@@ -1273,15 +1274,16 @@ COMMENT_STOCK_PHRASES = (
     r"keep (?:up the|it up)|keep (?:us )?(?:informed|posting|writing)",
     r"thanks? (?:you )?(?:so much )?for (?:sharing|posting|the (?:post|info|article))",
     r"thank you|thankyou|\bthanks\b(?! to\b)|\bthx\b|(?:best|kind|warm) regards|cheers!",
-    r"bookmark(?:ed|ing)?\b",
+    r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?) (?:just )?bookmark(?:ed)?\b",
+    r"\bbookmarked (?:it|this|your)",
     r"\byour (?:blog|website|web site|site|weblog|web page|posts?|articles?|writing)\b",
     r"\bthis (?:blog|website|web site|site|weblog)\b",
-    r"\bblog(?:s|ging|ger|osphere)?\b|\bweblog\b|\bwebmaster\b|\bwordpress\b|\brss\b",
     r"lucky me|made my day|you(?:'ve| have) done|(?:i'?m|i am) (?:impressed|glad|a big fan)",
     r"new reader|i will (?:advocate|recommend|be checking)|check(?:ing)? back",
 )
 COMMENT_SITE_WORDS = (
-    r"site|website|web site|blog|post|posts|article|articles|writing|write-?up|content|info|"
+    r"site|website|web site|blog|blogs|blogging|blogosphere|weblog|webmaster|wordpress|rss|"
+    r"bookmark\w*|post|posts|article|articles|writing|write-?up|content|info|"
     r"information|topic|subject|stuff|read|reader|page|theme|design|layout|publish|issue"
 )
 COMMENT_WARM_WORDS = (
@@ -1291,7 +1293,8 @@ COMMENT_WARM_WORDS = (
 )
 # Reporting language marks article prose; a paragraph with it is never comment-like by vocabulary.
 ARTICLE_REPORTING_WORDS = (
-    r"said|says|told|according to|announced|stated|reported|spokesperson|wrote|writes|added"
+    r"said|says|told|according to|announced|stated|reported|spokesperson|wrote|writes|added|"
+    r"found|showed|survey|study|research"
 )
 _COMMENT_STOCK = re.compile("|".join(COMMENT_STOCK_PHRASES), re.IGNORECASE)
 _YOU = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b", re.IGNORECASE)
