@@ -107,9 +107,14 @@ def date_evidence(first: str | None, second: str | None) -> float:
     return 0.9 if days > 0 else -0.9
 
 
+# Containment alone is weak evidence: a cut-down copy is contained in its source, but so is
+# an earlier short report in the longer follow-up that re-uses its background.
+CONTAINMENT_WEIGHT = 0.6
+
+
 def containment_evidence(coverage_a: float, coverage_b: float) -> float:
     """Signed evidence that ``a`` is the source: positive when ``b`` is the more contained."""
-    return float(np.clip((coverage_b - coverage_a) / 0.3, -1.0, 1.0)) * 0.8
+    return float(np.clip((coverage_b - coverage_a) / 0.3, -1.0, 1.0)) * CONTAINMENT_WEIGHT
 
 
 def hub_evidence(votes_for: int, votes_against: int) -> float:
