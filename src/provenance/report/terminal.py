@@ -190,10 +190,11 @@ def _documents_table(docs: Iterable[Document], width: int, g: _Glyphs) -> Table:
 
 def _strongest(passages: Iterable[Passage], n: int) -> list[Passage]:
     """The ``n`` strongest passages, in the derived document's order. Strength: evidence
-    before quotations, then aligned length weighted by similarity (ties: document order)."""
+    before quotations, then aligned length weighted by the square of similarity, so a long
+    but loose paraphrase does not crowd out a close one (ties: document order)."""
 
     def strength(p: Passage) -> tuple[bool, float, int, int]:
-        weight = p.similarity * (len(p.a) + len(p.b)) / 2
+        weight = p.similarity**2 * (len(p.a) + len(p.b)) / 2
         return (p.kind == "quote", -weight, p.b.start, p.a.start)
 
     chosen = sorted(passages, key=strength)[:n]
