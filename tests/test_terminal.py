@@ -476,8 +476,8 @@ def test_a_close_paraphrase_beats_a_longer_loose_one() -> None:
     from provenance.models import Passage, Span
     from provenance.report.terminal import _strongest
 
-    loose = Passage(Span(0, 455), Span(0, 397), "paraphrase", 0.37)
-    close = Passage(Span(1890, 2190), Span(1420, 1734), "paraphrase", 0.55)
+    loose = Passage(Span(0, 460), Span(0, 460), "paraphrase", 0.37)
+    close = Passage(Span(1890, 2180), Span(1420, 1710), "paraphrase", 0.55)
     quote = Passage(Span(500, 900), Span(500, 900), "quote", 1.0)
     assert _strongest([loose, close, quote], 1) == [close]
     assert _strongest([loose, close, quote], 3) == [loose, quote, close]  # derived order
