@@ -326,8 +326,8 @@ def align(x: Prepared, y: Prepared, settings: Settings) -> tuple[list[Passage], 
     blocks += _paraphrase_blocks(x, y, blocks, mask_x, mask_y, settings)
     blocks = _select(blocks)
 
-    quote_x = np.array(x.analysis.in_quote, dtype=bool)
-    quote_y = np.array(y.analysis.in_quote, dtype=bool)
+    quote_x = x.analysis.quoted
+    quote_y = y.analysis.quoted
     passages: list[Passage] = []
     spans_x: list[tuple[int, int]] = []
     spans_y: list[tuple[int, int]] = []

@@ -34,21 +34,13 @@ class Evidence:
 
 
 def token_mask(analysis: Analysis, spans: Sequence[Span]) -> np.ndarray:
-    starts = np.fromiter((t.start for t in analysis.tokens), dtype=np.int64)
-    ends = np.fromiter((t.end for t in analysis.tokens), dtype=np.int64)
-    mask = np.zeros(len(starts), dtype=bool)
-    for span in spans:
-        mask |= (starts >= span.start) & (ends <= span.end)
-    return mask
+    """Per token of ``analysis``: whether it lies wholly inside any of ``spans``."""
+    return analysis.mask(spans)
 
 
 def _quote_free_chars(analysis: Analysis, span: Span) -> int:
     """Characters of ``span`` in tokens that are not inside quotation marks."""
-    return sum(
-        t.end - t.start
-        for t, quoted in zip(analysis.tokens, analysis.in_quote, strict=True)
-        if span.start <= t.start and t.end <= span.end and not quoted
-    )
+    return analysis.chars(analysis.mask([span]) & ~analysis.quoted)
 
 
 def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings) -> Evidence:

@@ -316,11 +316,7 @@ def _settle_sources(
         for src in ranked[1:]:
             pair = get(src, dst)
             mine = token_mask(analysis, pair.spans_in(dst))
-            residual = sum(
-                t.end - t.start
-                for t, m, c in zip(analysis.tokens, mine, theirs, strict=True)
-                if m and not c
-            )
+            residual = analysis.chars(mine & ~theirs)
             if residual >= settings.redundant_edge_residual_chars:
                 continue  # dst took from src something the primary lacks
             key = (min(src, dst), max(src, dst))

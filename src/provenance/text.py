@@ -13,9 +13,10 @@ import sys
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import Stemmer
 
 from provenance.models import Span
@@ -371,6 +372,21 @@ class Analysis:
     paragraphs: tuple[Span, ...]
     quotes: tuple[Span, ...]
     in_quote: tuple[bool, ...]  # per token
+    # The same token facts as arrays, built once, for the stages that mask spans.
+    starts: np.ndarray = field(compare=False, repr=False)  # int64, per token
+    ends: np.ndarray = field(compare=False, repr=False)  # int64, per token
+    quoted: np.ndarray = field(compare=False, repr=False)  # bool, per token
+
+    def mask(self, spans: Sequence[Span]) -> np.ndarray:
+        """Per token: whether it lies wholly inside any of ``spans``."""
+        mask = np.zeros(len(self.tokens), dtype=bool)
+        for span in spans:
+            mask |= (self.starts >= span.start) & (self.ends <= span.end)
+        return mask
+
+    def chars(self, mask: np.ndarray) -> int:
+        """Characters of the tokens selected by ``mask``."""
+        return int((self.ends - self.starts)[mask].sum())
 
 
 def analyse(text: str) -> Analysis:
@@ -392,6 +408,9 @@ def analyse(text: str) -> Analysis:
         paragraphs=tuple(paras),
         quotes=tuple(quotes),
         in_quote=tuple(in_quote),
+        starts=np.fromiter((t.start for t in tokens), dtype=np.int64, count=len(tokens)),
+        ends=np.fromiter((t.end for t in tokens), dtype=np.int64, count=len(tokens)),
+        quoted=np.array(in_quote, dtype=bool),
     )
 
 
