@@ -33,11 +33,6 @@ class Evidence:
     related: bool  # enough non-quotation evidence to call it reuse
 
 
-def token_mask(analysis: Analysis, spans: Sequence[Span]) -> np.ndarray:
-    """Per token of ``analysis``: whether it lies wholly inside any of ``spans``."""
-    return analysis.mask(spans)
-
-
 def _quote_free_chars(analysis: Analysis, span: Span) -> int:
     """Characters of ``span`` in tokens that are not inside quotation marks."""
     return analysis.chars(analysis.mask([span]) & ~analysis.quoted)
@@ -77,8 +72,8 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
     chars_a = max(1, sum(t.end - t.start for t in a.tokens))
     chars_b = max(1, sum(t.end - t.start for t in b.tokens))
     reuse_cov = max(
-        float(token_mask(a, reuse_spans_a).mean()) if a.tokens else 0.0,
-        float(token_mask(b, reuse_spans_b).mean()) if b.tokens else 0.0,
+        float(a.mask(reuse_spans_a).mean()) if a.tokens else 0.0,
+        float(b.mask(reuse_spans_b).mean()) if b.tokens else 0.0,
     )
     copy_chars = min(copy_a, copy_b)
     # Copied text is evidence on its own; paraphrase needs several passages that together

@@ -32,7 +32,7 @@ from datetime import date, datetime
 import networkx as nx
 import numpy as np
 
-from provenance.classify import Evidence, is_quotes_only, kind_for, orient, token_mask
+from provenance.classify import Evidence, is_quotes_only, kind_for, orient
 from provenance.config import Settings
 from provenance.models import Alignment, Direction, Document, Relation, Span
 from provenance.text import Analysis
@@ -162,10 +162,10 @@ def _decide_direction(
 
 def _explained(inner: Sequence[Span], outer: Sequence[Span], analysis: Analysis) -> float:
     """Share of the tokens under ``inner`` that also lie under ``outer``."""
-    mine = token_mask(analysis, inner)
+    mine = analysis.mask(inner)
     if not mine.any():
         return 0.0
-    theirs = token_mask(analysis, outer)
+    theirs = analysis.mask(outer)
     return float((mine & theirs).sum() / mine.sum())
 
 
@@ -312,10 +312,10 @@ def _settle_sources(
         primary = ranked[0]
         via = get(primary, dst)
         analysis = analyses[dst]
-        theirs = token_mask(analysis, via.spans_in(dst))
+        theirs = analysis.mask(via.spans_in(dst))
         for src in ranked[1:]:
             pair = get(src, dst)
-            mine = token_mask(analysis, pair.spans_in(dst))
+            mine = analysis.mask(pair.spans_in(dst))
             residual = analysis.chars(mine & ~theirs)
             if residual >= settings.redundant_edge_residual_chars:
                 continue  # dst took from src something the primary lacks
