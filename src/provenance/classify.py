@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from provenance.config import Settings
 from provenance.models import Alignment, Passage, RelationKind, Span
 from provenance.text import Analysis
