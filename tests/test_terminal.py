@@ -481,3 +481,26 @@ def test_a_close_paraphrase_beats_a_longer_loose_one() -> None:
     quote = Passage(Span(500, 900), Span(500, 900), "quote", 1.0)
     assert _strongest([loose, close, quote], 1) == [close]
     assert _strongest([loose, close, quote], 3) == [loose, quote, close]  # derived order
+
+
+def test_what_was_stripped_is_never_cut_off_at_80_columns() -> None:
+    import io
+
+    from rich.console import Console
+
+    from provenance.models import Document, Stripped, TraceResult
+    from provenance.report.terminal import render
+
+    doc = Document(
+        id="000_7921b6987635c44f.txt",
+        path="seeds/000_7921b6987635c44f.txt",
+        text="x" * 4407,
+        stripped=(
+            Stripped("dateline", 17, "date 2025-11-11"),
+            Stripped("comments", 8944, "Valuable info."),
+        ),
+    )
+    out = io.StringIO()
+    render(TraceResult((doc,), (), ()), Console(file=out, width=80, color_system=None))
+    flat = " ".join(out.getvalue().split())
+    assert "stripped: dateline 17 chars, comments 8.9k chars" in flat

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -170,15 +170,17 @@ def _documents_table(docs: Iterable[Document], width: int, g: _Glyphs) -> Table:
         if not title:
             title = Text(g.dash, style="dim")
         stripped = _stripped_summary(doc)
-        if stripped and not wide:
-            title.append("\nstripped: " + ", ".join(stripped), style="dim")
         title.no_wrap = True
         title.overflow = "ellipsis"
+        cell: RenderableType = title
+        if stripped and not wide:
+            # The title keeps one line; what was stripped wraps, so it is never cut off.
+            cell = Group(title, Text("stripped: " + ", ".join(stripped), style="dim"))
         # A date is shown to the day; the JSON report keeps it as precise as the input.
         date = sanitize(doc.date, oneline=True).partition("T")[0] if doc.date else ""
         row = [
             Text(_fit(sanitize(doc.id, oneline=True), id_width)),
-            title,
+            cell,
             Text(date) if date else Text(g.dash, style="dim"),
             Text(f"{len(doc.text):,}"),
         ]
