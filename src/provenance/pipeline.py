@@ -8,7 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -21,7 +21,7 @@ from provenance import ingest
 from provenance import text as text_stage
 from provenance.classify import Evidence
 from provenance.config import Settings
-from provenance.models import Alignment, TraceResult
+from provenance.models import Alignment, Document, Skipped, TraceResult
 from provenance.text import Analysis
 
 Progress = Callable[[str, int, int], None]
@@ -117,9 +117,29 @@ def trace(
     settings = settings or Settings()
     report = progress or _quiet
     timings: dict[str, float] = {}
-
     with _timed(timings, "ingest"):
         documents, skipped = ingest.read_inputs(paths, settings, stdin=stdin, progress=report)
+    return trace_documents(documents, settings, skipped=skipped, progress=progress, timings=timings)
+
+
+def trace_documents(
+    documents: Sequence[Document],
+    settings: Settings | None = None,
+    *,
+    skipped: Sequence[Skipped] = (),
+    focus: Collection[int] | None = None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> TraceResult:
+    """Every stage after ingest, on documents already read.
+
+    ``focus``: when given, only candidate pairs with at least one document among these
+    indexes are aligned (``provenance check`` compares the checked documents with the rest,
+    not the rest with each other). ``timings`` collects the seconds of each stage.
+    """
+    settings = settings or Settings()
+    report = progress or _quiet
+    timings = {} if timings is None else timings
     total = len(documents)
 
     with _timed(timings, "analyse"):
@@ -135,11 +155,14 @@ def trace(
             report("fingerprint", k + 1, total)
 
     with _timed(timings, "candidates"):
-        pairs = candidate_stage.candidate_pairs(fingerprints, settings)
+        pairs = [(a, b) for a, b, _ in candidate_stage.candidate_pairs(fingerprints, settings)]
+        if focus is not None:
+            wanted = set(focus)
+            pairs = [(a, b) for a, b in pairs if a in wanted or b in wanted]
 
     with _timed(timings, "align"):
         prepared = [align_stage.prepare(a) for a in analyses]
-        measured = _measure_all([(a, b) for a, b, _ in pairs], prepared, analyses, settings, report)
+        measured = _measure_all(pairs, prepared, analyses, settings, report)
 
     with _timed(timings, "graph"):
         relations, clusters = graph_stage.build(documents, analyses, measured, settings)
