@@ -345,7 +345,7 @@ def junit(result: CheckResult) -> str:
         suites,
         "testsuite",
         name="provenance check",
-        tests=str(len(by_doc)),
+        tests=str(len(by_doc) + len(result.skipped)),
         failures=str(sum(1 for fs in by_doc.values() if any(f.status == "failing" for f in fs))),
         errors=str(len(result.skipped)),
         skipped="0",
@@ -375,7 +375,9 @@ def junit(result: CheckResult) -> str:
             out = ET.SubElement(case, "system-out")
             out.text = _xml("\n".join(f"line {f.line}: {describe(f)}" for f in others))
     for item in result.skipped:
-        case = ET.SubElement(suite, "testcase", classname="provenance.check", name=_xml(item.path))
+        case = ET.SubElement(
+            suite, "testcase", classname="provenance.check", name=_xml(display_path(item.path))
+        )
         ET.SubElement(case, "error", message=_xml(item.reason), type="unreadable")
     ET.indent(suites)
     body = ET.tostring(suites, encoding="unicode")
