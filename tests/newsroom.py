@@ -23,9 +23,7 @@ def _post(title: str, date: str, body: str, **extra: str) -> str:
 
 
 def git(repo: Path, *args: str) -> str:
-    proc = subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, check=True
-    )
+    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
     return proc.stdout
 
 
@@ -42,9 +40,7 @@ def make_archive(root: Path) -> Path:
         ),
         encoding="utf-8",
     )
-    (archive / "wire" / "agency.txt").write_text(
-        _body("chain", "a_agency.txt"), encoding="utf-8"
-    )
+    (archive / "wire" / "agency.txt").write_text(_body("chain", "a_agency.txt"), encoding="utf-8")
     (archive / "wire" / "bridge.txt").write_text(
         _body("same_story_unrelated", "national.txt"), encoding="utf-8"
     )
@@ -60,7 +56,11 @@ def make_repo(root: Path) -> Path:
     git(repo, "config", "user.name", "CI")
     git(repo, "config", "commit.gpgsign", "false")
     (repo / "posts" / "islanders.md").write_text(
-        _post("Islanders walk the new bridge", "2026-03-01", _body("same_story_unrelated", "island.txt")),
+        _post(
+            "Islanders walk the new bridge",
+            "2026-03-01",
+            _body("same_story_unrelated", "island.txt"),
+        ),
         encoding="utf-8",
     )
     (repo / "posts" / "bridge-money.md").write_text(
@@ -75,5 +75,8 @@ def make_repo(root: Path) -> Path:
 def wheat_post(**extra: str) -> str:
     """A post that rewrites the archived wire story about the wheat trial."""
     return _post(
-        "New wheat shrugs off drought", "2026-03-03", _body("heavy_paraphrase", "rewrite.txt"), **extra
+        "New wheat shrugs off drought",
+        "2026-03-03",
+        _body("heavy_paraphrase", "rewrite.txt"),
+        **extra,
     )

@@ -77,7 +77,9 @@ def _validate_sarif(text: str) -> dict[str, object]:
     return log  # type: ignore[no-any-return]
 
 
-def test_sarif_of_a_real_check_is_valid_sarif_2_1_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sarif_of_a_real_check_is_valid_sarif_2_1_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     result = _engine_result(tmp_path)
     monkeypatch.chdir(tmp_path)
     log = _validate_sarif(ci.sarif(result))

@@ -14,10 +14,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import newsroom
 import pytest
 from click.testing import CliRunner, Result
 
+import newsroom
 from provenance import cli, ingest
 from provenance.config import Settings
 from provenance.index import Index, IndexFileError, content_hash, document_keys
@@ -141,9 +141,7 @@ def test_lookup_finds_the_archived_source_by_band_keys(tmp_path: Path) -> None:
         (doc,), _ = ingest.read_inputs([post], settings)
         assert index.candidates([document_keys(doc, settings)]) == ["wire/wheat-trial.md"]
         # nothing shared with an unrelated text
-        (island,), _ = ingest.read_inputs(
-            [CASES / "same_story_unrelated" / "island.txt"], settings
-        )
+        (island,), _ = ingest.read_inputs([CASES / "same_story_unrelated" / "island.txt"], settings)
         assert "wire/wheat-trial.md" not in index.candidates([document_keys(island, settings)])
         # a post is not compared with its own archived copy (same file)
         source = archive / "wire" / "wheat-trial.md"
@@ -173,7 +171,17 @@ def _many_documents(folder: Path, count: int) -> None:
 
 
 def _add_command(folder: Path, db: Path) -> list[str]:
-    return [sys.executable, "-m", "provenance", "index", "add", str(folder), "--index", str(db), "-q"]
+    return [
+        sys.executable,
+        "-m",
+        "provenance",
+        "index",
+        "add",
+        str(folder),
+        "--index",
+        str(db),
+        "-q",
+    ]
 
 
 def _committed(db: Path) -> int:
