@@ -227,6 +227,12 @@ def test_changed_since_an_unknown_revision(newsroom_repo: tuple[Path, Path]) -> 
 # --- exit codes without git ----------------------------------------------------------------------
 
 
+def test_check_exit_codes_are_documented() -> None:
+    help_text = run(["check", "--help"]).stdout
+    for code in (0, 1, 2, 3, 123):
+        assert re.search(rf"^ +{code} +\S", help_text, re.MULTILINE), code
+
+
 def _folder(tmp_path: Path, case: str, *, broken: bool) -> Path:
     folder = tmp_path / case
     folder.mkdir(parents=True)

@@ -39,12 +39,14 @@ if TYPE_CHECKING:
 
 class ExitCode(enum.IntEnum):
     OK = 0
-    FINDINGS = 1  # provenance check: findings that fail the policy
     USAGE = 2
     SKIPPED = 3
     INTERNAL = 123
     BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 
+
+FINDINGS_EXIT = 1
+"""``provenance check`` only: findings that fail the policy (``trace`` never exits 1)."""
 
 DEBUG_ENV = "PROVENANCE_DEBUG"
 
@@ -657,7 +659,7 @@ def check(
     if write_baseline is not None:
         sys.exit(ExitCode.SKIPPED if result.skipped else ExitCode.OK)
     if result.failed:
-        sys.exit(ExitCode.FINDINGS)
+        sys.exit(FINDINGS_EXIT)
     sys.exit(ExitCode.SKIPPED if result.skipped else ExitCode.OK)
 
 
