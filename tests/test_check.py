@@ -20,7 +20,7 @@ from provenance.models import Document, Relation
 CASES = Path(__file__).resolve().parent / "cases"
 
 # no GitHub environment leaks in from the machine running the tests
-CLEAN_ENV = {"GITHUB_ACTIONS": "", "GITHUB_STEP_SUMMARY": ""}
+CLEAN_ENV = {"GITHUB_ACTIONS": "", "GITHUB_STEP_SUMMARY": "", "GITHUB_WORKSPACE": ""}
 
 
 def run(args: Sequence[str], **env: str) -> Result:

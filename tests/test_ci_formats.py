@@ -24,6 +24,11 @@ CASES = Path(__file__).resolve().parent / "cases"
 HOSTILE = "evil\r\n::error file=x.md,line=1::owned%0A,:\x1b[31m\x07<script>|`*[x](y)</script>]]>&"
 
 
+@pytest.fixture(autouse=True)
+def _no_workspace(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+
+
 def _engine_result(tmp_path: Path, workers: int = 1) -> CheckResult:
     """A real check: a verbatim copy, a rewrite and an unreadable file."""
     corpus = tmp_path / "posts"
@@ -166,6 +171,17 @@ def test_annotations_cannot_be_injected() -> None:
         assert "%2C" in props["file"]
         assert "\r" not in line and "\x1b" not in line and "\x07" not in line
         assert "%25" in match.group(3)  # the text's own % escaped
+
+
+def test_annotation_paths_are_relative_to_the_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = str(tmp_path / "repo" / "posts" / "a.md")
+    result = _synthetic(["failing"], name=post)
+    monkeypatch.chdir(tmp_path)
+    assert ci.github_annotations(result, 10)[0].startswith("::error file=repo/posts/a.md,")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "repo"))
+    assert ci.github_annotations(result, 10)[0].startswith("::error file=posts/a.md,")
 
 
 def test_escaping_functions() -> None:

@@ -48,7 +48,7 @@ def _run_check_step(
     """The action's check step, as a runner would run it (inputs through the environment)."""
     step = _action()["runs"]["steps"][2]  # type: ignore[index]
     env = dict(os.environ)
-    for key in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+    for key in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE"):
         env.pop(key, None)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     defaults = {k: v.get("default", "") for k, v in _action()["inputs"].items()}  # type: ignore[union-attr]

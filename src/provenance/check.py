@@ -25,6 +25,7 @@ Each finding gets one **status**, first match wins:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -165,21 +166,11 @@ def check(
             continue
         mine, other = by_id[sides[0]], by_id[sides[1]]
         status, reason = judge(relation, mine, other, settings, baseline)
-        finding = Finding(
-            checked=mine.id,
-            other=other.id,
-            relation=relation,
-            status=status,
-            reason=reason,
-            path=mine.path,
-            line=1,
-            end_line=1,
-        )
+        finding = Finding(mine.id, other.id, relation, status, reason, mine.path, 1, 1)
         spans = finding.spans()
         if spans:
-            first = spans[0][0]
-            line, end_line = locate_lines(mine, first)
-            finding = _with_lines(finding, line, end_line)
+            line, end_line = locate_lines(mine, spans[0][0])
+            finding = dataclasses.replace(finding, line=line, end_line=end_line)
         findings.append(finding)
     findings.sort(key=lambda f: (STATUSES.index(f.status), f.checked, f.line, f.other))
     return CheckResult(
@@ -187,19 +178,6 @@ def check(
         checked=tuple(d.id for d in trace.documents if d.id in wanted),
         findings=tuple(findings),
         archived=len(archived),
-    )
-
-
-def _with_lines(finding: Finding, line: int, end_line: int) -> Finding:
-    return Finding(
-        checked=finding.checked,
-        other=finding.other,
-        relation=finding.relation,
-        status=finding.status,
-        reason=finding.reason,
-        path=finding.path,
-        line=line,
-        end_line=end_line,
     )
 
 

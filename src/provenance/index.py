@@ -250,13 +250,16 @@ class Index:
     def _write(self) -> Iterator[None]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue on the
         busy timeout instead of failing on lock upgrade."""
-        self._db.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # locked past the timeout, disk full, read-only
+            raise IndexFileError(f"cannot write to index {self.path}: {exc}") from None
 
     def close(self) -> None:
         self._db.close()

@@ -59,12 +59,13 @@ def _percent(value: float) -> str:
 
 
 def display_path(path: str) -> str:
-    """The path relative to the working directory (the repository root in CI), POSIX style;
-    left as it is when it lies outside it."""
+    """The path relative to the repository root in GitHub Actions (``GITHUB_WORKSPACE``),
+    else to the working directory, POSIX style; left as it is when it lies outside."""
     if path in ("", "-"):
         return path
+    base = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
     try:
-        rel = Path(os.path.abspath(path)).relative_to(Path.cwd())  # noqa: PTH100 -- no symlink resolution
+        rel = Path(os.path.abspath(path)).relative_to(base)  # noqa: PTH100 -- keep symlinks
     except ValueError:
         return Path(path).as_posix()
     return rel.as_posix()
