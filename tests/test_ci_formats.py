@@ -236,3 +236,17 @@ def test_json_report(tmp_path: Path) -> None:
     assert [s["path"] for s in data["trace"]["skipped"]] == [str(tmp_path / "posts" / "broken.txt")]
     # byte-identical whatever the worker count
     assert ci.json_report(result) == ci.json_report(_engine_result(tmp_path, workers=2))
+
+
+def test_terminal_report_strips_escapes_from_document_text() -> None:
+    import io
+
+    from rich.console import Console
+
+    result = _synthetic(["failing", "attributed"], name=f"posts/{HOSTILE}.md")
+    buffer = io.StringIO()
+    ci.render(result, Console(file=buffer, width=100, color_system=None, markup=False))
+    text = buffer.getvalue()
+    assert "\x1b" not in text and "\x07" not in text and "\r" not in text
+    assert "FAILING" in text and "ATTRIBUTED" in text
+    assert text.rstrip().splitlines()[-1].startswith("FAILED: 1 document checked, 2 findings")

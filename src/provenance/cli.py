@@ -831,7 +831,16 @@ def index() -> None:
     'provenance check --index FILE'."""
 
 
-@index.command("add")
+@index.command(
+    "add",
+    epilog="""\b
+Exit codes:
+  0    every input was read and stored
+  2    usage error: bad option or setting, not an index, built with
+       other fingerprint settings, cannot write
+  3    finished, but some inputs were skipped (named on stderr)
+""",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @_INDEX_OPTION
 @corpus_options

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.text import Text
 
 from provenance import __version__
@@ -403,10 +404,10 @@ def render(result: CheckResult, console: Console) -> None:
         )
         console.print(line)
         if f.status != "failing":
-            console.print(Text(f"           {_clean(f.reason)}", style="dim"))
+            console.print(Padding(Text(_clean(f.reason), style="dim"), (0, 0, 0, 11)))
         excerpt = _excerpt(result, f)
         if excerpt:
-            console.print(Text(f"           “{excerpt}”", style="dim"))
+            console.print(Padding(Text(f"“{excerpt}”", style="dim"), (0, 0, 0, 11)))
     verdict = Text()
     if result.failed:
         verdict.append("FAILED", style="bold red")
