@@ -289,9 +289,14 @@ _WORD = re.compile(r"\w+")
 _PROBE_WORDS = 8
 
 
+_BETWEEN = r"(?:<[^<>]{0,200}>|&#?\w{1,10};|[\W_])++"
+"""What may sit between two words in the file: space, punctuation, Markdown marks, HTML tags
+and character references. Possessive (``++``) and bounded, so no document can make the
+search backtrack: a run that does not lead to the next word fails at once."""
+
+
 def _words_pattern(words: Sequence[str]) -> re.Pattern[str]:
-    # anything that is not a word (space, markup, punctuation) may sit between the words
-    return re.compile(r"[\W_]+".join(re.escape(w) for w in words))
+    return re.compile(_BETWEEN.join(re.escape(w) for w in words))
 
 
 def locate_lines(document: Document, span: Span) -> tuple[int, int]:
