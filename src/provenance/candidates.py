@@ -64,3 +64,14 @@ def _cap_per_document(pairs: list[tuple[int, int, int]], cap: int) -> list[tuple
         doc_pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
         keep.update(doc_pairs[:cap])
     return sorted(keep)
+
+
+def band_keys(fingerprint: Fingerprint, bands: int, rows: int) -> set[tuple[int, bytes]]:
+    """Every ``(band, rows)`` bucket key of one document's unit signatures, for the
+    ``band_parameters``: two documents are candidates when they share one (the keys
+    ``candidate_pairs`` buckets on)."""
+    return {
+        (band, signature[band * rows : (band + 1) * rows].tobytes())
+        for signature in fingerprint.signatures
+        for band in range(bands)
+    }

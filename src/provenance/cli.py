@@ -11,6 +11,8 @@ Exit codes of ``provenance trace``:
   ``PROVENANCE_DEBUG=1`` to see the traceback;
 - **141** the reader of the output went away (``| head``), as a shell reports SIGPIPE.
 
+``provenance check`` adds **1**: findings that fail the policy (see ``CHECK_EXIT_CODES_HELP``).
+
 Errors provenance raises on purpose (``ProvenanceError``) never show a traceback.
 """
 
@@ -30,6 +32,7 @@ import click
 from provenance import __version__
 
 if TYPE_CHECKING:
+    from provenance.check import CheckResult
     from provenance.config import Settings
     from provenance.models import TraceResult
 
@@ -41,6 +44,9 @@ class ExitCode(enum.IntEnum):
     INTERNAL = 123
     BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 
+
+FINDINGS_EXIT = 1
+"""``provenance check`` only: findings that fail the policy (``trace`` never exits 1)."""
 
 DEBUG_ENV = "PROVENANCE_DEBUG"
 
@@ -143,6 +149,11 @@ _SHORTCUTS = {
     "jsonl_id_field": "--jsonl-id-field",
     "jsonl_text_field": "--jsonl-text-field",
     "strip_boilerplate": "--no-strip",
+    "check_fail_on": "--fail-on",
+    "check_min_coverage": "--min-coverage",
+    "check_min_score": "--min-score",
+    "check_baseline": "--baseline",
+    "check_index": "--index",
 }
 """Settings that have a named option of their own, and that option."""
 
@@ -168,6 +179,73 @@ def _check_output(output: Path | None) -> None:
             f"cannot create files in {str(parent)!r} (permission denied)",
             param_hint="'-o' / '--output'",
         )
+
+
+
+_CORPUS_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
+    click.option(
+        "--include",
+        "include",
+        metavar="GLOB",
+        multiple=True,
+        help="Read only files matching GLOB (relative to a traced folder). Repeatable; "
+        "replaces the configured list.",
+    ),
+    click.option(
+        "--exclude",
+        "exclude",
+        metavar="GLOB",
+        multiple=True,
+        help="Leave out files matching GLOB. Repeatable; replaces the configured list.",
+    ),
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="TOML file with a [tool.provenance] table. Default: the nearest pyproject.toml "
+        "that has one, searched upward from the first path.",
+    ),
+    click.option(
+        "--set",
+        "assignments",
+        metavar="KEY=VALUE",
+        multiple=True,
+        callback=_parse_set,
+        help="Set any setting, e.g. --set min_evidence_chars=200. Repeatable; lists are "
+        "comma-separated.",
+    ),
+    click.option("--workers", type=int, metavar="N", help="Worker processes."),
+    click.option("--jsonl-id-field", metavar="NAME", help="JSONL: the field holding the id."),
+    click.option("--jsonl-text-field", metavar="NAME", help="JSONL: the field holding the text."),
+    click.option(
+        "--no-strip",
+        is_flag=True,
+        help="Keep bylines, front matter, page furniture and comments in the text.",
+    ),
+    click.option("-q", "--quiet", is_flag=True, help="No progress display."),
+]
+
+
+def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that reads documents shares: --include/--exclude,
+    --config, --set, --workers, the JSONL field names, --no-strip and -q."""
+    for option in reversed(_CORPUS_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _corpus_shortcuts(
+    workers: int | None,
+    jsonl_id_field: str | None,
+    jsonl_text_field: str | None,
+    no_strip: bool,
+) -> dict[str, Any]:
+    return {
+        "workers": workers,
+        "jsonl_id_field": jsonl_id_field,
+        "jsonl_text_field": jsonl_text_field,
+        "strip_boilerplate": False if no_strip else None,
+    }
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -299,45 +377,7 @@ def main() -> None:
     help="Write the report to FILE instead of stdout (only once the run has finished).",
 )
 @click.option("--include-text", is_flag=True, help="JSON: add each document's extracted text.")
-@click.option(
-    "--include",
-    "include",
-    metavar="GLOB",
-    multiple=True,
-    help="Read only files matching GLOB (relative to a traced folder). Repeatable; "
-    "replaces the configured list.",
-)
-@click.option(
-    "--exclude",
-    "exclude",
-    metavar="GLOB",
-    multiple=True,
-    help="Leave out files matching GLOB. Repeatable; replaces the configured list.",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="TOML file with a [tool.provenance] table. Default: the nearest pyproject.toml "
-    "that has one, searched upward from the first path.",
-)
-@click.option(
-    "--set",
-    "assignments",
-    metavar="KEY=VALUE",
-    multiple=True,
-    callback=_parse_set,
-    help="Set any setting, e.g. --set min_evidence_chars=200. Repeatable; lists are "
-    "comma-separated.",
-)
-@click.option("--workers", type=int, metavar="N", help="Worker processes.")
-@click.option("--jsonl-id-field", metavar="NAME", help="JSONL: the field holding the id.")
-@click.option("--jsonl-text-field", metavar="NAME", help="JSONL: the field holding the text.")
-@click.option(
-    "--no-strip",
-    is_flag=True,
-    help="Keep bylines, front matter, page furniture and comments in the text.",
-)
+@corpus_options
 @click.option(
     "--passages",
     type=click.IntRange(min=0),
@@ -352,7 +392,6 @@ def main() -> None:
     is_flag=True,
     help="Text: also list pairs that share only quotations.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 def trace(
     *,
     paths: tuple[str, ...],
@@ -472,3 +511,449 @@ def _run(
             "check the paths and --include/--exclude)"
         )
     return result
+
+
+# --- check: the CI gate ---------------------------------------------------------------------
+
+CHECK_EXIT_CODES_HELP = """\b
+Exit codes:
+  0    no finding fails the policy, and every input was read
+  1    some findings fail the policy (even if inputs were also
+       skipped: they are named on stderr)
+  2    usage error: bad option, setting, index, baseline, git
+       repository or revision
+  3    no finding fails, but some inputs were skipped (named on
+       stderr): they were not checked
+  123  internal error (a bug; rerun with PROVENANCE_DEBUG=1)
+"""
+
+CHECK_FORMATS = ("text", "json", "sarif", "github", "junit")
+
+
+@main.command(epilog=CHECK_EXIT_CODES_HELP)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Check only the documents that a git diff against REF adds or modifies (plus "
+    "untracked ones), comparing them with everything else in PATHS.",
+)
+@click.option(
+    "--index",
+    "index_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also compare with the known sources in this index (see 'provenance index add').",
+)
+@click.option(
+    "--fail-on",
+    metavar="KINDS",
+    help="Comma-separated kinds that fail the check "
+    "[default: duplicate,near-duplicate,rewrite].",
+)
+@click.option(
+    "--min-coverage",
+    type=float,
+    metavar="X",
+    help="Fail only on findings covering at least this share (0-1) of the checked document.",
+)
+@click.option("--min-score", type=float, metavar="X", help="Fail only on findings scoring X+.")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline file of accepted findings: only new findings fail.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Record the current findings as accepted in FILE (the run then exits 0).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CHECK_FORMATS),
+    help="Report format [default: github when GITHUB_ACTIONS=true, else text].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to FILE instead of stdout.",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write the HTML report of the comparison to FILE.",
+)
+@corpus_options
+def check(
+    *,
+    paths: tuple[str, ...],
+    changed_since: str | None,
+    index_file: Path | None,
+    fail_on: str | None,
+    min_coverage: float | None,
+    min_score: float | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    fmt: str | None,
+    output: Path | None,
+    html_file: Path | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    config_file: Path | None,
+    assignments: list[tuple[str, str]],
+    workers: int | None,
+    jsonl_id_field: str | None,
+    jsonl_text_field: str | None,
+    no_strip: bool,
+    quiet: bool,
+) -> None:
+    """Check PATHS (files or folders; default: the current folder) for text that reuses
+    already-published documents: the rest of PATHS and the known sources of --index.
+
+    A finding is a relation in which a checked document is the derived side (or a
+    duplicate). Findings of the kinds in --fail-on fail the check, unless the document
+    declares the source in its front matter (source, canonical_url, via, ...: reported as
+    attributed) or the finding is in the --baseline.
+
+    Settings (also [tool.provenance.check] in pyproject.toml): fail_on, min_coverage,
+    min_score, baseline, index, attribution_keys, annotations.
+    """
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    shortcuts = _corpus_shortcuts(workers, jsonl_id_field, jsonl_text_field, no_strip)
+    shortcuts.update(
+        check_fail_on=fail_on,
+        check_min_coverage=min_coverage,
+        check_min_score=min_score,
+        check_baseline=str(baseline) if baseline is not None else None,
+        check_index=str(index_file) if index_file is not None else None,
+    )
+    try:
+        result, settings = _run_check(
+            paths or (".",),
+            changed_since=changed_since,
+            output=output,
+            config_file=config_file,
+            include=include,
+            exclude=exclude,
+            assignments=assignments,
+            shortcuts=shortcuts,
+            quiet=quiet,
+        )
+        if write_baseline is not None:
+            _write_baseline(result, write_baseline)
+        _emit_check(result, settings, fmt=fmt, output=output)
+        if html_file is not None:
+            _write_html(result, html_file)
+    except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        raise
+    except BrokenPipeError:
+        _broken_pipe()
+    except Exception as exc:
+        if _debug():
+            raise
+        _internal_error(exc)
+    _report_skipped(result.trace)
+    if write_baseline is not None:
+        sys.exit(ExitCode.SKIPPED if result.skipped else ExitCode.OK)
+    if result.failed:
+        sys.exit(FINDINGS_EXIT)
+    sys.exit(ExitCode.SKIPPED if result.skipped else ExitCode.OK)
+
+
+def _run_check(
+    paths: Sequence[str],
+    *,
+    changed_since: str | None,
+    output: Path | None,
+    config_file: Path | None,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    assignments: Sequence[tuple[str, str]],
+    shortcuts: dict[str, Any],
+    quiet: bool,
+) -> tuple[CheckResult, Settings]:
+    from provenance import check as check_lib
+    from provenance import ingest
+    from provenance.errors import ConfigError, InputError, ProvenanceError
+    from provenance.index import Index
+
+    _check_output(output)
+    settings = _build_settings(
+        first_path=paths[0],
+        config_file=config_file,
+        include=include,
+        exclude=exclude,
+        assignments=assignments,
+        shortcuts=shortcuts,
+    )
+    stdin = None
+    if "-" in paths:
+        stdin = sys.stdin.buffer.read()
+    show_progress = not quiet and sys.stderr.isatty()
+    index = None
+    try:
+        changed: set[Path] | None = None
+        if changed_since is not None:
+            start = "." if paths[0] == "-" else paths[0]
+            changed = set(check_lib.changed_files(changed_since, start))
+        baseline: frozenset[tuple[str, str]] = frozenset()
+        if settings.check_baseline:
+            baseline = check_lib.load_baseline(settings.check_baseline)
+        if settings.check_index:
+            index = Index.open(settings.check_index, settings)
+        with _progress(show_progress) as progress:
+            documents, skipped = ingest.read_inputs(
+                paths, settings, stdin=stdin, progress=progress
+            )
+            if not documents:
+                _report_skipped_list(skipped)
+                raise click.UsageError(
+                    "nothing to check: no readable documents in "
+                    f"{', '.join(_oneline(p) for p in paths)}"
+                )
+            if changed is None:
+                checked = [d.id for d in documents]
+            else:
+                checked = [
+                    d.id for d in documents if d.path != "-" and Path(d.path).resolve() in changed
+                ]
+            result = check_lib.check(
+                documents,
+                checked,
+                settings,
+                index=index,
+                baseline=baseline,
+                skipped=skipped,
+                progress=progress,
+            )
+    except ConfigError as exc:
+        raise click.UsageError(f"bad setting: {exc}") from None
+    except InputError as exc:
+        raise click.UsageError(f"{_oneline(exc.path)}: {_oneline(exc.reason)}") from None
+    except ProvenanceError as exc:
+        raise click.UsageError(_oneline(str(exc))) from None
+    finally:
+        if index is not None:
+            index.close()
+    if changed is not None and not result.checked and not quiet:
+        _say(f"nothing to check: no document under the given paths changed since {changed_since}")
+    return result, settings
+
+
+def _report_skipped_list(skipped: Sequence[Any]) -> None:
+    for item in skipped:
+        _say(f"skipped {_oneline(item.path)}: {_oneline(item.reason)}")
+
+
+def _write_text(path: Path, data: str) -> None:
+    try:
+        path.write_text(data, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _write_baseline(result: CheckResult, path: Path) -> None:
+    from provenance.check import baseline_json
+
+    _write_text(path, baseline_json(result.findings))
+    count = len(result.findings)
+    _say(f"baseline {_oneline(str(path))}: {count} finding{'' if count == 1 else 's'} accepted")
+
+
+def _emit_check(result: CheckResult, settings: Settings, *, fmt: str, output: Path | None) -> None:
+    from provenance.report import ci
+
+    if fmt == "text":
+        from rich.console import Console
+
+        if output is None:
+            console = Console(highlight=False, emoji=False, markup=False)
+            console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
+            ci.render(result, console)
+            return
+        buffer = io.StringIO()
+        console = Console(
+            file=buffer, width=100, no_color=True, color_system=None, highlight=False
+        )
+        ci.render(result, console)
+        data = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    elif fmt == "json":
+        data = ci.json_report(result)
+    elif fmt == "sarif":
+        data = ci.sarif(result)
+    elif fmt == "junit":
+        data = ci.junit(result)
+    else:
+        data = "\n".join(ci.github_annotations(result, settings.check_annotations)) + "\n"
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            try:
+                with Path(summary).open("a", encoding="utf-8") as stream:
+                    stream.write(ci.github_summary(result))
+            except OSError as exc:
+                _say(f"cannot write the step summary {_oneline(summary)}: {exc.strerror or exc}")
+    if output is None:
+        click.echo(data, nl=False)
+    else:
+        _write_text(output, data)
+
+
+def _write_html(result: CheckResult, path: Path) -> None:
+    try:
+        from provenance.report import html  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        raise click.UsageError(
+            "--html: this build of provenance has no HTML report (provenance.report.html)"
+        ) from None
+    try:
+        html.write(result.trace, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+# --- index: the archive of known sources ----------------------------------------------------
+
+_INDEX_OPTION = click.option(
+    "--index",
+    "index_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The index file (SQLite).",
+)
+
+
+@main.group()
+def index() -> None:
+    """Keep an archive of known sources (wire copy, press releases, competitors) for
+    'provenance check --index FILE'."""
+
+
+@index.command(
+    "add",
+    epilog="""\b
+Exit codes:
+  0    every input was read and stored
+  2    usage error: bad option or setting, not an index, built with
+       other fingerprint settings, cannot write
+  3    finished, but some inputs were skipped (named on stderr)
+""",
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@_INDEX_OPTION
+@corpus_options
+def index_add(
+    *,
+    paths: tuple[str, ...],
+    index_file: Path,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    config_file: Path | None,
+    assignments: list[tuple[str, str]],
+    workers: int | None,
+    jsonl_id_field: str | None,
+    jsonl_text_field: str | None,
+    no_strip: bool,
+    quiet: bool,
+) -> None:
+    """Add the documents in PATHS to the index (created if missing). Documents already
+    there with the same content are not recomputed; changed ones are replaced. Each document
+    is committed on its own: an interrupted run keeps what it stored."""
+    from provenance import ingest
+    from provenance.errors import ProvenanceError
+    from provenance.index import Index
+
+    settings = _build_settings(
+        first_path=paths[0],
+        config_file=config_file,
+        include=include,
+        exclude=exclude,
+        assignments=assignments,
+        shortcuts=_corpus_shortcuts(workers, jsonl_id_field, jsonl_text_field, no_strip),
+    )
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    try:
+        with _progress(not quiet and sys.stderr.isatty()) as progress:
+            documents, skipped = ingest.read_inputs(
+                paths, settings, stdin=stdin, progress=progress
+            )
+            with Index.open(index_file, settings, create=True) as archive:
+                report = archive.add(documents, progress=progress)
+    except ProvenanceError as exc:
+        raise click.UsageError(_oneline(str(exc))) from None
+    except Exception as exc:
+        if _debug():
+            raise
+        _internal_error(exc)
+    _report_skipped_list(skipped)
+    if not quiet:
+        _say(
+            f"{_oneline(str(index_file))}: {len(report.added)} added, "
+            f"{len(report.updated)} updated, {len(report.unchanged)} unchanged"
+            + (f", {len(skipped)} skipped" if skipped else "")
+        )
+    sys.exit(ExitCode.SKIPPED if skipped else ExitCode.OK)
+
+
+def _open_for_reading(index_file: Path) -> Any:
+    from provenance.config import Settings
+    from provenance.errors import ProvenanceError
+    from provenance.index import Index
+
+    try:
+        return Index.open(index_file, Settings(), verify=False)
+    except ProvenanceError as exc:
+        raise click.UsageError(_oneline(str(exc))) from None
+
+
+@index.command("list")
+@_INDEX_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def index_list(*, index_file: Path, fmt: str) -> None:
+    """List the archived documents: id, date, size, title."""
+    import json
+
+    with _open_for_reading(index_file) as archive:
+        entries = archive.entries()
+    if fmt == "json":
+        rows = [
+            {"id": e.id, "path": e.path, "title": e.title, "date": e.date, "chars": e.chars}
+            for e in entries
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        title = _oneline(e.title or "")
+        click.echo(f"{_oneline(e.id)}\t{e.date or '-'}\t{e.chars}\t{title}")
+
+
+@index.command("remove")
+@click.argument("ids", nargs=-1, required=True)
+@_INDEX_OPTION
+def index_remove(*, ids: tuple[str, ...], index_file: Path) -> None:
+    """Remove documents by id (glob patterns such as 'wire/2023-*' allowed)."""
+    with _open_for_reading(index_file) as archive:
+        removed = archive.remove(ids)
+    for doc_id in removed:
+        click.echo(f"removed {_oneline(doc_id)}")
+    if not removed:
+        _say("no document matched; see 'provenance index list'")
+
+
+@index.command("stats")
+@_INDEX_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def index_stats(*, index_file: Path, fmt: str) -> None:
+    """Documents, characters, band keys and file size of the index."""
+    import json
+
+    with _open_for_reading(index_file) as archive:
+        stats = archive.stats()
+        stats["integrity"] = archive.integrity()
+    if fmt == "json":
+        click.echo(json.dumps(stats, indent=2))
+        return
+    for key, value in stats.items():
+        click.echo(f"{key}: {value}")

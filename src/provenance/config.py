@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from provenance.errors import ConfigError
+from provenance.models import RELATION_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,33 @@ class Settings:
     redundant_edge_residual_chars: int = 80
     """A→C is dropped when A→B→C explains all but this many of C's characters from A."""
 
+    # --- check (the CI gate) ---------------------------------------------------------------
+    # Also settable in a ``[tool.provenance.check]`` sub-table without the ``check_`` prefix.
+    check_fail_on: tuple[str, ...] = ("duplicate", "near-duplicate", "rewrite")
+    """Relation kinds that fail ``provenance check`` (others are reported, not failing)."""
+    check_min_coverage: float = 0.0
+    """A finding fails only when it covers at least this share of the checked document."""
+    check_min_score: float = 0.0
+    """A finding fails only when its reuse score is at least this."""
+    check_baseline: str = ""
+    """Baseline file of accepted findings (``--baseline``); empty: none."""
+    check_index: str = ""
+    """Index of known sources to compare with (``--index``); empty: none."""
+    check_attribution_keys: tuple[str, ...] = (
+        "source",
+        "sources",
+        "canonical_url",
+        "canonical",
+        "via",
+        "original_url",
+        "syndicated_from",
+    )
+    """Front-matter keys whose values declare a post's sources; reuse of a declared source
+    (matched by URL, id, file name or title) is reported as attributed and does not fail."""
+    check_annotations: int = 10
+    """GitHub format: findings annotated per run (GitHub shows about 10 per step); the rest
+    are counted and listed in the step summary."""
+
     # --- execution ------------------------------------------------------------------------
     workers: int = 1
 
@@ -128,6 +156,8 @@ _FRACTIONS = {
     "quote_evidence_weight",
     "min_direction_confidence",
     "sibling_explained",
+    "check_min_coverage",
+    "check_min_score",
 }
 
 
@@ -146,6 +176,12 @@ def _validate(s: Settings) -> None:
         raise ConfigError("seed_ngram must be at least 1")
     if s.workers < 1:
         raise ConfigError(f"workers must be at least 1, got {s.workers}")
+    for kind in s.check_fail_on:
+        if kind not in RELATION_KINDS:
+            raise ConfigError(
+                f"check_fail_on: unknown relation kind {kind!r}; "
+                f"use any of {', '.join(RELATION_KINDS)}"
+            )
 
 
 def field_names() -> list[str]:
@@ -233,6 +269,13 @@ def load(config_file: Path | None = None, start: Path | None = None) -> Settings
     table = data.get("tool", {}).get("provenance", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.provenance] must be a table")
+    table = dict(table)
+    check = table.pop("check", None)
+    if check is not None:
+        if not isinstance(check, dict):
+            raise ConfigError(f"{path}: [tool.provenance.check] must be a table")
+        for key, value in check.items():
+            table[f"check_{key}"] = value
     try:
         return from_mapping(table)
     except ConfigError as exc:

@@ -417,6 +417,7 @@ class _Extracted:
     author: str | None = None
     url: str | None = None
     stripped: list[Stripped] = field(default_factory=list)
+    declared_sources: tuple[str, ...] = ()
 
 
 def _read_document(data: bytes, fmt: str, source: _Source, settings: Settings) -> _Item:
@@ -468,6 +469,7 @@ def _finish(
         url=extracted.url,
         format=fmt,
         stripped=tuple(stripped),
+        declared_sources=extracted.declared_sources,
     )
 
 
@@ -727,6 +729,7 @@ def _from_text(text: str, *, markdown: bool, settings: Settings) -> _Extracted:
     extracted.date = _first_date(meta.get(key) for key in META_DATE_KEYS if key in meta)
     extracted.author = _meta_author(meta)
     extracted.url = _meta_url(meta)
+    extracted.declared_sources = _meta_sources(meta, settings.check_attribution_keys)
     return extracted
 
 
@@ -815,6 +818,19 @@ def _meta_url(meta: dict[str, Any]) -> str | None:
         if text and (key != "source" or "://" in text or text.startswith("www.")):
             return text
     return None
+
+
+def _meta_sources(meta: dict[str, Any], keys: Sequence[str]) -> tuple[str, ...]:
+    """Every string value (or list of them) under ``keys``: the sources a post declares."""
+    found: list[str] = []
+    for key in keys:
+        value = meta.get(key.lower())
+        values = value[:20] if isinstance(value, list) else [value]
+        for item in values:
+            text = _scalar_text(item)
+            if text and text not in found:
+                found.append(text[:2000])
+    return tuple(found)
 
 
 # Light Markdown -> text: each rule is (pattern, replacement), applied in order.

@@ -42,6 +42,9 @@ class Document:
     url: str | None = None
     format: str = "txt"
     stripped: tuple[Stripped, ...] = ()
+    declared_sources: tuple[str, ...] = ()
+    """Sources the document itself declares (front matter such as ``source``,
+    ``canonical_url``, ``via``): ``provenance check`` treats reuse of them as attributed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ Shape (keys in this order; lists in the engine's order, which is already determi
     {"version": 1,
      "documents": [{"id", "path", "title", "date", "chars",
                     "stripped": [{"kind", "chars", "excerpt"}],
+                    "declared_sources"?,             # only when the document declares any
                     "text"?}],                       # only with include_text
      "relations": [{"source", "derived", "kind", "direction", "confidence", "score",
                     "coverage": {"source", "derived"},
@@ -58,6 +59,8 @@ def _document(doc: Document, include_text: bool) -> dict[str, Any]:
             {"kind": s.kind, "chars": s.chars, "excerpt": s.excerpt} for s in doc.stripped
         ],
     }
+    if doc.declared_sources:  # additive: absent when empty, so older output is unchanged
+        out["declared_sources"] = list(doc.declared_sources)
     if include_text:
         out["text"] = doc.text
     return out
@@ -166,6 +169,9 @@ def _read_document(obj: Any, where: str) -> Document:
             )
         )
     text = _get(obj, "text", str, where) if "text" in obj else ""
+    declared = obj.get("declared_sources", [])
+    if not isinstance(declared, list) or not all(isinstance(v, str) for v in declared):
+        raise ValueError(f"{where}: 'declared_sources' should be a list of strings")
     return Document(
         id=_get(obj, "id", str, where),
         path=_get(obj, "path", str, where),
@@ -173,6 +179,7 @@ def _read_document(obj: Any, where: str) -> Document:
         title=_opt_str(obj, "title", where),
         date=_opt_str(obj, "date", where),
         stripped=tuple(stripped),
+        declared_sources=tuple(declared),
     )
 
 

@@ -1,0 +1,431 @@
+"""``provenance check``: the end-to-end git scenario from issue 4, findings and their
+direction, policy, baseline, attribution, git errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import newsroom
+from provenance import check, cli, config
+from provenance.config import Settings
+from provenance.errors import ConfigError
+from provenance.models import Document, Relation
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+# no GitHub environment leaks in from the machine running the tests
+CLEAN_ENV = {"GITHUB_ACTIONS": "", "GITHUB_STEP_SUMMARY": "", "GITHUB_WORKSPACE": ""}
+
+
+def run(args: Sequence[str], **env: str) -> Result:
+    result = CliRunner().invoke(cli.main, list(args), env={**CLEAN_ENV, **env})
+    print(f"exit {result.exit_code}\n{result.stdout}\n--- stderr ---\n{result.stderr}")
+    assert "Traceback" not in result.output
+    return result
+
+
+# --- the end-to-end scenario of the issue ------------------------------------------------------
+
+
+@pytest.fixture
+def newsroom_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A blog repository whose last commit adds a post rewriting an archived wire story,
+    and the index of that archive. The working directory is the repository."""
+    archive = newsroom.make_archive(tmp_path)
+    index = tmp_path / "archive.db"
+    added = run(["index", "add", str(archive), "--index", str(index), "-q"])
+    assert added.exit_code == 0
+    repo = newsroom.make_repo(tmp_path)
+    (repo / "posts" / "wheat.md").write_text(newsroom.wheat_post(), encoding="utf-8")
+    newsroom.git(repo, "add", ".")
+    newsroom.git(repo, "commit", "-q", "-m", "wheat story")
+    monkeypatch.chdir(repo)
+    return repo, index
+
+
+_ANNOTATION = re.compile(r"^::(error|warning|notice) file=([^,]+),line=(\d+),endLine=(\d+),")
+
+
+def test_a_post_rewriting_an_archived_wire_story_fails_with_an_annotation(
+    newsroom_repo: tuple[Path, Path],
+) -> None:
+    _, index = newsroom_repo
+    args = ["check", "posts", "--changed-since", "HEAD~1", "--index", str(index)]
+    result = run([*args, "--format", "github"])
+    assert result.exit_code == 1
+    annotations = [_ANNOTATION.match(line) for line in result.stdout.splitlines()]
+    found = [m for m in annotations if m]
+    assert len(found) == 1
+    level, file, line, end_line = found[0].groups()
+    assert (level, file) == ("error", "posts/wheat.md")
+    assert "rewrite" in result.stdout and "index:wire/wheat-trial.md" in result.stdout
+    assert "1 document checked" in result.stdout  # the unchanged posts were not checked
+
+    # the annotated lines are the reused passage, in the file as it is on disk
+    report = json.loads(run([*args, "--format", "json"]).stdout)
+    (finding,) = report["findings"]
+    assert (finding["line"], finding["end_line"]) == (int(line), int(end_line))
+    post = next(d for d in report["trace"]["documents"] if d["id"] == "wheat.md")
+    assert post["stripped"][0]["kind"] == "front-matter"
+    start, end = finding["passages"][0]["checked"]
+    text = newsroom.wheat_post()
+    file_lines = text.split("\n")
+    assert int(line) > 5  # below the front matter
+    first_line = file_lines[int(line) - 1]
+    assert first_line.strip()
+    wheat = (CASES / "heavy_paraphrase" / "rewrite.txt").read_text(encoding="utf-8")
+    passage = wheat[start:end]  # the extracted text is the body as written here
+    assert passage.split()[0] in first_line
+    assert passage.split()[-1] in file_lines[int(end_line) - 1]
+
+
+def test_github_format_is_chosen_in_actions_and_writes_the_step_summary(
+    newsroom_repo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, index = newsroom_repo
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    result = run(
+        ["check", "posts", "--changed-since", "HEAD~1", "--index", str(index)],
+        GITHUB_ACTIONS="true",
+        GITHUB_STEP_SUMMARY=str(summary),
+    )
+    assert result.exit_code == 1
+    assert result.stdout.startswith("::error file=posts/wheat.md,line=")
+    written = summary.read_text(encoding="utf-8")
+    assert written.startswith("earlier step\n## provenance check failed\n")  # appended
+    assert "| failing | posts/wheat.md:" in written
+
+
+def test_a_baselined_finding_passes_and_only_new_ones_fail(
+    newsroom_repo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    repo, index = newsroom_repo
+    baseline = tmp_path / "baseline.json"
+    args = ["check", "posts", "--changed-since", "HEAD~1", "--index", str(index)]
+    written = run([*args, "--write-baseline", str(baseline)])
+    assert written.exit_code == 0
+    assert json.loads(baseline.read_text(encoding="utf-8"))["findings"] == [
+        {"checked": "wheat.md", "other": "index:wire/wheat-trial.md", "kind": "rewrite"}
+    ]
+    accepted = run([*args, "--baseline", str(baseline)])
+    assert accepted.exit_code == 0
+    assert "BASELINED" in accepted.stdout and "posts/wheat.md" in accepted.stdout
+
+    # a new copy is not covered by the baseline
+    bridge = (CASES / "same_story_unrelated" / "national.txt").read_text(encoding="utf-8")
+    (repo / "posts" / "bridge.md").write_text(bridge, encoding="utf-8")
+    newsroom.git(repo, "add", ".")
+    newsroom.git(repo, "commit", "-q", "-m", "bridge copy")
+    again = run(
+        [
+            "check",
+            "posts",
+            "--changed-since",
+            "HEAD~2",
+            "--index",
+            str(index),
+            "--baseline",
+            str(baseline),
+            "--format",
+            "json",
+        ]
+    )
+    assert again.exit_code == 1
+    statuses = {(f["checked"], f["status"]) for f in json.loads(again.stdout)["findings"]}
+    assert statuses == {("wheat.md", "baselined"), ("bridge.md", "failing")}
+
+
+def test_an_attributed_post_passes_and_is_still_reported(
+    newsroom_repo: tuple[Path, Path],
+) -> None:
+    repo, index = newsroom_repo
+    # the same wire URL, written differently: no scheme case, trailing slash
+    post = newsroom.wheat_post(via="HTTPS://wire.example.org/2026/03/wheat-trial/")
+    (repo / "posts" / "wheat.md").write_text(post, encoding="utf-8")
+    newsroom.git(repo, "commit", "-q", "-am", "credit the wire")
+    result = run(
+        ["check", "posts", "--changed-since", "HEAD~2", "--index", str(index), "--format", "github"]
+    )
+    assert result.exit_code == 0
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert line.startswith("::notice file=posts/wheat.md,")
+    assert "attributed" in line and "declares its source" in line
+
+
+def test_the_archive_is_not_reread(newsroom_repo: tuple[Path, Path], tmp_path: Path) -> None:
+    _, index = newsroom_repo
+    for file in sorted((tmp_path / "archive").rglob("*"), reverse=True):
+        file.unlink() if file.is_file() else file.rmdir()
+    result = run(["check", "posts", "--changed-since", "HEAD~1", "--index", str(index)])
+    assert result.exit_code == 1 and "index:wire/wheat-trial.md" in result.stdout
+
+
+def test_without_the_index_the_rewrite_has_nothing_to_match(
+    newsroom_repo: tuple[Path, Path],
+) -> None:
+    result = run(["check", "posts", "--changed-since", "HEAD~1"])
+    assert result.exit_code == 0
+    assert "1 document checked, 0 findings" in result.stdout
+
+
+def test_uncommitted_and_untracked_posts_are_checked(
+    newsroom_repo: tuple[Path, Path],
+) -> None:
+    repo, _ = newsroom_repo
+    island = (repo / "posts" / "islanders.md").read_text(encoding="utf-8")
+    (repo / "drafts").mkdir()
+    (repo / "drafts" / "copy.md").write_text(island, encoding="utf-8")  # untracked
+    result = run(["check", ".", "--changed-since", "HEAD", "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["checked"] == ["drafts/copy.md"]
+    (finding,) = report["findings"]
+    # an exact copy of an unchanged post, with the same date: the engine cannot order
+    # them, and the post already in the repository counts as published first
+    assert finding["other"] == "posts/islanders.md"
+    assert finding["kind"] == "duplicate" and finding["status"] == "failing"
+
+
+def test_nothing_changed_is_a_clean_pass(newsroom_repo: tuple[Path, Path]) -> None:
+    result = run(["check", "posts", "--changed-since", "HEAD"])
+    assert result.exit_code == 0
+    assert "nothing to check" in result.stderr
+
+
+# --- git problems are usage errors ---------------------------------------------------------------
+
+
+def test_changed_since_outside_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Some text that is long enough to read as an article.\n")
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    result = run(["check", ".", "--changed-since", "HEAD~1"])
+    assert result.exit_code == 2
+    assert "needs a git repository" in result.stderr
+
+
+def test_changed_since_an_unknown_revision(newsroom_repo: tuple[Path, Path]) -> None:
+    for ref in ("no-such-branch", "HEAD~9"):
+        result = run(["check", "posts", "--changed-since", ref])
+        assert result.exit_code == 2
+        assert f"unknown git revision '{ref}'" in result.stderr
+    dash = run(["check", "posts", "--changed-since=--output=x"])
+    assert dash.exit_code == 2 and "not a git revision" in dash.stderr
+
+
+# --- exit codes without git ----------------------------------------------------------------------
+
+
+def test_check_exit_codes_are_documented() -> None:
+    help_text = run(["check", "--help"]).stdout
+    for code in (0, 1, 2, 3, 123):
+        assert re.search(rf"^ +{code} +\S", help_text, re.MULTILINE), code
+
+
+def _folder(tmp_path: Path, case: str, *, broken: bool) -> Path:
+    folder = tmp_path / case
+    folder.mkdir(parents=True)
+    for file in (CASES / case).iterdir():
+        if file.suffix in (".txt", ".md"):
+            (folder / file.name).write_text(file.read_text(encoding="utf-8"), encoding="utf-8")
+    if broken:
+        (folder / "broken.txt").write_bytes(b"\x00\x01binary\x00" * 30)
+    return folder
+
+
+def test_failing_findings_take_precedence_over_unreadable_inputs(tmp_path: Path) -> None:
+    result = run(["check", str(_folder(tmp_path, "verbatim_copy", broken=True))])
+    assert result.exit_code == 1
+    assert "skipped" in result.stderr and "broken.txt" in result.stderr
+
+
+def test_unreadable_inputs_without_failing_findings_exit_3(tmp_path: Path) -> None:
+    result = run(["check", str(_folder(tmp_path, "same_story_unrelated", broken=True))])
+    assert result.exit_code == 3
+    clean = run(["check", str(_folder(tmp_path / "b", "same_story_unrelated", broken=False))])
+    assert clean.exit_code == 0
+
+
+def test_fail_on_and_min_coverage_decide_what_fails(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "verbatim_copy", broken=False)
+    assert run(["check", str(folder), "--fail-on", "rewrite,partial"]).exit_code == 0
+    rewrite = _folder(tmp_path, "heavy_paraphrase", broken=False)  # covers ~90% of the post
+    assert run(["check", str(rewrite), "--min-coverage", "0.99"]).exit_code == 0
+    assert run(["check", str(rewrite), "--min-coverage", "0.5"]).exit_code == 1
+    assert run(["check", str(folder), "--fail-on", "duplicate,near-duplicate"]).exit_code == 1
+    bad = run(["check", str(folder), "--fail-on", "copy"])
+    assert bad.exit_code == 2 and "unknown relation kind 'copy'" in bad.stderr
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.provenance.check]\nfail_on = ["partial"]\n', encoding="utf-8"
+    )
+    assert run(["check", str(folder)]).exit_code == 0
+
+
+def test_bad_baseline_and_missing_index_are_usage_errors(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "verbatim_copy", broken=False)
+    missing = run(["check", str(folder), "--baseline", str(tmp_path / "none.json")])
+    assert missing.exit_code == 2 and "--write-baseline" in missing.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": 7}', encoding="utf-8")
+    assert run(["check", str(folder), "--baseline", str(bad)]).exit_code == 2
+    index = run(["check", str(folder), "--index", str(tmp_path / "none.db")])
+    assert index.exit_code == 2 and "provenance index add" in index.stderr
+
+
+def test_html_report(tmp_path: Path) -> None:
+    pytest.importorskip("provenance.report.html", reason="the HTML report is issue 3's")
+    out = tmp_path / "report.html"
+    folder = _folder(tmp_path, "verbatim_copy", broken=False)
+    result = run(["check", str(folder), "--html", str(out)])
+    assert result.exit_code == 1
+    assert "site.md" in out.read_text(encoding="utf-8")
+
+
+# --- the rules, one by one -------------------------------------------------------------------------
+
+
+def _relation(source: str, derived: str, kind: str, direction: str) -> Relation:
+    return Relation(source, derived, kind, direction, 0.5, 0.6, 0.7, 0.8, ())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("relation", "checked", "expected"),
+    [
+        (("a", "b", "rewrite", "source->derived"), {"b"}, ("b", "a")),
+        (("a", "b", "rewrite", "source->derived"), {"a"}, None),  # the checked post came first
+        (("a", "b", "duplicate", "source->derived"), {"a"}, ("a", "b")),
+        (("a", "b", "near-duplicate", "source->derived"), {"a"}, None),
+        (("a", "b", "partial", "undetermined"), {"a"}, ("a", "b")),  # the other is older
+        (("a", "b", "partial", "common-source"), {"b"}, ("b", "a")),
+        (("a", "b", "partial", "undetermined"), {"a", "b"}, None),
+        (("a", "b", "near-duplicate", "undetermined"), {"a", "b"}, ("b", "a")),
+        (("a", "b", "quotes", "source->derived"), {"b"}, None),
+        (("a", "b", "rewrite", "source->derived"), set(), None),
+    ],
+)
+def test_orient(relation: tuple[str, str, str, str], checked: set[str], expected: object) -> None:
+    assert check.orient(_relation(*relation), checked) == expected
+
+
+def test_judge_order() -> None:
+    mine = Document(id="post.md", path="post.md", text="x", declared_sources=("Wire Story",))
+    other = Document(id="index:wire/x.md", path="wire/x.md", text="x", title="wire story")
+    rel = _relation("index:wire/x.md", "post.md", "partial", "source->derived")
+    settings = Settings()
+    assert check.judge(rel, mine, other, settings, ())[0] == "attributed"
+    plain = Document(id="post.md", path="post.md", text="x")
+    assert check.judge(rel, plain, other, settings, ())[0] == "allowed"
+    failing = settings.replace(check_fail_on=("partial",))
+    assert check.judge(rel, plain, other, failing, ())[0] == "failing"
+    pair = {("post.md", "index:wire/x.md")}
+    assert check.judge(rel, plain, other, failing, pair)[0] == "baselined"
+    strict = failing.replace(check_min_coverage=0.9)  # the post's coverage is 0.8
+    assert check.judge(rel, plain, other, strict, pair)[0] == "allowed"
+
+
+@pytest.mark.parametrize(
+    ("declared", "matches"),
+    [
+        ("https://www.Wire.example.org/a/b/", True),
+        ("http://wire.example.org/a/b#top", True),
+        ("wire/x.md", True),
+        ("index:wire/x.md", True),
+        ("x", True),  # the file's stem
+        ("https://wire.example.org/a", False),
+        ("somebody else", False),
+    ],
+)
+def test_attribution_matching(declared: str, matches: bool) -> None:
+    mine = Document(id="post.md", path="post.md", text="x", declared_sources=(declared,))
+    other = Document(
+        id="index:wire/x.md", path="wire/x.md", text="x", url="https://wire.example.org/a/b"
+    )
+    assert (check.attributed_to(mine, other) is not None) is matches
+
+
+def test_front_matter_declared_sources_are_read_and_in_json(tmp_path: Path) -> None:
+    from provenance import ingest
+    from provenance.report import jsonout
+
+    post = tmp_path / "post.md"
+    post.write_text(
+        "---\ntitle: T\nsource: Reuters\ncanonical_url: https://example.org/x\n"
+        "via: [a, b]\n---\n\nBody text of the post, long enough to be an article.\n",
+        encoding="utf-8",
+    )
+    (doc,), _ = ingest.read_inputs([post], Settings())
+    assert doc.declared_sources == ("Reuters", "https://example.org/x", "a", "b")
+    data = jsonout.to_dict(jsonout.loads(jsonout.dumps(jsonout_result(doc))))
+    assert data["documents"][0]["declared_sources"] == list(doc.declared_sources)
+    plain = Document(id="p", path="p", text="t")
+    assert "declared_sources" not in jsonout.to_dict(jsonout_result(plain))["documents"][0]
+
+
+def jsonout_result(doc: Document) -> object:
+    from provenance.models import TraceResult
+
+    return TraceResult((doc,), (), ())
+
+
+def test_check_settings_from_a_sub_table(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(
+        "[tool.provenance]\nmin_evidence_chars = 100\ncheck_min_score = 0.2\n"
+        '[tool.provenance.check]\nfail_on = "rewrite"\nmin_coverage = 0.5\nindex = "a.db"\n',
+        encoding="utf-8",
+    )
+    settings = config.load(path)
+    assert settings.check_fail_on == ("rewrite",)
+    assert settings.check_min_coverage == 0.5
+    assert settings.check_min_score == 0.2
+    assert settings.check_index == "a.db"
+    assert settings.min_evidence_chars == 100
+    path.write_text("[tool.provenance.check]\nfail_on = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="check_fail_on"):
+        config.load(path)
+
+
+def test_lines_are_found_through_html_markup(tmp_path: Path) -> None:
+    from provenance import ingest
+
+    paragraphs = (CASES / "heavy_paraphrase" / "source.txt").read_text(encoding="utf-8")
+    lines = paragraphs.strip().split("\n")
+    body = "\n".join(
+        f"<p>{line.replace(' per cent', ' <em>per</em> cent').replace(',', '&#44;', 1)}</p>"
+        for line in lines[1:]
+    )
+    page = tmp_path / "page.html"
+    page.write_text(
+        f"<html><head><title>{lines[0]}</title></head>\n<body>\n<article>\n{body}\n"
+        "</article>\n</body></html>\n",
+        encoding="utf-8",
+    )
+    (doc,), _ = ingest.read_inputs([page], Settings())
+    target = lines[3]  # the fourth paragraph of the article
+    start = doc.text.index(target[:60])
+    end = start + len(target)
+    line, end_line = check.locate_lines(doc, check.Span(start, end))
+    file_lines = page.read_text(encoding="utf-8").split("\n")
+    assert file_lines[line - 1].startswith("<p>" + target[:8])
+    assert end_line == line
+
+
+def test_locating_lines_cannot_be_made_to_backtrack(tmp_path: Path) -> None:
+    # each "<->" reads as one tag or as three punctuation marks: a backtracking search would
+    # try 2**5000 ways before giving up (this test would hang) instead of failing at once
+    hostile = "alpha " + "<->" * 5000 + " omega\n"
+    post = tmp_path / "post.txt"
+    post.write_text(hostile * 20, encoding="utf-8")
+    doc = Document(id="post.txt", path=str(post), text="alpha beta gamma\n")
+    assert check.locate_lines(doc, check.Span(0, 16)) == (1, 1)  # not found: extracted lines
