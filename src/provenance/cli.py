@@ -153,21 +153,54 @@ class OutputError(click.ClickException):
     exit_code = ExitCode.USAGE
 
 
-def _check_output(output: Path | None) -> None:
-    """Fail before the run, not after it, when ``--output`` cannot be created."""
-    if output is None:
+def _check_output(output: Path | None, param_hint: str = "'-o' / '--output'") -> None:
+    """Fail before the run, not after it, when an output file cannot be created."""
+    if output is None or str(output) == "-":
         return
     parent = output.parent
     if not parent.is_dir():
         raise click.BadParameter(
             f"folder {str(parent)!r} does not exist; create it first or write elsewhere",
-            param_hint="'-o' / '--output'",
+            param_hint=param_hint,
         )
     if not output.exists() and not os.access(parent, os.W_OK):
         raise click.BadParameter(
             f"cannot create files in {str(parent)!r} (permission denied)",
-            param_hint="'-o' / '--output'",
+            param_hint=param_hint,
         )
+
+
+def _check_extra_outputs(html: Path | None, graph: Path | None, output: Path | None) -> None:
+    """``--html`` and ``--graph``: writable, distinct, and a graph suffix we know."""
+    from provenance.report import graphexport
+
+    _check_output(html, "'--html'")
+    _check_output(graph, "'--graph'")
+    if graph is not None:
+        try:
+            graphexport.format_for(graph)
+        except graphexport.GraphFormatError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--graph'") from None
+    named = [p.resolve() for p in (output, html, graph) if p is not None and str(p) != "-"]
+    if len(set(named)) < len(named):
+        raise click.UsageError("-o/--output, --html and --graph must name different files")
+
+
+def _write_extras(
+    result: TraceResult, *, html: Path | None, graph: Path | None, title: str | None
+) -> None:
+    """The HTML report and the graph export, after the run."""
+    from provenance.report import graphexport
+    from provenance.report import html as html_report
+
+    try:
+        if html is not None:
+            html_report.write(result, html, title=title)
+        if graph is not None:
+            graphexport.write(result, graph)
+    except OSError as exc:
+        target = html if html is not None and not html.exists() else graph
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -352,6 +385,20 @@ def main() -> None:
     is_flag=True,
     help="Text: also list pairs that share only quotations.",
 )
+@click.option(
+    "--html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the HTML report (one self-contained file) to FILE.",
+)
+@click.option(
+    "--graph",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the derivation graph to FILE; its suffix picks the format: "
+    ".graphml, .gexf (Gephi), .dot/.gv (Graphviz) or .json (node-link).",
+)
+@click.option("--title", metavar="TEXT", help="HTML: the report's title.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 def trace(
     *,
@@ -369,6 +416,9 @@ def trace(
     no_strip: bool,
     passages: int,
     show_quotes: bool,
+    html: Path | None,
+    graph: Path | None,
+    title: str | None,
     quiet: bool,
 ) -> None:
     """Trace reuse across PATHS: files, folders (read recursively), or - for stdin.
@@ -381,6 +431,7 @@ def trace(
     --include/--exclude and --set, then the named options such as --workers.
     """
     try:
+        _check_extra_outputs(html, graph, output)
         result = _run(
             paths,
             output=output,
@@ -406,6 +457,7 @@ def trace(
             passages=passages,
             show_quotes=show_quotes,
         )
+        _write_extras(result, html=html, graph=graph, title=title)
     except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
         raise
     except BrokenPipeError:
@@ -472,3 +524,83 @@ def _run(
             "check the paths and --include/--exclude)"
         )
     return result
+
+
+REPORT_EXIT_CODES_HELP = """\b
+Exit codes:
+  0    the report was written
+  2    usage error: TRACE is not a provenance JSON trace, an output
+       folder is missing, or a --graph suffix is unknown
+  123  internal error (a bug; rerun with PROVENANCE_DEBUG=1 for the
+       traceback)
+"""
+
+
+@main.command(epilog=REPORT_EXIT_CODES_HELP)
+@click.argument("trace_file", metavar="TRACE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write ('-' for stdout).",
+)
+@click.option(
+    "--graph",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the derivation graph to FILE (.graphml, .gexf, .dot/.gv or .json).",
+)
+@click.option("--title", metavar="TEXT", help="The report's title.")
+def report(*, trace_file: str, output: Path, graph: Path | None, title: str | None) -> None:
+    """Render a saved JSON trace (from `provenance trace --format json`) as the HTML report.
+
+    The passages can only be shown if the trace holds the documents' text: save it with
+    `--include-text`. Without it the report still shows the graph, the relations and where
+    each passage lies (character offsets), and says so.
+    """
+    from provenance.errors import ProvenanceError
+    from provenance.report import html as html_report
+    from provenance.report import jsonout
+
+    try:
+        _check_output(output)
+        _check_extra_outputs(None, graph, output)
+        try:
+            raw = sys.stdin.buffer.read() if trace_file == "-" else Path(trace_file).read_bytes()
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot read {_oneline(trace_file)}: {exc.strerror or exc}", param_hint="TRACE"
+            ) from None
+        try:
+            result = jsonout.loads(raw)
+            page = html_report.render(result, title=title)
+        except (ValueError, ProvenanceError) as exc:
+            raise click.BadParameter(
+                f"{_oneline(trace_file)} is not a provenance JSON trace ({_oneline(str(exc))}); "
+                "make one with `provenance trace DIR --format json --include-text -o TRACE`",
+                param_hint="TRACE",
+            ) from None
+        missing = [d for d in result.documents if html_report.text_missing(d, result.relations)]
+        if missing:
+            _say(
+                f"note: {_oneline(trace_file)} holds no text for {len(missing)} document"
+                f"{'' if len(missing) == 1 else 's'} (saved without --include-text): their "
+                "passages are shown by character offsets only"
+            )
+        if str(output) == "-":
+            click.echo(page, nl=False)
+        else:
+            try:
+                output.write_text(page, encoding="utf-8", newline="\n")
+            except OSError as exc:
+                raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+        _write_extras(result, html=None, graph=graph, title=title)
+    except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        raise
+    except BrokenPipeError:
+        _broken_pipe()
+    except Exception as exc:
+        if _debug():
+            raise
+        _internal_error(exc)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import os
 import re
 from collections import defaultdict
@@ -30,6 +31,7 @@ import markupsafe
 from rapidfuzz.distance import Levenshtein
 
 from provenance import __version__
+from provenance.errors import ProvenanceError
 from provenance.models import (
     PASSAGE_KINDS,
     RELATION_KINDS,
@@ -39,7 +41,7 @@ from provenance.models import (
     TraceResult,
 )
 
-__all__ = ["render", "write"]
+__all__ = ["ReportError", "render", "text_missing", "write"]
 
 PAIR_COLOURS = 8
 """Match blocks cycle through this many colour pairs (``c0`` ... ``c7`` in the stylesheet)."""
@@ -67,6 +69,10 @@ _LABEL_CHARS = 26
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _NO_TEXT = "text not included in the saved trace"
+
+
+class ReportError(ProvenanceError):
+    """The result cannot be drawn (a relation names a document the result does not hold)."""
 
 
 # --- view models ----------------------------------------------------------------------------
@@ -191,7 +197,7 @@ def _percent(value: float) -> str:
     return f"{round(value * 100)} %"
 
 
-def _text_missing(doc: Document, relations: Iterable[Relation]) -> bool:
+def text_missing(doc: Document, relations: Iterable[Relation]) -> bool:
     """A trace saved without ``--include-text`` has empty texts that spans point past."""
     end = 0
     for r in relations:
@@ -213,7 +219,7 @@ def _segments(text: str, spans: Sequence[tuple[int, int, int]]) -> list[tuple[in
         cuts.add(min(max(end, 0), n))
     points = sorted(cuts)
     out: list[tuple[int, int, int]] = []
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         owner = -1
         for start, end, index in spans:
             if start <= a and b <= end and (owner < 0 or index < owner):
@@ -253,7 +259,11 @@ def _full_text(
 
 
 def _strip(
-    length: int, spans: Sequence[tuple[int, int]], passages: Sequence[Passage], prefix: str, side: str
+    length: int,
+    spans: Sequence[tuple[int, int]],
+    passages: Sequence[Passage],
+    prefix: str,
+    side: str,
 ) -> list[StripMark]:
     marks = []
     scale = 1000 / max(length, 1)
@@ -348,8 +358,8 @@ def _relation_view(
         roles, arrow = ("sibling", "sibling"), "⇄"
         direction_text = f"siblings of a common source, confidence {rel.confidence:.2f}"
     else:
-        roles, arrow = ("one document", "the other"), "—"
-        direction_text = "direction undetermined"
+        roles, arrow = ("first", "second"), "—"
+        direction_text = "direction undetermined (first and second in id order)"
     return RelationView(
         n=n,
         anchor=f"rel-{n}",
@@ -376,9 +386,7 @@ def _relation_view(
     )
 
 
-def _layer_component(
-    members: list[str], edges: list[Relation]
-) -> dict[str, tuple[int, int]]:
+def _layer_component(members: list[str], edges: list[Relation]) -> dict[str, tuple[int, int]]:
     """(layer, row) for each member: a source sits one layer left of what it derived; nodes
     with no directed edge sit in layer 0; rows follow the parents' rows (one barycentre pass)."""
     preds: dict[str, list[str]] = defaultdict(list)
@@ -499,13 +507,14 @@ def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
             x=positions[d.doc.id][0],
             y=positions[d.doc.id][1],
             line1=_short(d.label, _LABEL_CHARS),
-            line2=(d.doc.date or "undated")[:10] + ("" if d.label == d.doc.id else " · " + d.doc.id),
+            line2=(d.doc.date or "undated")[:10]
+            + ("" if d.label == d.doc.id else " · " + d.doc.id),
         )
         for d in docs
         if d.doc.id in positions
     ]
-    for node in nodes:
-        node.line2 = _short(node.line2, _LABEL_CHARS + 6)
+    for gn in nodes:
+        gn.line2 = _short(gn.line2, _LABEL_CHARS + 6)
     edges = []
     for r in drawn:
         sx, sy = positions[r.rel.source]
@@ -521,8 +530,16 @@ def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
             else f"{kind} · direction?"
         )
         edges.append(
-            GraphEdge(r, round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1),
-                      round((x1 + x2) / 2, 1), round((y1 + y2) / 2 - 7, 1), label)
+            GraphEdge(
+                r,
+                round(x1, 1),
+                round(y1, 1),
+                round(x2, 1),
+                round(y2, 1),
+                round((x1 + x2) / 2, 1),
+                round((y1 + y2) / 2 - 7, 1),
+                label,
+            )
         )
     del by_id
     return Graph(
@@ -587,7 +604,7 @@ def render(result: TraceResult, *, title: str | None = None) -> str:
             anchor=f"doc-{i + 1}",
             doc=d,
             label=_label(d),
-            text_missing=_text_missing(d, result.relations),
+            text_missing=text_missing(d, result.relations),
         )
         for i, d in enumerate(result.documents)
     ]
@@ -597,7 +614,8 @@ def render(result: TraceResult, *, title: str | None = None) -> str:
     for n, rel in enumerate(result.relations, start=1):
         source, derived = by_id.get(rel.source), by_id.get(rel.derived)
         if source is None or derived is None:
-            raise ValueError(f"relation {n} names a document that is not in the result")
+            missing = rel.source if source is None else rel.derived
+            raise ReportError(f"relation {n} names {missing!r}, which is not among the documents")
         view = _relation_view(n, rel, source, derived, open_all and rel.kind != "quotes")
         rels.append(view)
         source.relations.append((view.anchor, rel.kind, view.roles[0], derived.label))
@@ -609,26 +627,29 @@ def render(result: TraceResult, *, title: str | None = None) -> str:
             entry = stripped.setdefault(s.kind, [0, 0])
             entry[0] += 1
             entry[1] += s.chars
-    page = _environment().get_template("report.html.j2").render(
-        title=title or "provenance report",
-        version=__version__,
-        csp=csp,
-        css=markupsafe.Markup(css),  # package data, not document text
-        js=markupsafe.Markup(js),  # package data, not document text
-        docs=docs,
-        rels=rels,
-        kinds=kinds,
-        passage_kinds=PASSAGE_KINDS,
-        stripped=sorted(stripped.items()),
-        clusters=result.clusters,
-        skipped=result.skipped,
-        graph=_graph(docs, rels),
-        text_missing=[d for d in docs if d.text_missing],
-        colours=range(PAIR_COLOURS),
-        node_w=_NODE_W,
-        node_h=_NODE_H,
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            title=title or "provenance report",
+            version=__version__,
+            csp=csp,
+            css=markupsafe.Markup(css),  # noqa: S704  # package data, never document text
+            js=markupsafe.Markup(js),  # noqa: S704  # package data, never document text
+            docs=docs,
+            rels=rels,
+            kinds=kinds,
+            passage_kinds=PASSAGE_KINDS,
+            stripped=sorted(stripped.items()),
+            clusters=result.clusters,
+            skipped=result.skipped,
+            graph=_graph(docs, rels),
+            text_missing=[d for d in docs if d.text_missing],
+            colours=range(PAIR_COLOURS),
+            node_w=_NODE_W,
+            node_h=_NODE_H,
+        )
     )
-    return page
 
 
 def write(result: TraceResult, path: str | os.PathLike[str], *, title: str | None = None) -> None:
