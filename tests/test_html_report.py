@@ -103,7 +103,9 @@ def _sha(text: str) -> str:
 def check_locked_down(markup: str) -> Page:
     """The page can run only its own script and load nothing."""
     page = Page(markup)
-    csp = [a for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    csp = [
+        a for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    ]
     assert len(csp) == 1
     policy = csp[0]["content"] or ""
     assert "default-src 'none'" in policy
@@ -193,7 +195,11 @@ def test_word_diff_marks_inserts_deletes_and_substitutions() -> None:
     left, right, diffed = html._diff("the cat sat on the mat", "the dog sat on the big mat today")
     assert diffed
     assert [(p.text, p.cls) for p in left if p.cls] == [("cat", "sub")]
-    assert [(p.text, p.cls) for p in right if p.cls] == [("dog", "sub"), ("big", "ins"), ("today", "ins")]
+    assert [(p.text, p.cls) for p in right if p.cls] == [
+        ("dog", "sub"),
+        ("big", "ins"),
+        ("today", "ins"),
+    ]
     assert "".join(p.text for p in left) == "the cat sat on the mat"
     assert "".join(p.text for p in right) == "the dog sat on the big mat today"
     left, _, _ = html._diff("keep this, drop that", "keep this")
@@ -213,7 +219,9 @@ def test_trace_saved_without_text_still_renders_and_says_so(seeds_result: TraceR
 def test_a_relation_naming_an_unknown_document_is_a_report_error(
     seeds_result: TraceResult,
 ) -> None:
-    broken = TraceResult(documents=seeds_result.documents[:1], relations=seeds_result.relations, clusters=())
+    broken = TraceResult(
+        documents=seeds_result.documents[:1], relations=seeds_result.relations, clusters=()
+    )
     with pytest.raises(html.ReportError, match="not among the documents"):
         html.render(broken)
 
@@ -267,7 +275,9 @@ def test_dot_export_quotes_and_escapes(tmp_path: Path) -> None:
     for line in lines[2:-1]:
         assert re.match(statement, line), line
     if shutil.which("dot"):
-        out = subprocess.run(["dot", "-Tplain"], input=text, capture_output=True, text=True)
+        out = subprocess.run(
+            ["dot", "-Tplain"], check=False, input=text, capture_output=True, text=True
+        )
         assert out.returncode == 0, out.stderr
 
 
@@ -288,7 +298,11 @@ def run(args: list[str]) -> Result:
 
 
 def test_trace_writes_html_and_graph_beside_its_output(tmp_path: Path) -> None:
-    html_path, graph_path, json_path = tmp_path / "r.html", tmp_path / "g.graphml", tmp_path / "t.json"
+    html_path, graph_path, json_path = (
+        tmp_path / "r.html",
+        tmp_path / "g.graphml",
+        tmp_path / "t.json",
+    )
     result = run(
         ["trace", str(SEEDS), "-q", "--format", "json", "--include-text", "-o", str(json_path),
          "--html", str(html_path), "--graph", str(graph_path)]
@@ -340,7 +354,9 @@ def test_output_problems_are_usage_errors_before_the_run(tmp_path: Path) -> None
     result = run(["trace", str(SEEDS), "-q", "--graph", str(tmp_path / "g.svg")])
     assert result.exit_code == 2 and "'--graph'" in result.stderr and ".gexf" in result.stderr
     result = run(["trace", str(SEEDS), "-q", "--html", str(tmp_path / "no" / "r.html")])
-    assert result.exit_code == 2 and "'--html'" in result.stderr and "does not exist" in result.stderr
+    assert (
+        result.exit_code == 2 and "'--html'" in result.stderr and "does not exist" in result.stderr
+    )
     same = str(tmp_path / "x.html")
     result = run(["trace", str(SEEDS), "-q", "-o", same, "--html", same])
     assert result.exit_code == 2 and "different files" in result.stderr
