@@ -41,21 +41,22 @@ Shops near the bridge fear a fall in trade, and a local business group has asked
 
 @pytest.fixture
 def hostile_dir(tmp_path: Path) -> Path:
-    """Two documents full of markup, script and template syntax, one copied from the other
-    (so the hostile text sits inside aligned passages), plus hostile front matter."""
+    """Documents full of markup, script and template syntax, copied from one another (so the
+    hostile text sits inside aligned passages, in plain text), one with hostile front matter."""
     folder = tmp_path / "hostile"
     folder.mkdir()
-    (folder / "a_original.md").write_text(
+    (folder / "a_original.txt").write_text("date 2024-03-01\n" + HOSTILE, encoding="utf-8")
+    copied = HOSTILE.replace("Officials said on Tuesday", "Officials confirmed on Tuesday").replace(
+        "Residents can read", "People can read"
+    )
+    (folder / "b_copy.txt").write_text("date 2024-03-04\n" + copied, encoding="utf-8")
+    (folder / "c_meta.md").write_text(
         "---\n"
         "title: \"<script>alert('title')</script> Bridge {{ 7*7 }} </title><b>closes\"\n"
-        "date: 2024-03-01\n"
+        "date: 2024-03-05\n"
         "url: \"javascript:alert('url')\"\n"
         "author: \"<img src=x onerror=alert('author')>\"\n"
         "---\n" + HOSTILE,
         encoding="utf-8",
     )
-    copied = HOSTILE.replace("Officials said on Tuesday", "Officials confirmed on Tuesday").replace(
-        "Residents can read", "People can read"
-    )
-    (folder / "b_copy.txt").write_text("date 2024-03-04\n" + copied, encoding="utf-8")
     return folder

@@ -75,7 +75,8 @@
   function reveal(id) {
     var target = document.getElementById(id);
     if (!target) { return null; }
-    var details = target.closest("details");
+    var details = target.closest("details") ||
+      (target.matches("section.relation") ? target.querySelector("details") : null);
     if (details && !details.open) { details.open = true; }
     return target;
   }
