@@ -1,5 +1,7 @@
-"""Regenerate the README's screenshots of the seeds report (``docs/seeds-report.png``, the
-overview, and ``docs/seeds-relation.png``, the ``000 → 002`` rewrite read side by side).
+"""Regenerate the README's screenshots of the seeds report: ``docs/seeds-report.png`` (the
+overview and graph), ``docs/seeds-relation.png`` (the ``000 → 002`` rewrite, both full texts
+side by side with colour-paired match blocks) and ``docs/seeds-words.png`` (the same pair,
+passage by passage, with word-level differences).
 
     python docs/make_screenshots.py [--chromium /usr/bin/chromium]
 
@@ -42,13 +44,14 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1360, "height": 1000})
             page.goto(report.as_uri())
             page.screenshot(path=str(args.out / "seeds-report.png"))
-            # the first relation (000 -> 002, the rewrite), its passages word by word
-            page.locator("#rel-1").scroll_into_view_if_needed()
-            page.locator("label[for='rel-1-vw']").click()
+            # the first relation (000 -> 002, the rewrite): match blocks, then word by word
             page.evaluate("document.getElementById('rel-1').scrollIntoView()")
             page.screenshot(path=str(args.out / "seeds-relation.png"))
+            page.locator("label[for='rel-1-vw']").click()
+            page.evaluate("document.getElementById('rel-1').scrollIntoView()")
+            page.screenshot(path=str(args.out / "seeds-words.png"))
             browser.close()
-    print(f"wrote {args.out / 'seeds-report.png'} and {args.out / 'seeds-relation.png'}")
+    print(f"wrote seeds-report.png, seeds-relation.png and seeds-words.png in {args.out}")
 
 
 if __name__ == "__main__":

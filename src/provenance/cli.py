@@ -3,8 +3,9 @@
 Exit codes of ``provenance trace``:
 
 - **0** every input was read (whether or not any reuse was found);
-- **2** usage error: a bad option or setting, a path that does not exist, an ``--output``
-  folder that does not exist, or nothing to trace (no readable documents);
+- **2** usage error: a bad option or setting, a path that does not exist, an ``--output``,
+  ``--html`` or ``--graph`` folder that does not exist, a ``--graph`` suffix naming no known
+  format, or nothing to trace (no readable documents);
 - **3** the run finished but some inputs were skipped; each is named on stderr with its
   reason, followed by a count;
 - **123** internal error, i.e. a bug in provenance: a one-line message; set
@@ -47,8 +48,9 @@ DEBUG_ENV = "PROVENANCE_DEBUG"
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    every input was read
-  2    usage error: bad option or setting, missing path or --output
-       folder, nothing to trace
+  2    usage error: bad option or setting, missing path or output
+       folder (-o, --html, --graph), unknown --graph suffix, nothing
+       to trace
   3    finished, but some inputs were skipped (named on stderr)
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1 for the
        traceback)

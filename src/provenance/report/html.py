@@ -355,7 +355,7 @@ def _relation_view(
         roles, arrow = ("source", "derived"), "→"
         direction_text = f"source → derived, confidence {rel.confidence:.2f}"
     elif rel.direction == "common-source":
-        roles, arrow = ("sibling", "sibling"), "⇄"
+        roles, arrow = ("first sibling", "second sibling"), "⇄"
         direction_text = f"siblings of a common source, confidence {rel.confidence:.2f}"
     else:
         roles, arrow = ("first", "second"), "—"
