@@ -87,6 +87,7 @@ class Piece:
     id: str = ""
     href: str = ""
     title: str = ""
+    n: int = 0
 
 
 @dataclass(slots=True)
@@ -252,6 +253,7 @@ def _full_text(
                 id="" if i in seen else f"{prefix}-{side}{i + 1}",
                 href=f"#{prefix}-{twin}{i + 1}",
                 title=f"passage {i + 1}: {p.kind}, similarity {p.similarity:.2f}",
+                n=i + 1,
             )
         )
         seen.add(i)
