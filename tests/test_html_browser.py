@@ -266,3 +266,44 @@ def test_hostile_documents_run_nothing_and_show_as_text(browser: Any, hostile_re
         assert right["x"] + right["width"] <= 1360
     finally:
         w.close()
+
+
+def test_large_reports_draw_match_blocks_on_opening(
+    browser: Any, hostile_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(html, "INLINE_TEXT_MAX_CHARS", 0)  # what a big corpus gets
+    path = tmp_path / "lazy.html"
+    html.write(trace([str(hostile_dir)]), path)
+    w = Watched(browser, path)
+    page = w.page
+    try:
+        assert page.locator("#rel-1 .view.words").count() == 1
+        page.locator("#relations-table a[href='#rel-1']").click()  # opens the relation
+        page.locator("label[for='rel-1-vb']").click()
+        texts = page.locator("#rel-1 .view.blocks .text")
+        assert texts.nth(0).locator("a.m").count() >= 1
+        assert "<script>alert('script')</script>" in texts.nth(1).inner_text()
+        assert page.locator("#rel-1 svg.strip a").count() >= 2
+        page.locator("#r1-s1").click()
+        assert "flash" in (page.locator("#r1-d1").get_attribute("class") or "")
+        assert not page.locator("#rel-1 .needs-js").is_visible()
+        counts = page.evaluate(
+            "['script','img','iframe','link'].map(t => document.getElementsByTagName(t).length)"
+        )
+        assert counts == [2, 0, 0, 0]  # the page's script and the inert texts
+        w.check_quiet()
+    finally:
+        w.close()
+    w = Watched(browser, path, js=False)
+    try:  # without script the passages are still there, and the page says why no full texts
+        if not w.page.evaluate("document.querySelector('#rel-1 details').open"):
+            w.page.locator("#rel-1 summary").click()
+        assert w.page.locator("#rel-1 .view.words").is_visible()
+        assert (
+            "<script>alert('script')</script>" in w.page.locator("#rel-1 .view.words").inner_text()
+        )
+        w.page.locator("label[for='rel-1-vb']").click()
+        assert w.page.locator("#rel-1 .needs-js").is_visible()
+        w.check_quiet()
+    finally:
+        w.close()

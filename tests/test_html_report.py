@@ -40,12 +40,15 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
-        if tag in self.blocks:
+        if tag == "script" and dict(attrs).get("type") == "application/json":
+            self._in = "data"
+            self.blocks.setdefault("data", []).append("")
+        elif tag in self.blocks:
             self._in = tag
             self.blocks[tag].append("")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == self._in:
+        if tag == self._in or (tag == "script" and self._in == "data"):
             self._in = None
 
     def handle_data(self, data: str) -> None:
@@ -111,6 +114,9 @@ def check_locked_down(markup: str) -> Page:
     assert "default-src 'none'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert len(page.blocks["script"]) == 1 and len(page.blocks["style"]) == 1
+    for data in page.blocks.get("data", []):  # the texts of a large report: inert JSON
+        assert "<" not in data and ">" not in data and "&" not in data and "\u2028" not in data
+        json.loads(data)
     assert f"script-src {_sha(page.blocks['script'][0])}" in policy
     assert f"style-src {_sha(page.blocks['style'][0])}" in policy
     # no inline handlers, nothing fetched, links only inside the page
@@ -182,6 +188,26 @@ def test_hostile_text_is_escaped_everywhere() -> None:
     assert "<img" not in markup.replace("&lt;img", "")
     assert markup.count("<script") == 1 and markup.count("</script") == 1
     assert markup.count("<style") == 1 and markup.count("</style") == 1
+
+
+def test_large_reports_embed_each_text_once_as_inert_json(
+    seeds_result: TraceResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(html, "INLINE_TEXT_MAX_CHARS", 0)
+    result = hostile_result()
+    markup = html.render(result)
+    page = check_locked_down(markup)
+    texts = json.loads(page.blocks["data"][0])
+    assert texts == {"1": result.documents[0].text, "2": result.documents[1].text}
+    assert EVIL in texts["1"]
+    assert markup.count("</script>") == 2  # the data block's and the script's own
+    # the passages are still in the HTML, word by word; the full texts are left to the script
+    assert 'class="pair lazy"' in markup and 'id="r1-s1"' not in markup
+    assert 'id="rel-1-p1"' in markup
+    seeds = html.render(seeds_result)
+    check_locked_down(seeds)
+    assert seeds.count('class="pair lazy"') == len(seeds_result.relations)
+    assert len(json.loads(Page(seeds).blocks["data"][0])) == 4  # 004 is in no relation
 
 
 def test_report_is_deterministic(seeds_result: TraceResult) -> None:

@@ -583,7 +583,7 @@ def report(*, trace_file: str, output: Path, graph: Path | None, title: str | No
                 "make one with `provenance trace DIR --format json --include-text -o TRACE`",
                 param_hint="TRACE",
             ) from None
-        missing = [d for d in result.documents if html_report.text_missing(d, result.relations)]
+        missing = html_report.missing_text(result)
         if missing:
             _say(
                 f"note: {_oneline(trace_file)} holds no text for {len(missing)} document"

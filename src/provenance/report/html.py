@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
+import json
 import os
 import re
 from collections import defaultdict
@@ -41,7 +42,7 @@ from provenance.models import (
     TraceResult,
 )
 
-__all__ = ["ReportError", "render", "text_missing", "write"]
+__all__ = ["ReportError", "missing_text", "render", "write"]
 
 PAIR_COLOURS = 8
 """Match blocks cycle through this many colour pairs (``c0`` ... ``c7`` in the stylesheet)."""
@@ -55,6 +56,12 @@ GRAPH_ISOLATED_MAX = 60
 
 GRAPH_EDGE_LABELS_MAX = 80
 """Edges carry a visible kind/confidence label up to this many (always a tooltip)."""
+
+INLINE_TEXT_MAX_CHARS = 4_000_000
+"""Up to this many characters of full text over all relations (each shows both of its
+documents), the match-block view is written into the HTML and works without script. Above it,
+each document's text is embedded once (as JSON) and the page's script draws a relation's match
+blocks when it is opened; the word view, which holds every passage, is always in the HTML."""
 
 DIFF_TOKENS_MAX = 20_000
 """Passages longer than this (in words, either side) skip the word-level diff."""
@@ -139,6 +146,8 @@ class RelationView:
     right_text: list[Piece]
     left_strip: list[StripMark]
     right_strip: list[StripMark]
+    lazy: str = ""
+    """The passages as JSON for the script that draws the match blocks (large reports only)."""
 
 
 @dataclass(slots=True)
@@ -198,16 +207,19 @@ def _percent(value: float) -> str:
     return f"{round(value * 100)} %"
 
 
-def text_missing(doc: Document, relations: Iterable[Relation]) -> bool:
-    """A trace saved without ``--include-text`` has empty texts that spans point past."""
-    end = 0
+def _span_ends(relations: Iterable[Relation]) -> dict[str, int]:
+    ends: dict[str, int] = {}
     for r in relations:
         for p in r.passages:
-            if r.source == doc.id:
-                end = max(end, p.a.end)
-            if r.derived == doc.id:
-                end = max(end, p.b.end)
-    return len(doc.text) < end
+            ends[r.source] = max(ends.get(r.source, 0), p.a.end)
+            ends[r.derived] = max(ends.get(r.derived, 0), p.b.end)
+    return ends
+
+
+def missing_text(result: TraceResult) -> list[Document]:
+    """Documents whose text the spans point past: a trace saved without ``--include-text``."""
+    ends = _span_ends(result.relations)
+    return [d for d in result.documents if len(d.text) < ends.get(d.id, 0)]
 
 
 def _segments(text: str, spans: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -324,7 +336,7 @@ def _diff(left: str, right: str) -> tuple[list[Piece], list[Piece], bool]:
 
 
 def _relation_view(
-    n: int, rel: Relation, source: DocView, derived: DocView, open_: bool
+    n: int, rel: Relation, source: DocView, derived: DocView, open_: bool, *, inline: bool
 ) -> RelationView:
     prefix = f"r{n}"
     a_spans = [(p.a.start, p.a.end) for p in rel.passages]
@@ -362,7 +374,7 @@ def _relation_view(
     else:
         roles, arrow = ("first", "second"), "—"
         direction_text = "direction undetermined (first and second in id order)"
-    return RelationView(
+    view = RelationView(
         n=n,
         anchor=f"rel-{n}",
         rel=rel,
@@ -373,19 +385,27 @@ def _relation_view(
         direction_text=direction_text,
         open=open_,
         passages=passages,
-        left_text=[]
-        if source.text_missing
-        else _full_text(source.doc.text, a_spans, rel.passages, prefix, "s"),
-        right_text=[]
-        if derived.text_missing
-        else _full_text(derived.doc.text, b_spans, rel.passages, prefix, "d"),
-        left_strip=_strip(len(source.doc.text) or 1, a_spans, rel.passages, prefix, "s")
-        if not source.text_missing
-        else [],
-        right_strip=_strip(len(derived.doc.text) or 1, b_spans, rel.passages, prefix, "d")
-        if not derived.text_missing
-        else [],
+        left_text=[],
+        right_text=[],
+        left_strip=[],
+        right_strip=[],
     )
+    if not inline and not (source.text_missing or derived.text_missing):
+        view.lazy = json.dumps(
+            [
+                [p.a.start, p.a.end, p.b.start, p.b.end, p.kind, round(p.similarity, 2)]
+                for p in rel.passages
+            ],
+            separators=(",", ":"),
+        )
+        return view
+    if not source.text_missing:
+        view.left_text = _full_text(source.doc.text, a_spans, rel.passages, prefix, "s")
+        view.left_strip = _strip(len(source.doc.text) or 1, a_spans, rel.passages, prefix, "s")
+    if not derived.text_missing:
+        view.right_text = _full_text(derived.doc.text, b_spans, rel.passages, prefix, "d")
+        view.right_strip = _strip(len(derived.doc.text) or 1, b_spans, rel.passages, prefix, "d")
+    return view
 
 
 def _layer_component(members: list[str], edges: list[Relation]) -> dict[str, tuple[int, int]]:
@@ -581,6 +601,21 @@ def _asset(name: str) -> str:
     return text
 
 
+def _texts_json(docs: Sequence[DocView]) -> markupsafe.Markup:
+    """Every document's text as JSON for a ``<script type="application/json">`` block: ``<``,
+    ``>`` and ``&`` (and U+2028/9) escaped, so no text can close the block or open a comment."""
+    data = json.dumps({str(d.n): d.doc.text for d in docs}, ensure_ascii=False)
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        data = data.replace(char, escape)
+    return markupsafe.Markup(data)  # noqa: S704  # escaped just above; a data block, never run
+
+
 def _hash(text: str) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
@@ -600,25 +635,33 @@ def render(result: TraceResult, *, title: str | None = None) -> str:
             "form-action 'none'",
         ]
     )
+    ends = _span_ends(result.relations)
     docs = [
         DocView(
             n=i + 1,
             anchor=f"doc-{i + 1}",
             doc=d,
             label=_label(d),
-            text_missing=text_missing(d, result.relations),
+            text_missing=len(d.text) < ends.get(d.id, 0),
         )
         for i, d in enumerate(result.documents)
     ]
     by_id = {d.doc.id: d for d in docs}
     open_all = len(result.relations) <= OPEN_DETAILS_MAX
+    shown = sum(
+        len(by_id[r.source].doc.text) + len(by_id[r.derived].doc.text)
+        for r in result.relations
+        if r.source in by_id and r.derived in by_id
+    )
+    inline = shown <= INLINE_TEXT_MAX_CHARS
     rels: list[RelationView] = []
     for n, rel in enumerate(result.relations, start=1):
         source, derived = by_id.get(rel.source), by_id.get(rel.derived)
         if source is None or derived is None:
             missing = rel.source if source is None else rel.derived
             raise ReportError(f"relation {n} names {missing!r}, which is not among the documents")
-        view = _relation_view(n, rel, source, derived, open_all and rel.kind != "quotes")
+        open_ = open_all and rel.kind != "quotes"
+        view = _relation_view(n, rel, source, derived, open_, inline=inline)
         rels.append(view)
         source.relations.append((view.anchor, rel.kind, view.roles[0], derived.label))
         derived.relations.append((view.anchor, rel.kind, view.roles[1], source.label))
@@ -648,6 +691,9 @@ def render(result: TraceResult, *, title: str | None = None) -> str:
             graph=_graph(docs, rels),
             text_missing=[d for d in docs if d.text_missing],
             colours=range(PAIR_COLOURS),
+            texts=_texts_json([d for d in docs if d.relations])
+            if any(r.lazy for r in rels)
+            else None,
             node_w=_NODE_W,
             node_h=_NODE_H,
         )

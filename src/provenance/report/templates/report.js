@@ -71,9 +71,102 @@
   if (collapse) { collapse.addEventListener("click", function () { setAll(false); }); }
   window.addEventListener("beforeprint", function () { setAll(true); });
 
+
+  // large reports: each document's text is embedded once; a relation's match blocks are
+  // drawn here when it is opened (built with textContent only: the text is never parsed)
+  var COLOURS = 8;
+  var SVG = "http://www.w3.org/2000/svg";
+  var store = null;
+  function texts() {
+    if (store === null) {
+      var el = document.getElementById("provenance-texts");
+      store = el ? JSON.parse(el.textContent) : {};
+    }
+    return store;
+  }
+  function segments(length, spans) {
+    var cuts = [0, length];
+    spans.forEach(function (s) { cuts.push(Math.min(Math.max(s[0], 0), length), Math.min(Math.max(s[1], 0), length)); });
+    cuts = cuts.sort(function (a, b) { return a - b; }).filter(function (v, i, all) { return i === 0 || v !== all[i - 1]; });
+    var out = [];
+    for (var k = 0; k + 1 < cuts.length; k += 1) {
+      var a = cuts[k], b = cuts[k + 1], owner = -1;
+      spans.forEach(function (s, i) { if (s[0] <= a && b <= s[1] && owner < 0) { owner = i; } });
+      var last = out[out.length - 1];
+      if (last && owner < 0 && last[2] < 0) { last[1] = b; } else { out.push([a, b, owner]); }
+    }
+    return out;
+  }
+  function drawSide(box, text, spans, passages, prefix, side) {
+    var twin = side === "s" ? "d" : "s";
+    var target = box.querySelector(".text");
+    var seen = {};
+    segments(text.length, spans).forEach(function (seg) {
+      var piece = text.slice(seg[0], seg[1]);
+      if (seg[2] < 0) { target.appendChild(document.createTextNode(piece)); return; }
+      var i = seg[2], p = passages[i];
+      var a = document.createElement("a");
+      a.className = "m c" + (i % COLOURS) + (p[4] === "quote" ? " q" : "");
+      a.href = "#" + prefix + "-" + twin + (i + 1);
+      a.title = "passage " + (i + 1) + ": " + p[4] + ", similarity " + Number(p[5]).toFixed(2);
+      if (!seen[i]) { a.id = prefix + "-" + side + (i + 1); a.setAttribute("data-n", String(i + 1)); seen[i] = true; }
+      a.textContent = piece;
+      target.appendChild(a);
+    });
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("class", "strip");
+    svg.setAttribute("viewBox", "0 0 10 1000");
+    svg.setAttribute("preserveAspectRatio", "none");
+    var track = document.createElementNS(SVG, "rect");
+    track.setAttribute("class", "track");
+    track.setAttribute("width", "10");
+    track.setAttribute("height", "1000");
+    svg.appendChild(track);
+    var scale = 1000 / Math.max(text.length, 1);
+    spans.forEach(function (s, i) {
+      var link = document.createElementNS(SVG, "a");
+      link.setAttribute("href", "#" + prefix + "-" + side + (i + 1));
+      var title = document.createElementNS(SVG, "title");
+      title.textContent = "passage " + (i + 1) + " (" + passages[i][4] + ") at characters " + s[0] + "–" + s[1];
+      var rect = document.createElementNS(SVG, "rect");
+      rect.setAttribute("class", "c" + (i % COLOURS) + (passages[i][4] === "quote" ? " q" : ""));
+      rect.setAttribute("width", "10");
+      rect.setAttribute("y", String(Math.min(Math.min(s[0], text.length) * scale, 996)));
+      rect.setAttribute("height", String(Math.max((Math.min(s[1], text.length) - Math.min(s[0], text.length)) * scale, 4)));
+      link.appendChild(title);
+      link.appendChild(rect);
+      svg.appendChild(link);
+    });
+    box.insertBefore(svg, box.firstChild);
+  }
+  function build(section) {
+    var pair = section ? section.querySelector(".pair.lazy") : null;
+    if (!pair || pair.getAttribute("data-built")) { return; }
+    pair.setAttribute("data-built", "1");
+    var all = texts();
+    var passages = JSON.parse(pair.getAttribute("data-passages"));
+    var prefix = pair.getAttribute("data-prefix");
+    var boxes = pair.querySelectorAll(".withstrip");
+    drawSide(boxes[0], all[pair.getAttribute("data-source")] || "", passages.map(function (p) { return [p[0], p[1]]; }), passages, prefix, "s");
+    drawSide(boxes[1], all[pair.getAttribute("data-derived")] || "", passages.map(function (p) { return [p[2], p[3]]; }), passages, prefix, "d");
+    var note = section.querySelector(".needs-js");
+    if (note) { note.hidden = true; }
+  }
+  document.addEventListener("toggle", function (event) {
+    var d = event.target;
+    if (d.tagName === "DETAILS" && d.open) { build(d.closest("section.relation")); }
+  }, true);
+  each(document.querySelectorAll("section.relation details[open]"), function (d) { build(d.closest("section.relation")); });
+
   // open the relation a link points into before the browser scrolls to it
   function reveal(id) {
     var target = document.getElementById(id);
+    var lazy = /^r(\d+)-[sd]\d+$/.exec(id);
+    if (!target && lazy) {
+      var section = document.getElementById("rel-" + lazy[1]);
+      build(section);
+      target = document.getElementById(id);
+    }
     if (!target) { return null; }
     var details = target.closest("details") ||
       (target.matches("section.relation") ? target.querySelector("details") : null);
