@@ -272,6 +272,7 @@ def test_large_reports_draw_match_blocks_on_opening(
     browser: Any, hostile_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(html, "INLINE_TEXT_MAX_CHARS", 0)  # what a big corpus gets
+    monkeypatch.setattr(html, "INLINE_PASSAGE_MAX_CHARS", 0)
     path = tmp_path / "lazy.html"
     html.write(trace([str(hostile_dir)]), path)
     w = Watched(browser, path)
@@ -286,7 +287,16 @@ def test_large_reports_draw_match_blocks_on_opening(
         assert page.locator("#rel-1 svg.strip a").count() >= 2
         page.locator("#r1-s1").click()
         assert "flash" in (page.locator("#r1-d1").get_attribute("class") or "")
-        assert not page.locator("#rel-1 .needs-js").is_visible()
+        page.locator("label[for='rel-1-vw']").click()
+        words = page.locator("#rel-1 .view.words")
+        assert (
+            words.locator("tbody tr").count()
+            == page.locator("#rel-1 .pair a.m[data-n]").count() // 2
+        )
+        assert "<script>alert('script')</script>" in words.inner_text()
+        assert words.locator(".badge").count() >= 1
+        assert words.locator(".sub, .ins, .del").count() >= 1  # the copy's edits are marked
+        assert page.locator("#rel-1 .needs-js:visible").count() == 0
         counts = page.evaluate(
             "['script','img','iframe','link'].map(t => document.getElementsByTagName(t).length)"
         )
@@ -295,15 +305,13 @@ def test_large_reports_draw_match_blocks_on_opening(
     finally:
         w.close()
     w = Watched(browser, path, js=False)
-    try:  # without script the passages are still there, and the page says why no full texts
+    try:  # without script the page says what it cannot draw, and still lays out
         if not w.page.evaluate("document.querySelector('#rel-1 details').open"):
             w.page.locator("#rel-1 summary").click()
-        assert w.page.locator("#rel-1 .view.words").is_visible()
-        assert (
-            "<script>alert('script')</script>" in w.page.locator("#rel-1 .view.words").inner_text()
-        )
-        w.page.locator("label[for='rel-1-vb']").click()
-        assert w.page.locator("#rel-1 .needs-js").is_visible()
+        assert w.page.locator("#rel-1 .view.blocks .needs-js").is_visible()
+        w.page.locator("label[for='rel-1-vw']").click()
+        assert w.page.locator("#rel-1 .view.words .needs-js").is_visible()
+        assert w.page.locator("#relations-table tbody tr:visible").count() == 3
         w.check_quiet()
     finally:
         w.close()

@@ -203,7 +203,11 @@ def test_large_reports_embed_each_text_once_as_inert_json(
     assert markup.count("</script>") == 2  # the data block's and the script's own
     # the passages are still in the HTML, word by word; the full texts are left to the script
     assert 'class="pair lazy"' in markup and 'id="r1-s1"' not in markup
-    assert 'id="rel-1-p1"' in markup
+    assert 'id="rel-1-p1"' in markup  # the word view is within its budget
+    monkeypatch.setattr(html, "INLINE_PASSAGE_MAX_CHARS", 0)
+    markup = html.render(result)
+    check_locked_down(markup)
+    assert 'class="passages lazy"' in markup and 'id="rel-1-p1"' not in markup
     seeds = html.render(seeds_result)
     check_locked_down(seeds)
     assert seeds.count('class="pair lazy"') == len(seeds_result.relations)

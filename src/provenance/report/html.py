@@ -63,6 +63,10 @@ documents), the match-block view is written into the HTML and works without scri
 each document's text is embedded once (as JSON) and the page's script draws a relation's match
 blocks when it is opened; the word view, which holds every passage, is always in the HTML."""
 
+INLINE_PASSAGE_MAX_CHARS = 6_000_000
+"""When the full texts are left to the script, the word views of the strongest relations still
+go into the HTML (so they read without script) up to this many characters of passage text."""
+
 DIFF_TOKENS_MAX = 20_000
 """Passages longer than this (in words, either side) skip the word-level diff."""
 
@@ -147,7 +151,9 @@ class RelationView:
     left_strip: list[StripMark]
     right_strip: list[StripMark]
     lazy: str = ""
-    """The passages as JSON for the script that draws the match blocks (large reports only)."""
+    """The passages as JSON for the script that draws what is not in the HTML (large reports)."""
+    lazy_blocks: bool = False
+    lazy_words: bool = False
 
 
 @dataclass(slots=True)
@@ -336,13 +342,25 @@ def _diff(left: str, right: str) -> tuple[list[Piece], list[Piece], bool]:
 
 
 def _relation_view(
-    n: int, rel: Relation, source: DocView, derived: DocView, open_: bool, *, inline: bool
+    n: int,
+    rel: Relation,
+    source: DocView,
+    derived: DocView,
+    open_: bool,
+    *,
+    inline: bool,
+    words: bool,
 ) -> RelationView:
+    """``inline``: the full texts go into the HTML; ``words``: so does the word view.
+    What does not is drawn by the page's script from the embedded texts."""
     prefix = f"r{n}"
     a_spans = [(p.a.start, p.a.end) for p in rel.passages]
     b_spans = [(p.b.start, p.b.end) for p in rel.passages]
+    have_text = not (source.text_missing or derived.text_missing)
     passages = []
     for i, p in enumerate(rel.passages):
+        if have_text and not words:
+            break
         if source.text_missing or derived.text_missing:
             left, right, diffed = [Piece(_NO_TEXT, cls="missing")], [], False
             right = [Piece(_NO_TEXT, cls="missing")]
@@ -390,7 +408,7 @@ def _relation_view(
         left_strip=[],
         right_strip=[],
     )
-    if not inline and not (source.text_missing or derived.text_missing):
+    if have_text and not (inline and words):
         view.lazy = json.dumps(
             [
                 [p.a.start, p.a.end, p.b.start, p.b.end, p.kind, round(p.similarity, 2)]
@@ -398,7 +416,9 @@ def _relation_view(
             ],
             separators=(",", ":"),
         )
-        return view
+        view.lazy_blocks, view.lazy_words = not inline, not words
+        if not inline:
+            return view
     if not source.text_missing:
         view.left_text = _full_text(source.doc.text, a_spans, rel.passages, prefix, "s")
         view.left_strip = _strip(len(source.doc.text) or 1, a_spans, rel.passages, prefix, "s")
@@ -654,6 +674,7 @@ def render(result: TraceResult, *, title: str | None = None) -> str:
         if r.source in by_id and r.derived in by_id
     )
     inline = shown <= INLINE_TEXT_MAX_CHARS
+    budget = INLINE_PASSAGE_MAX_CHARS
     rels: list[RelationView] = []
     for n, rel in enumerate(result.relations, start=1):
         source, derived = by_id.get(rel.source), by_id.get(rel.derived)
@@ -661,7 +682,9 @@ def render(result: TraceResult, *, title: str | None = None) -> str:
             missing = rel.source if source is None else rel.derived
             raise ReportError(f"relation {n} names {missing!r}, which is not among the documents")
         open_ = open_all and rel.kind != "quotes"
-        view = _relation_view(n, rel, source, derived, open_, inline=inline)
+        budget -= sum(len(p.a) + len(p.b) for p in rel.passages)
+        words = inline or budget >= 0
+        view = _relation_view(n, rel, source, derived, open_, inline=inline, words=words)
         rels.append(view)
         source.relations.append((view.anchor, rel.kind, view.roles[0], derived.label))
         derived.relations.append((view.anchor, rel.kind, view.roles[1], source.label))

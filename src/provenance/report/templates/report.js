@@ -139,32 +139,133 @@
     });
     box.insertBefore(svg, box.firstChild);
   }
+  // word-level differences for the passages the HTML leaves out (Levenshtein over words)
+  var TOKEN = /[\p{L}\p{N}\p{M}_]+|[^\s\p{L}\p{N}\p{M}_]/gu;
+  function tokens(text) {
+    var out = [], m;
+    TOKEN.lastIndex = 0;
+    while ((m = TOKEN.exec(text)) !== null) { out.push([m.index, m.index + m[0].length, m[0]]); }
+    return out;
+  }
+  function diffTags(a, b) {
+    var n = a.length, m = b.length, w = m + 1;
+    var left = new Array(n).fill(""), right = new Array(m).fill("");
+    if ((n + 1) * (m + 1) > 16000000) { return null; }
+    var d = new Int32Array((n + 1) * w);
+    for (var i = 0; i <= n; i += 1) { d[i * w] = i; }
+    for (var j = 0; j <= m; j += 1) { d[j] = j; }
+    for (i = 1; i <= n; i += 1) {
+      for (j = 1; j <= m; j += 1) {
+        var sub = d[(i - 1) * w + j - 1] + (a[i - 1][2] === b[j - 1][2] ? 0 : 1);
+        d[i * w + j] = Math.min(sub, d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1);
+      }
+    }
+    i = n; j = m;
+    while (i > 0 || j > 0) {
+      if (i > 0 && j > 0 && a[i - 1][2] === b[j - 1][2] && d[i * w + j] === d[(i - 1) * w + j - 1]) {
+        i -= 1; j -= 1;
+      } else if (i > 0 && j > 0 && d[i * w + j] === d[(i - 1) * w + j - 1] + 1) {
+        left[i - 1] = "sub"; right[j - 1] = "sub"; i -= 1; j -= 1;
+      } else if (i > 0 && d[i * w + j] === d[(i - 1) * w + j] + 1) {
+        left[i - 1] = "del"; i -= 1;
+      } else {
+        right[j - 1] = "ins"; j -= 1;
+      }
+    }
+    return [left, right];
+  }
+  function marked(cell, text, toks, tags) {
+    var pos = 0, k = 0;
+    while (k < toks.length) {
+      var cls = tags ? tags[k] : "";
+      var end = k;
+      while (end + 1 < toks.length && (tags ? tags[end + 1] : "") === cls) { end += 1; }
+      if (cls) {
+        cell.appendChild(document.createTextNode(text.slice(pos, toks[k][0])));
+        var span = document.createElement("span");
+        span.className = cls;
+        span.textContent = text.slice(toks[k][0], toks[end][1]);
+        cell.appendChild(span);
+        pos = toks[end][1];
+      }
+      k = end + 1;
+    }
+    cell.appendChild(document.createTextNode(text.slice(pos)));
+  }
+  function offsets(cell, a, b, note) {
+    var off = document.createElement("span");
+    off.className = "off";
+    off.textContent = "characters " + a + "–" + b + (note || "");
+    cell.appendChild(off);
+  }
+  function drawWords(body, left, right, passages, prefix, anchor) {
+    var order = passages.map(function (p, i) { return i; });
+    order.sort(function (x, y) {
+      var p = passages[x], q = passages[y];
+      return (p[2] - q[2]) || (p[3] - q[3]) || (p[0] - q[0]) || (p[1] - q[1]) || (x - y);
+    });
+    order.forEach(function (i) {
+      var p = passages[i];
+      var row = document.createElement("tr");
+      row.id = anchor + "-p" + (i + 1);
+      var head = document.createElement("th");
+      head.scope = "row";
+      var num = document.createElement("span");
+      num.className = "m c" + (i % COLOURS);
+      num.textContent = String(i + 1);
+      var badge = document.createElement("span");
+      badge.className = "badge p-" + p[4];
+      badge.textContent = p[4];
+      var sim = document.createElement("span");
+      sim.className = "sim";
+      sim.textContent = "similarity " + Number(p[5]).toFixed(2);
+      var link = document.createElement("a");
+      link.href = "#" + prefix + "-s" + (i + 1);
+      link.setAttribute("data-view", anchor + "-vb");
+      link.textContent = "in the texts";
+      head.append(num, " ", badge, document.createElement("br"), sim, document.createElement("br"), link);
+      var a = left.slice(p[0], p[1]), b = right.slice(p[2], p[3]);
+      var ta = tokens(a), tb = tokens(b);
+      var tags = diffTags(ta, tb);
+      var cells = [document.createElement("td"), document.createElement("td")];
+      marked(cells[0], a, ta, tags && tags[0]);
+      marked(cells[1], b, tb, tags && tags[1]);
+      offsets(cells[0], p[0], p[1]);
+      offsets(cells[1], p[2], p[3], tags ? "" : " · too long for a word diff");
+      row.append(head, cells[0], cells[1]);
+      body.appendChild(row);
+    });
+  }
   function build(section) {
-    var pair = section ? section.querySelector(".pair.lazy") : null;
-    if (!pair || pair.getAttribute("data-built")) { return; }
-    pair.setAttribute("data-built", "1");
+    var views = section ? section.querySelector(".views[data-passages]") : null;
+    if (!views || views.getAttribute("data-built")) { return; }
+    views.setAttribute("data-built", "1");
     var all = texts();
-    var passages = JSON.parse(pair.getAttribute("data-passages"));
-    var prefix = pair.getAttribute("data-prefix");
-    var boxes = pair.querySelectorAll(".withstrip");
-    drawSide(boxes[0], all[pair.getAttribute("data-source")] || "", passages.map(function (p) { return [p[0], p[1]]; }), passages, prefix, "s");
-    drawSide(boxes[1], all[pair.getAttribute("data-derived")] || "", passages.map(function (p) { return [p[2], p[3]]; }), passages, prefix, "d");
-    var note = section.querySelector(".needs-js");
-    if (note) { note.hidden = true; }
+    var passages = JSON.parse(views.getAttribute("data-passages"));
+    var prefix = views.getAttribute("data-prefix");
+    var left = all[views.getAttribute("data-source")] || "";
+    var right = all[views.getAttribute("data-derived")] || "";
+    var pair = views.querySelector(".pair.lazy");
+    if (pair) {
+      var boxes = pair.querySelectorAll(".withstrip");
+      drawSide(boxes[0], left, passages.map(function (p) { return [p[0], p[1]]; }), passages, prefix, "s");
+      drawSide(boxes[1], right, passages.map(function (p) { return [p[2], p[3]]; }), passages, prefix, "d");
+    }
+    var table = views.querySelector("table.passages.lazy");
+    if (table) { drawWords(table.tBodies[0], left, right, passages, prefix, section.id); }
+    each(section.querySelectorAll(".needs-js"), function (note) { note.hidden = true; });
   }
   document.addEventListener("toggle", function (event) {
     var d = event.target;
     if (d.tagName === "DETAILS" && d.open) { build(d.closest("section.relation")); }
   }, true);
-  each(document.querySelectorAll("section.relation details[open]"), function (d) { build(d.closest("section.relation")); });
 
   // open the relation a link points into before the browser scrolls to it
   function reveal(id) {
     var target = document.getElementById(id);
-    var lazy = /^r(\d+)-[sd]\d+$/.exec(id);
+    var lazy = /^r(\d+)-[sd]\d+$/.exec(id) || /^rel-(\d+)-p\d+$/.exec(id);
     if (!target && lazy) {
-      var section = document.getElementById("rel-" + lazy[1]);
-      build(section);
+      build(document.getElementById("rel-" + lazy[1]));
       target = document.getElementById(id);
     }
     if (!target) { return null; }
@@ -173,7 +274,16 @@
     if (details && !details.open) { details.open = true; }
     return target;
   }
-  if (location.hash.length > 1) { reveal(decodeURIComponent(location.hash.slice(1))); }
+  // this script runs before the relations are parsed (so the table works while they load)
+  document.addEventListener("DOMContentLoaded", function () {
+    each(document.querySelectorAll("section.relation details[open]"), function (d) {
+      build(d.closest("section.relation"));
+    });
+    if (location.hash.length > 1) {
+      var target = reveal(decodeURIComponent(location.hash.slice(1)));
+      if (target) { target.scrollIntoView(); }
+    }
+  });
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
