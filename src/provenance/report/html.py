@@ -63,7 +63,7 @@ documents), the match-block view is written into the HTML and works without scri
 each document's text is embedded once (as JSON) and the page's script draws a relation's match
 blocks when it is opened; the word view, which holds every passage, is always in the HTML."""
 
-INLINE_PASSAGE_MAX_CHARS = 6_000_000
+INLINE_PASSAGE_MAX_CHARS = 3_000_000
 """When the full texts are left to the script, the word views of the strongest relations still
 go into the HTML (so they read without script) up to this many characters of passage text."""
 
@@ -409,12 +409,10 @@ def _relation_view(
         right_strip=[],
     )
     if have_text and not (inline and words):
-        view.lazy = json.dumps(
-            [
-                [p.a.start, p.a.end, p.b.start, p.b.end, p.kind, round(p.similarity, 2)]
-                for p in rel.passages
-            ],
-            separators=(",", ":"),
+        # compact, quote-free: "start,end,start,end,kind letter,similarity;..."
+        view.lazy = ";".join(
+            f"{p.a.start},{p.a.end},{p.b.start},{p.b.end},{p.kind[0]},{p.similarity:.2f}"
+            for p in rel.passages
         )
         view.lazy_blocks, view.lazy_words = not inline, not words
         if not inline:

@@ -75,6 +75,7 @@
   // large reports: each document's text is embedded once; a relation's match blocks are
   // drawn here when it is opened (built with textContent only: the text is never parsed)
   var COLOURS = 8;
+  var KINDS = { v: "verbatim", e: "edited", p: "paraphrase", q: "quote" };
   var SVG = "http://www.w3.org/2000/svg";
   var store = null;
   function texts() {
@@ -241,7 +242,10 @@
     if (!views || views.getAttribute("data-built")) { return; }
     views.setAttribute("data-built", "1");
     var all = texts();
-    var passages = JSON.parse(views.getAttribute("data-passages"));
+    var passages = views.getAttribute("data-passages").split(";").map(function (item) {
+      var f = item.split(",");
+      return [+f[0], +f[1], +f[2], +f[3], KINDS[f[4]], +f[5]];
+    });
     var prefix = views.getAttribute("data-prefix");
     var left = all[views.getAttribute("data-source")] || "";
     var right = all[views.getAttribute("data-derived")] || "";
@@ -310,4 +314,5 @@
       target.focus({ preventScroll: true });
     }
   });
+  if (window.performance && performance.mark) { performance.mark("provenance-script-ready"); }
 })();
