@@ -64,12 +64,22 @@
   if (rows.length && rows[0].hasAttribute("data-kind")) { applyFilter(); }
 
   // collapsing
-  function setAll(open) { each(document.querySelectorAll("section.relation details"), function (d) { d.open = open; }); }
+  // open or close the relations the table currently shows (all of them when unfiltered)
+  function setAll(open) {
+    rows.forEach(function (row) {
+      var link = row.querySelector("a[href^='#rel-']");
+      var section = link && !row.hidden ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+      var details = section ? section.querySelector("details") : null;
+      if (details) { details.open = open; }
+    });
+  }
+  window.addEventListener("beforeprint", function () {
+    each(document.querySelectorAll("section.relation details"), function (d) { d.open = true; });
+  });
   var expand = document.getElementById("expand-all");
   var collapse = document.getElementById("collapse-all");
   if (expand) { expand.addEventListener("click", function () { setAll(true); }); }
   if (collapse) { collapse.addEventListener("click", function () { setAll(false); }); }
-  window.addEventListener("beforeprint", function () { setAll(true); });
 
 
   // large reports: each document's text is embedded once; a relation's match blocks are
