@@ -168,10 +168,9 @@ class GraphNode:
 @dataclass(slots=True)
 class GraphEdge:
     rel: RelationView
-    x1: float
-    y1: float
-    x2: float
-    y2: float
+    d: str
+    """SVG path: a straight segment, or an arc beside the column for two documents in the
+    same column that are not next to each other (a straight line would cross the ones between)."""
     lx: float
     ly: float
     label: str
@@ -561,26 +560,25 @@ def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
         dx, dy = positions[r.rel.derived]
         scx, scy = sx + _NODE_W / 2, sy + _NODE_H / 2
         dcx, dcy = dx + _NODE_W / 2, dy + _NODE_H / 2
-        x1, y1 = _clip(scx, scy, dcx, dcy)
-        x2, y2 = _clip(dcx, dcy, scx, scy)
         kind = r.rel.kind
         label = (
             f"{kind} · {r.rel.confidence:.2f}"
             if r.rel.direction != "undetermined"
             else f"{kind} · direction?"
         )
-        edges.append(
-            GraphEdge(
-                r,
-                round(x1, 1),
-                round(y1, 1),
-                round(x2, 1),
-                round(y2, 1),
-                round((x1 + x2) / 2, 1),
-                round((y1 + y2) / 2 - 7, 1),
-                label,
-            )
-        )
+        if sx == dx and abs(sy - dy) > _NODE_H + _GAP_Y + 1:
+            # same column, not adjacent: bow out to the right of the column
+            x1 = x2 = sx + _NODE_W + 3
+            bulge = x1 + min(_GAP_X - 20, 30 + abs(sy - dy) / 6)
+            cy = (scy + dcy) / 2
+            path = f"M{x1:.1f},{scy:.1f} Q{bulge:.1f},{cy:.1f} {x2:.1f},{dcy:.1f}"
+            lx, ly = (x1 + bulge) / 2 + 4, cy
+        else:
+            x1, y1 = _clip(scx, scy, dcx, dcy)
+            x2, y2 = _clip(dcx, dcy, scx, scy)
+            path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
+            lx, ly = (x1 + x2) / 2, (y1 + y2) / 2 - 7
+        edges.append(GraphEdge(r, path, round(lx, 1), round(ly, 1), label))
     del by_id
     return Graph(
         width=round(width, 1),
