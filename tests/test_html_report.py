@@ -409,3 +409,25 @@ def test_templates_and_assets_ship_with_the_package() -> None:
     folder = resources.files("provenance.report").joinpath("templates")
     for name in ("report.html.j2", "report.css", "report.js"):
         assert folder.joinpath(name).is_file(), name
+
+
+def test_edges_within_a_column_bow_out_instead_of_crossing_documents() -> None:
+    docs = tuple(Document(id=f"{c}.txt", path=f"{c}.txt", text="x" * 100) for c in "abcd")
+    passage = (Passage(Span(0, 50), Span(0, 50), "verbatim", 1.0),)
+
+    def rel(s: str, d: str, direction: str) -> Relation:
+        return Relation(s, d, "partial", direction, 0.5, 0.5, 0.5, 0.5, passage)  # type: ignore[arg-type]
+
+    relations = (
+        rel("a.txt", "b.txt", "source->derived"),
+        rel("a.txt", "c.txt", "source->derived"),
+        rel("a.txt", "d.txt", "source->derived"),
+        rel("b.txt", "d.txt", "common-source"),  # b and d: same column, c between them
+    )
+    result = TraceResult(
+        documents=docs, relations=relations, clusters=(("a.txt", "b.txt", "c.txt", "d.txt"),)
+    )
+    markup = html.render(result)
+    paths = re.findall(r'<a href="#rel-(\d)" class="edge[^"]*">.*?<path d="([^"]+)"', markup)
+    shapes = {n: d.split()[1][0] for n, d in paths}
+    assert shapes == {"1": "L", "2": "L", "3": "L", "4": "Q"}
