@@ -387,6 +387,8 @@ def test_output_problems_are_usage_errors_before_the_run(tmp_path: Path) -> None
     assert (
         result.exit_code == 2 and "'--html'" in result.stderr and "does not exist" in result.stderr
     )
+    result = run(["trace", str(SEEDS), "-q", "--html", "-"])
+    assert result.exit_code == 2 and "needs a file name" in result.stderr
     same = str(tmp_path / "x.html")
     result = run(["trace", str(SEEDS), "-q", "-o", same, "--html", same])
     assert result.exit_code == 2 and "different files" in result.stderr

@@ -176,8 +176,12 @@ def _check_extra_outputs(html: Path | None, graph: Path | None, output: Path | N
     """``--html`` and ``--graph``: writable, distinct, and a graph suffix we know."""
     from provenance.report import graphexport
 
-    _check_output(html, "'--html'")
-    _check_output(graph, "'--graph'")
+    for path, hint in ((html, "'--html'"), (graph, "'--graph'")):
+        if path is not None and str(path) == "-":
+            raise click.BadParameter(
+                "needs a file name (stdout carries the main output)", param_hint=hint
+            )
+        _check_output(path, hint)
     if graph is not None:
         try:
             graphexport.format_for(graph)
