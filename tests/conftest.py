@@ -27,3 +27,42 @@ SEEDS = ROOT / "seeds"
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS
+
+
+HOSTILE = """\
+Officials said on Tuesday that the harbour bridge would close for repairs <script>alert('script')</script> \
+for at least six weeks, and that traffic would be diverted through the old town centre.
+The works follow an inspection <img src=x onerror="alert('onerror')"> that found corrosion in two of \
+the main cables, according to a report published by the city council on Monday evening.
+Residents can read the report <a href="javascript:alert('link')">here</a> or at http://example.com/report \
+and send comments until the end of the month; the council says it will answer every letter.
+</style><style>body{display:none}</style></script><script>alert('closing')</script> \
+The mayor said the closure was regrettable but necessary {{ 7*7 }} {% for x in range(3) %}x{% endfor %} \
+and that the city had no choice after years of delayed maintenance on the structure.
+<svg onload="alert('svg')"><iframe src="http://example.com/frame"></iframe> \
+Shops near the bridge fear a fall in trade, and a local business group has asked for a rates holiday \
+<link rel="stylesheet" href="http://example.com/x.css"> while the works go on through the summer.
+"""
+
+
+@pytest.fixture
+def hostile_dir(tmp_path: Path) -> Path:
+    """Documents full of markup, script and template syntax, copied from one another (so the
+    hostile text sits inside aligned passages, in plain text), one with hostile front matter."""
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "a_original.txt").write_text("date 2024-03-01\n" + HOSTILE, encoding="utf-8")
+    copied = HOSTILE.replace("Officials said on Tuesday", "Officials confirmed on Tuesday").replace(
+        "Residents can read", "People can read"
+    )
+    (folder / "b_copy.txt").write_text("date 2024-03-04\n" + copied, encoding="utf-8")
+    (folder / "c_meta.md").write_text(
+        "---\n"
+        "title: \"<script>alert('title')</script> Bridge {{ 7*7 }} </title><b>closes\"\n"
+        "date: 2024-03-05\n"
+        "url: \"javascript:alert('url')\"\n"
+        "author: \"<img src=x onerror=alert('author')>\"\n"
+        "---\n" + HOSTILE,
+        encoding="utf-8",
+    )
+    return folder

@@ -284,7 +284,6 @@ def test_bad_baseline_and_missing_index_are_usage_errors(tmp_path: Path) -> None
 
 
 def test_html_report(tmp_path: Path) -> None:
-    pytest.importorskip("provenance.report.html", reason="the HTML report is issue 3's")
     out = tmp_path / "report.html"
     folder = _folder(tmp_path, "verbatim_copy", broken=False)
     result = run(["check", str(folder), "--html", str(out)])

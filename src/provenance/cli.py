@@ -3,8 +3,9 @@
 Exit codes of ``provenance trace``:
 
 - **0** every input was read (whether or not any reuse was found);
-- **2** usage error: a bad option or setting, a path that does not exist, an ``--output``
-  folder that does not exist, or nothing to trace (no readable documents);
+- **2** usage error: a bad option or setting, a path that does not exist, an ``--output``,
+  ``--html`` or ``--graph`` folder that does not exist, a ``--graph`` suffix naming no known
+  format, or nothing to trace (no readable documents);
 - **3** the run finished but some inputs were skipped; each is named on stderr with its
   reason, followed by a count;
 - **123** internal error, i.e. a bug in provenance: a one-line message; set
@@ -53,8 +54,9 @@ DEBUG_ENV = "PROVENANCE_DEBUG"
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    every input was read
-  2    usage error: bad option or setting, missing path or --output
-       folder, nothing to trace
+  2    usage error: bad option or setting, missing path or output
+       folder (-o, --html, --graph), unknown --graph suffix, nothing
+       to trace
   3    finished, but some inputs were skipped (named on stderr)
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1 for the
        traceback)
@@ -164,22 +166,21 @@ class OutputError(click.ClickException):
     exit_code = ExitCode.USAGE
 
 
-def _check_output(output: Path | None) -> None:
-    """Fail before the run, not after it, when ``--output`` cannot be created."""
-    if output is None:
+def _check_output(output: Path | None, param_hint: str = "'-o' / '--output'") -> None:
+    """Fail before the run, not after it, when an output file cannot be created."""
+    if output is None or str(output) == "-":
         return
     parent = output.parent
     if not parent.is_dir():
         raise click.BadParameter(
             f"folder {str(parent)!r} does not exist; create it first or write elsewhere",
-            param_hint="'-o' / '--output'",
+            param_hint=param_hint,
         )
     if not output.exists() and not os.access(parent, os.W_OK):
         raise click.BadParameter(
             f"cannot create files in {str(parent)!r} (permission denied)",
-            param_hint="'-o' / '--output'",
+            param_hint=param_hint,
         )
-
 
 
 _CORPUS_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
@@ -246,6 +247,43 @@ def _corpus_shortcuts(
         "jsonl_text_field": jsonl_text_field,
         "strip_boilerplate": False if no_strip else None,
     }
+
+
+def _check_extra_outputs(html: Path | None, graph: Path | None, output: Path | None) -> None:
+    """``--html`` and ``--graph``: writable, distinct, and a graph suffix we know."""
+    from provenance.report import graphexport
+
+    for path, hint in ((html, "'--html'"), (graph, "'--graph'")):
+        if path is not None and str(path) == "-":
+            raise click.BadParameter(
+                "needs a file name (stdout carries the main output)", param_hint=hint
+            )
+        _check_output(path, hint)
+    if graph is not None:
+        try:
+            graphexport.format_for(graph)
+        except graphexport.GraphFormatError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--graph'") from None
+    named = [p.resolve() for p in (output, html, graph) if p is not None and str(p) != "-"]
+    if len(set(named)) < len(named):
+        raise click.UsageError("-o/--output, --html and --graph must name different files")
+
+
+def _write_extras(
+    result: TraceResult, *, html: Path | None, graph: Path | None, title: str | None
+) -> None:
+    """The HTML report and the graph export, after the run."""
+    from provenance.report import graphexport
+    from provenance.report import html as html_report
+
+    try:
+        if html is not None:
+            html_report.write(result, html, title=title)
+        if graph is not None:
+            graphexport.write(result, graph)
+    except OSError as exc:
+        target = html if html is not None and not html.exists() else graph
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -392,6 +430,20 @@ def main() -> None:
     is_flag=True,
     help="Text: also list pairs that share only quotations.",
 )
+@click.option(
+    "--html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the HTML report (one self-contained file) to FILE.",
+)
+@click.option(
+    "--graph",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the derivation graph to FILE; its suffix picks the format: "
+    ".graphml, .gexf (Gephi), .dot/.gv (Graphviz) or .json (node-link).",
+)
+@click.option("--title", metavar="TEXT", help="HTML: the report's title.")
 def trace(
     *,
     paths: tuple[str, ...],
@@ -408,6 +460,9 @@ def trace(
     no_strip: bool,
     passages: int,
     show_quotes: bool,
+    html: Path | None,
+    graph: Path | None,
+    title: str | None,
     quiet: bool,
 ) -> None:
     """Trace reuse across PATHS: files, folders (read recursively), or - for stdin.
@@ -420,6 +475,7 @@ def trace(
     --include/--exclude and --set, then the named options such as --workers.
     """
     try:
+        _check_extra_outputs(html, graph, output)
         result = _run(
             paths,
             output=output,
@@ -445,6 +501,7 @@ def trace(
             passages=passages,
             show_quotes=show_quotes,
         )
+        _write_extras(result, html=html, graph=graph, title=title)
     except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
         raise
     except BrokenPipeError:
@@ -547,8 +604,7 @@ CHECK_FORMATS = ("text", "json", "sarif", "github", "junit")
 @click.option(
     "--fail-on",
     metavar="KINDS",
-    help="Comma-separated kinds that fail the check "
-    "[default: duplicate,near-duplicate,rewrite].",
+    help="Comma-separated kinds that fail the check [default: duplicate,near-duplicate,rewrite].",
 )
 @click.option(
     "--min-coverage",
@@ -631,6 +687,7 @@ def check(
         check_index=str(index_file) if index_file is not None else None,
     )
     try:
+        _check_extra_outputs(html_file, None, output)
         result, settings = _run_check(
             paths or (".",),
             changed_since=changed_since,
@@ -705,9 +762,7 @@ def _run_check(
         if settings.check_index:
             index = Index.open(settings.check_index, settings)
         with _progress(show_progress) as progress:
-            documents, skipped = ingest.read_inputs(
-                paths, settings, stdin=stdin, progress=progress
-            )
+            documents, skipped = ingest.read_inputs(paths, settings, stdin=stdin, progress=progress)
             if not documents:
                 _report_skipped_list(skipped)
                 raise click.UsageError(
@@ -775,9 +830,7 @@ def _emit_check(result: CheckResult, settings: Settings, *, fmt: str, output: Pa
             ci.render(result, console)
             return
         buffer = io.StringIO()
-        console = Console(
-            file=buffer, width=100, no_color=True, color_system=None, highlight=False
-        )
+        console = Console(file=buffer, width=100, no_color=True, color_system=None, highlight=False)
         ci.render(result, console)
         data = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
     elif fmt == "json":
@@ -802,16 +855,8 @@ def _emit_check(result: CheckResult, settings: Settings, *, fmt: str, output: Pa
 
 
 def _write_html(result: CheckResult, path: Path) -> None:
-    try:
-        from provenance.report import html  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        raise click.UsageError(
-            "--html: this build of provenance has no HTML report (provenance.report.html)"
-        ) from None
-    try:
-        html.write(result.trace, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    """The HTML report of the whole comparison (the checked documents and what they met)."""
+    _write_extras(result.trace, html=path, graph=None, title="provenance check")
 
 
 # --- index: the archive of known sources ----------------------------------------------------
@@ -876,9 +921,7 @@ def index_add(
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     try:
         with _progress(not quiet and sys.stderr.isatty()) as progress:
-            documents, skipped = ingest.read_inputs(
-                paths, settings, stdin=stdin, progress=progress
-            )
+            documents, skipped = ingest.read_inputs(paths, settings, stdin=stdin, progress=progress)
             with Index.open(index_file, settings, create=True) as archive:
                 report = archive.add(documents, progress=progress)
     except ProvenanceError as exc:
@@ -957,3 +1000,83 @@ def index_stats(*, index_file: Path, fmt: str) -> None:
         return
     for key, value in stats.items():
         click.echo(f"{key}: {value}")
+
+
+REPORT_EXIT_CODES_HELP = """\b
+Exit codes:
+  0    the report was written
+  2    usage error: TRACE is not a provenance JSON trace, an output
+       folder is missing, or a --graph suffix is unknown
+  123  internal error (a bug; rerun with PROVENANCE_DEBUG=1 for the
+       traceback)
+"""
+
+
+@main.command(epilog=REPORT_EXIT_CODES_HELP)
+@click.argument("trace_file", metavar="TRACE", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write ('-' for stdout).",
+)
+@click.option(
+    "--graph",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Also write the derivation graph to FILE (.graphml, .gexf, .dot/.gv or .json).",
+)
+@click.option("--title", metavar="TEXT", help="The report's title.")
+def report(*, trace_file: str, output: Path, graph: Path | None, title: str | None) -> None:
+    """Render a saved JSON trace (from `provenance trace --format json`) as the HTML report.
+
+    The passages can only be shown if the trace holds the documents' text: save it with
+    `--include-text`. Without it the report still shows the graph, the relations and where
+    each passage lies (character offsets), and says so.
+    """
+    from provenance.errors import ProvenanceError
+    from provenance.report import html as html_report
+    from provenance.report import jsonout
+
+    try:
+        _check_output(output)
+        _check_extra_outputs(None, graph, output)
+        try:
+            raw = sys.stdin.buffer.read() if trace_file == "-" else Path(trace_file).read_bytes()
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot read {_oneline(trace_file)}: {exc.strerror or exc}", param_hint="TRACE"
+            ) from None
+        try:
+            result = jsonout.loads(raw)
+            page = html_report.render(result, title=title)
+        except (ValueError, ProvenanceError) as exc:
+            raise click.BadParameter(
+                f"{_oneline(trace_file)} is not a provenance JSON trace ({_oneline(str(exc))}); "
+                "make one with `provenance trace DIR --format json --include-text -o TRACE`",
+                param_hint="TRACE",
+            ) from None
+        missing = html_report.missing_text(result)
+        if missing:
+            _say(
+                f"note: {_oneline(trace_file)} holds no text for {len(missing)} document"
+                f"{'' if len(missing) == 1 else 's'} (saved without --include-text): their "
+                "passages are shown by character offsets only"
+            )
+        if str(output) == "-":
+            click.echo(page, nl=False)
+        else:
+            try:
+                output.write_text(page, encoding="utf-8", newline="\n")
+            except OSError as exc:
+                raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+        _write_extras(result, html=None, graph=graph, title=title)
+    except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        raise
+    except BrokenPipeError:
+        _broken_pipe()
+    except Exception as exc:
+        if _debug():
+            raise
+        _internal_error(exc)
