@@ -35,7 +35,8 @@ Decisions worth knowing:
   spans folders, a pattern without ``/`` matches at any depth, and a pattern that matches a
   folder matches everything inside it. Matching is case-sensitive.
 * A JSONL record's ``Document.path`` is ``file:LINE`` so it can be found; its id is
-  ``<file id>#<record id>`` and is never used as a file-system path.
+  ``<file id>#<record id>`` and is never used as a file-system path. In the record id,
+  ``%``, ``/`` and ``\\`` are percent-encoded (``../a`` -> ``..%2Fa``) so it never reads as one.
 * Stripping never empties a document: if it would, the unstripped text is kept.
 """
 
@@ -1046,8 +1047,11 @@ def _record_id(value: object, line_number: int) -> str:
         text = str(value)
     else:
         return str(line_number)
-    # An id is only ever a label: make it one printable line.
-    return "".join(c if c.isprintable() else " " for c in text)
+    # An id is only ever a label: make it one printable line, and never a path (``../x`` or
+    # ``/etc/passwd`` would read as one, and escape a folder if a consumer joined it to one):
+    # path separators and the percent sign are percent-encoded.
+    text = "".join(c if c.isprintable() else " " for c in text)
+    return text.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
 
 
 # --------------------------------------------------------------------------------------------
