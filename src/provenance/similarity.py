@@ -68,20 +68,28 @@ def features_of_text(sentence: str) -> SentenceFeatures:
 def _incidence(
     a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Set sizes of ``a`` (column), of ``b`` (row) and the pairwise intersection sizes."""
+    """Set sizes of ``a`` (column), of ``b`` (row) and the pairwise intersection sizes.
+
+    Only terms found on both sides can intersect, so only they get a column: the incidence
+    matrices stay small when a long document meets a short one (over the whole vocabulary,
+    20,000 sentences of one document took gigabytes)."""
+    in_b = set().union(*b) if b else set()
     vocab: dict[str, int] = {}
-    for terms in (*a, *b):
+    for terms in a:
         for t in terms:
-            vocab.setdefault(t, len(vocab))
+            if t in in_b:
+                vocab.setdefault(t, len(vocab))
     width = max(1, len(vocab))
     ma = np.zeros((len(a), width), dtype=np.float32)
     mb = np.zeros((len(b), width), dtype=np.float32)
     for k, terms in enumerate(a):
-        ma[k, [vocab[t] for t in terms]] = 1.0
+        ma[k, [vocab[t] for t in terms if t in vocab]] = 1.0
     for k, terms in enumerate(b):
-        mb[k, [vocab[t] for t in terms]] = 1.0
+        mb[k, [vocab[t] for t in terms if t in vocab]] = 1.0
     inter: np.ndarray = ma @ mb.T
-    return ma.sum(axis=1)[:, None], mb.sum(axis=1)[None, :], inter
+    size_a = np.array([len(terms) for terms in a], dtype=np.float32)[:, None]
+    size_b = np.array([len(terms) for terms in b], dtype=np.float32)[None, :]
+    return size_a, size_b, inter
 
 
 def _dice(a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures]) -> np.ndarray:

@@ -228,9 +228,9 @@ def identical_documents(root: Path) -> Run:
 
 
 def long_documents_pair(root: Path) -> Run:
-    """Two copies of a 20,000-sentence document: 400 million sentence pairs."""
+    """Two copies of a 6,000-sentence document: 36 million sentence pairs."""
     rng = random.Random(3)
-    lines = [f"Item {k} {rng.randrange(10**9)} {_random_words(rng, 4)}." for k in range(20_000)]
+    lines = [f"Item {k} {rng.randrange(10**9)} {_random_words(rng, 4)}." for k in range(6_000)]
     text = "\n".join(lines)
     folder = corpus(root)
     (folder / "long_a.txt").write_text(text, encoding="utf-8")
@@ -558,7 +558,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "long-documents",
-        "two 20,000-sentence documents (400 M sentence pairs)",
+        "two 6,000-sentence documents (36 M sentence pairs)",
         long_documents_pair,
         PROCESSED,
         reason="max_sentence_pairs",
