@@ -214,7 +214,7 @@ def tiny_files(root: Path) -> Run:
     rng = random.Random(2)
     for k in range(10_000):
         (folder / f"{k:05d}.txt").write_text(
-            f"Note {k}: {_random_words(rng, 3)}.\n", encoding="utf-8"
+            f"Note {k}: {_random_words(rng, 2)}.\n", encoding="utf-8"
         )
     return Run(["trace", "corpus", *JSON], root)
 
@@ -709,10 +709,15 @@ CASES: tuple[Case, ...] = (
 
 def message(case: Case, observed: Observed) -> str:
     """The one line that explains the outcome: the skip line naming the input, else the
-    first note, else the usage error, else an empty string."""
+    note or error holding the expected reason, else the first note, else the usage error,
+    else an empty string."""
     if case.names:
         for line in observed.lines("skipped "):
             if case.names in line:
+                return line
+    if case.reason:
+        for line in observed.stderr.splitlines():
+            if case.reason in line and line.startswith(("note: ", "Error: ")):
                 return line
     notes = observed.lines("note: ")
     if notes:
