@@ -33,9 +33,10 @@ Each row is one case of the nasty-input suite (`tests/robustness/`). The suite b
 input in a temporary folder (nothing is committed), usually beside two ordinary articles
 that must still be read and related, runs `provenance trace ... --format json` in a child
 process, and checks the outcome, the exit code, that there is no traceback, and that the
-child's peak memory stays under the bound shown. The message column is what the run printed
-on stderr (the skip line naming the input, a note saying which limit was hit, or the usage
-error).
+child's peak memory stays under the bound shown. The read column counts the documents
+read and the related pairs reported (companions included). The message column is what the
+run printed on stderr (the skip line naming the input, a note saying which limit was hit,
+or the usage error).
 
 Outcomes: **processed** (exit 0: read, and reported), **skipped** (exit 3: named on stderr
 with the reason, everything else still reported), **usage error** (exit 2: nothing traced;
@@ -60,16 +61,17 @@ def _cell(text: str) -> str:
 def render(rows: list[dict[str, Any]]) -> str:
     """The Markdown document for ``rows`` (one dict per case, in the registry's order)."""
     lines = [
-        "| input | outcome | exit code | peak memory bound | message |",
-        "|---|---|---:|---:|---|",
+        "| input | outcome | exit code | read | peak memory bound | message |",
+        "|---|---|---:|---|---:|---|",
     ]
     for row in rows:
         message = row["message"]
         if len(message) > 220:
             message = message[:219].rstrip() + "…"
+        shown = f"`{_cell(message)}`" if message else "—"
         lines.append(
             f"| {_cell(row['input_class'])} | {row['outcome']} | {row['exit_code']} "
-            f"| {row['max_rss_mb']} MB | {('`' + _cell(message) + '`') if message else '—'} |"
+            f"| {row['read'] or '—'} | {row['max_rss_mb']} MB | {shown} |"
         )
     return HEADER + "\n".join(lines) + "\n" + FOOTER
 

@@ -1001,9 +1001,13 @@ def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterat
             yield Skipped(where, _too_large(f"{len(line):,} characters", settings))
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
-            yield Skipped(where, f"malformed JSON ({exc.msg}, column {exc.colno}); fix the line")
+            # json's messages end in "at" when they point at a place ("Expecting value at")
+            place = " " if exc.msg.endswith(" at") else ", "
+            yield Skipped(
+                where, f"malformed JSON ({exc.msg}{place}column {exc.colno}); fix the line"
+            )
             continue
         except RecursionError:
             yield Skipped(where, "malformed JSON (nested too deeply); fix the line")
