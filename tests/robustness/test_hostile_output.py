@@ -60,13 +60,18 @@ def _assert_clean(text: str, where: str) -> None:
 def _run(root: Path, *args: str, color: bool = True) -> Observed:
     import os
 
+    saved = {k: os.environ.get(k) for k in ("FORCE_COLOR", "TERM")}
     if color:
         os.environ["FORCE_COLOR"] = "1"
         os.environ["TERM"] = "xterm-256color"
     try:
         observed = run_cli(Run(["trace", "corpus", *args], root))
     finally:
-        os.environ.pop("FORCE_COLOR", None)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     print(f"exit {observed.exit_code}\n--- stderr ---\n{observed.stderr!r}")
     print(f"--- stdout ---\n{observed.stdout[:3000]!r}")
     assert "Traceback" not in observed.stderr
