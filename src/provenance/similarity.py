@@ -45,6 +45,12 @@ W_NUMBERS = -0.556
 W_LENGTH = 1.923
 
 
+MAX_COMPARED_CHARS = 2_000
+"""Edit-distance features look at this many characters of a sentence at most. Real sentences
+are far shorter; a "sentence" of a million characters (unpunctuated CJK, a text without full
+stops) made one comparison take minutes (edit distance is quadratic in length)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SentenceFeatures:
     """A sentence reduced to what similarity needs."""
@@ -104,8 +110,8 @@ def _stack(
     a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures], dice: np.ndarray
 ) -> np.ndarray:
     """The features of every pair, shape ``(5, len(a), len(b))``, float32."""
-    sa = [f.string for f in a]
-    sb = [f.string for f in b]
+    sa = [f.string[:MAX_COMPARED_CHARS] for f in a]
+    sb = [f.string[:MAX_COMPARED_CHARS] for f in b]
     chars = process.cdist(sa, sb, scorer=fuzz.ratio, dtype=np.float32) / 100.0
     sets = process.cdist(sa, sb, scorer=fuzz.token_set_ratio, dtype=np.float32) / 100.0
     num_a, num_b, num_inter = _incidence([f.numbers for f in a], [f.numbers for f in b])

@@ -200,6 +200,21 @@ def one_long_line(root: Path) -> Run:
     return Run(["trace", "corpus", *JSON], root)
 
 
+def long_cjk_lines(root: Path) -> Run:
+    """Two copies of one million characters of Chinese without punctuation: one "sentence"."""
+    rng = random.Random(4)
+    line = "".join(rng.choice("桥梁关闭工程师发现裂缝市议会投票维修费用") for _ in range(1_000_000))
+    folder = corpus(root)
+    (folder / "zh_a.txt").write_text(line, encoding="utf-8")
+    (folder / "zh_b.txt").write_text(line, encoding="utf-8")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def cjk_copies_related(observed: Observed) -> None:
+    relations = observed.json()["relations"]
+    assert any({r["source"], r["derived"]} == {"zh_a.txt", "zh_b.txt"} for r in relations)
+
+
 def huge_file(root: Path) -> Run:
     block = (ARTICLE * 50).encode("utf-8")
     with (corpus(root) / "huge.txt").open("wb") as f:
@@ -522,6 +537,13 @@ CASES: tuple[Case, ...] = (
         one_long_line,
         PROCESSED,
         check=document_count(3),
+    ),
+    Case(
+        "long-cjk-line",
+        "two copies of a 1 M-character line of unpunctuated Chinese",
+        long_cjk_lines,
+        PROCESSED,
+        check=cjk_copies_related,
     ),
     Case(
         "tiny-files",
