@@ -293,7 +293,7 @@ def test_jsonl_id_is_never_a_path(tmp_path: Path) -> None:
     write(tmp_path / "secret.txt", "must not be read")
     write(tmp_path / "data" / "f.jsonl", jsonl({"id": "../secret.txt", "text": "Record text."}))
     doc = only(*read(tmp_path / "data"))
-    assert doc.id == "f.jsonl#../secret.txt"
+    assert doc.id == "f.jsonl#..%2Fsecret.txt"
     assert doc.text == "Record text."
     assert not (tmp_path / "data" / "f.jsonl#..").exists()
 

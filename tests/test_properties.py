@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,7 +12,9 @@ from provenance import text as tx
 from provenance.align import align, prepare
 from provenance.classify import Evidence, kind_for
 from provenance.config import Settings
-from provenance.models import RELATION_KINDS
+from provenance.models import RELATION_KINDS, Document, TraceResult
+from provenance.report import jsonout
+from provenance.report.terminal import sanitize
 
 # Text that exercises scripts, quotes, punctuation and whitespace.
 ALPHABET = st.sampled_from(
@@ -96,3 +100,74 @@ def test_trace_graph_is_acyclic(tmp_path_factory, docs: list[str]) -> None:  # t
         if r.direction == "source->derived":
             graph.add_edge(r.source, r.derived)
     assert nx.is_directed_acyclic_graph(graph)
+
+
+# --- hardening (issue 6): hostile text, coverage of the text, verbatim passages ------------
+
+HOSTILE = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(
+            [*list("ab ;[]0123456789\n\t\r\\"), "\x1b", "\x07", "\x9b", "\x9d", "\x9c", "\x7f"]
+        ),
+        st.sampled_from(["\u202e", "\u202a", "\u2066", "\u2069", "\u2028", "\x08", "\x00"]),
+        st.characters(max_codepoint=0x20FF),
+    ),
+    max_size=200,
+)
+_RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@given(HOSTILE, st.booleans())
+def test_sanitize_leaves_no_control_escape_or_bidi_character(text: str, oneline: bool) -> None:
+    clean = sanitize(text, oneline=oneline)
+    assert not _RAW.search(clean)
+    assert sanitize(clean, oneline=oneline) == clean
+    if oneline:
+        assert "\n" not in clean and "\t" not in clean and clean == clean.strip()
+
+
+@given(HOSTILE)
+def test_json_output_holds_no_raw_control_or_bidi_character_and_round_trips(text: str) -> None:
+    doc = Document(id="a" + text, path=text or "p", text="body " + text, title=text or None)
+    result = TraceResult(documents=(doc,), relations=(), clusters=(), skipped=())
+    out = jsonout.dumps(result, include_text=True)
+    assert not _RAW.search(out.replace("\n", ""))
+    back = jsonout.loads(out).documents[0]
+    assert (back.id, back.path, back.title) == (doc.id, doc.path, doc.title)
+
+
+@given(TEXTS)
+def test_every_token_lies_in_a_sentence(text: str) -> None:
+    sents = tx.sentences(text, tx.paragraphs(text))
+    for tok in tx.tokenize(text):
+        assert any(s.start <= tok.start and tok.end <= s.end for s in sents)
+
+
+@given(DOCS, DOCS)
+def test_verbatim_passages_hold_the_same_words(a: str, b: str) -> None:
+    derived = b + " " + a
+    ax, ay = tx.analyse(a), tx.analyse(derived)
+    passages, _, _ = align(prepare(ax), prepare(ay), Settings())
+    for p in passages:
+        if p.kind == "verbatim":
+            words_a = [t.norm for t in tx.tokenize(a[p.a.start : p.a.end])]
+            words_b = [t.norm for t in tx.tokenize(derived[p.b.start : p.b.end])]
+            assert words_a == words_b
+
+
+@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.booleans())
+def test_only_unrelated_pairs_are_quotes(cov_s: float, cov_d: float, sim: float, rel: bool) -> None:
+    ev = Evidence(cov_s, cov_d, 0, 0, 0.0, 0, 0, sim, 0.0, rel)
+    assert (kind_for(cov_s, cov_d, ev, Settings()) == "quotes") == (not rel)
+
+
+@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
+def test_more_similar_never_weakens_the_kind(cov_s: float, cov_d: float, sim: float) -> None:
+    strength = {"partial": 0, "rewrite": 1, "near-duplicate": 2, "duplicate": 3}
+    s = Settings()
+
+    def kind(similarity: float) -> str:
+        ev = Evidence(cov_s, cov_d, 0, 0, 0.0, 0, 0, similarity, 0.0, True)
+        return kind_for(cov_s, cov_d, ev, s)
+
+    assert strength[kind(min(1.0, sim + 0.1))] >= strength[kind(sim)]

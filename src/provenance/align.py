@@ -205,6 +205,12 @@ def _sweep(
     return changed
 
 
+def paraphrase_searchable(sentences_x: int, sentences_y: int, settings: Settings) -> bool:
+    """False when the sentence similarity matrix of a pair would exceed
+    ``settings.max_sentence_pairs`` cells: then only verbatim and edited passages are found."""
+    return sentences_x * sentences_y <= settings.max_sentence_pairs
+
+
 def _paraphrase_blocks(
     x: Prepared,
     y: Prepared,
@@ -221,7 +227,7 @@ def _paraphrase_blocks(
     a rewrite keeps its neighbourhoods together, independent reports of the same story do not.
     """
     sx, sy = x.analysis.sentence_tokens, y.analysis.sentence_tokens
-    if not sx or not sy:
+    if not sx or not sy or not paraphrase_searchable(len(sx), len(sy), settings):
         return []
     sim = similarity_matrix(x.sentences, y.sentences, min_overlap=settings.paraphrase_min_overlap)
     free_x = [_covered(mask_x, lo, hi) < 0.5 for lo, hi in sx]

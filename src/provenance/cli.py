@@ -363,6 +363,11 @@ def _emit(
         raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
+def _report_notes(result: TraceResult) -> None:
+    for note in result.notes:
+        _say(f"note: {_oneline(note)}")
+
+
 def _report_skipped(result: TraceResult) -> None:
     for item in result.skipped:
         _say(f"skipped {_oneline(item.path)}: {_oneline(item.reason)}")
@@ -510,6 +515,7 @@ def trace(
         if _debug():
             raise
         _internal_error(exc)
+    _report_notes(result)
     _report_skipped(result)
     sys.exit(ExitCode.SKIPPED if result.skipped else ExitCode.OK)
 
@@ -712,6 +718,7 @@ def check(
         if _debug():
             raise
         _internal_error(exc)
+    _report_notes(result.trace)
     _report_skipped(result.trace)
     if write_baseline is not None:
         sys.exit(ExitCode.SKIPPED if result.skipped else ExitCode.OK)

@@ -34,7 +34,9 @@ class Settings:
     strip_boilerplate: bool = True
     """Strip front matter, bylines, page furniture and comment tails from the text."""
     max_document_chars: int = 5_000_000
-    """Larger documents are skipped with a message rather than exhausting memory."""
+    """Resource limit: a document whose text is longer than this is skipped, with a message
+    naming the file and the setting, instead of exhausting memory. A file larger than four
+    bytes per character of it (``4 * max_document_chars`` bytes) is refused before it is read."""
 
     # --- fingerprints and candidates ------------------------------------------------------
     num_perm: int = 64
@@ -48,7 +50,8 @@ class Settings:
     max_bucket_size: int = 200
     """LSH buckets with more members are boilerplate shared by many documents: ignored."""
     max_candidates_per_document: int = 200
-    """Keep only this many best candidate partners per document."""
+    """Resource limit: keep only this many best candidate partners per document. When it
+    cuts candidates, the run says so (a note on stderr and in ``TraceResult.notes``)."""
     seed: int = 1
 
     # --- alignment ------------------------------------------------------------------------
@@ -71,6 +74,11 @@ class Settings:
     """How far (in sentences) from an aligned pair the context pass looks."""
     min_passage_chars: int = 40
     """Aligned passages shorter than this (on either side) are dropped."""
+    max_sentence_pairs: int = 4_000_000
+    """Resource limit: a candidate pair whose documents have more than this many sentence
+    pairs (sentences of one times sentences of the other) is not searched for paraphrases,
+    only for verbatim and edited passages: the sentence similarity matrix would need
+    gigabytes. The run says so in a note."""
 
     # --- classification -------------------------------------------------------------------
     min_evidence_chars: int = 120

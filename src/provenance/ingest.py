@@ -35,7 +35,8 @@ Decisions worth knowing:
   spans folders, a pattern without ``/`` matches at any depth, and a pattern that matches a
   folder matches everything inside it. Matching is case-sensitive.
 * A JSONL record's ``Document.path`` is ``file:LINE`` so it can be found; its id is
-  ``<file id>#<record id>`` and is never used as a file-system path.
+  ``<file id>#<record id>`` and is never used as a file-system path. In the record id,
+  ``%``, ``/`` and ``\\`` are percent-encoded (``../a`` -> ``..%2Fa``) so it never reads as one.
 * Stripping never empties a document: if it would, the unstripped text is kept.
 """
 
@@ -1016,9 +1017,13 @@ def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterat
             yield Skipped(where, _too_large(f"{len(line):,} characters", settings))
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
-            yield Skipped(where, f"malformed JSON ({exc.msg}, column {exc.colno}); fix the line")
+            # json's messages end in "at" when they point at a place ("Expecting value at")
+            place = " " if exc.msg.endswith(" at") else ", "
+            yield Skipped(
+                where, f"malformed JSON ({exc.msg}{place}column {exc.colno}); fix the line"
+            )
             continue
         except RecursionError:
             yield Skipped(where, "malformed JSON (nested too deeply); fix the line")
@@ -1062,8 +1067,11 @@ def _record_id(value: object, line_number: int) -> str:
         text = str(value)
     else:
         return str(line_number)
-    # An id is only ever a label: make it one printable line.
-    return "".join(c if c.isprintable() else " " for c in text)
+    # An id is only ever a label: make it one printable line, and never a path (``../x`` or
+    # ``/etc/passwd`` would read as one, and escape a folder if a consumer joined it to one):
+    # path separators and the percent sign are percent-encoded.
+    text = "".join(c if c.isprintable() else " " for c in text)
+    return text.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
 
 
 # --------------------------------------------------------------------------------------------

@@ -117,6 +117,8 @@ class TraceResult:
     relations: tuple[Relation, ...]
     clusters: tuple[tuple[str, ...], ...]
     skipped: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()
+    """Resource limits the run hit (each note names the setting); not part of the JSON."""
     timings: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
 
     @property

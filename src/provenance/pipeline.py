@@ -122,6 +122,13 @@ def trace(
     return trace_documents(documents, settings, skipped=skipped, progress=progress, timings=timings)
 
 
+def _extent(analysis: Analysis) -> int:
+    """Characters from the first token's start to the last token's end: the longest passage
+    the document could hold."""
+    tokens = analysis.tokens
+    return tokens[-1].end - tokens[0].start if tokens else 0
+
+
 def trace_documents(
     documents: Sequence[Document],
     settings: Settings | None = None,
@@ -154,11 +161,35 @@ def trace_documents(
             fingerprints.append(fingerprint_stage.fingerprint(analysis, settings))
             report("fingerprint", k + 1, total)
 
+    notes: list[str] = []
     with _timed(timings, "candidates"):
-        pairs = [(a, b) for a, b, _ in candidate_stage.candidate_pairs(fingerprints, settings)]
+        found = candidate_stage.candidate_pairs(fingerprints, settings, notes=notes)
+        pairs = sorted(
+            {(a, b) for a, b, _ in found}
+            | set(candidate_stage.exact_duplicate_pairs([d.text for d in documents]))
+        )
+        # A document shorter than min_passage_chars can hold no passage: aligning it with
+        # thousands of partners (10,000 one-line files) could only ever find nothing.
+        short = {k for k, a in enumerate(analyses) if _extent(a) < settings.min_passage_chars}
+        pairs = [(a, b) for a, b in pairs if a not in short and b not in short]
         if focus is not None:
             wanted = set(focus)
             pairs = [(a, b) for a, b in pairs if a in wanted or b in wanted]
+
+    unsearched = sum(
+        1
+        for a, b in pairs
+        if not align_stage.paraphrase_searchable(
+            len(analyses[a].sentence_tokens), len(analyses[b].sentence_tokens), settings
+        )
+    )
+    if unsearched:
+        notes.append(
+            f"{unsearched:,} candidate pair{'s' if unsearched > 1 else ''} of very long documents "
+            f"had more than max_sentence_pairs ({settings.max_sentence_pairs:,}) sentence pairs: "
+            "only verbatim and edited passages were searched there, not paraphrases (raise "
+            "max_sentence_pairs if memory allows)"
+        )
 
     with _timed(timings, "align"):
         prepared = [align_stage.prepare(a) for a in analyses]
@@ -172,5 +203,6 @@ def trace_documents(
         relations=tuple(relations),
         clusters=tuple(clusters),
         skipped=tuple(skipped),
+        notes=tuple(notes),
         timings=timings,
     )

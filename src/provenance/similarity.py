@@ -45,6 +45,12 @@ W_NUMBERS = -0.556
 W_LENGTH = 1.923
 
 
+MAX_COMPARED_CHARS = 2_000
+"""Edit-distance features look at this many characters of a sentence at most. Real sentences
+are far shorter; a "sentence" of a million characters (unpunctuated CJK, a text without full
+stops) made one comparison take minutes (edit distance is quadratic in length)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SentenceFeatures:
     """A sentence reduced to what similarity needs."""
@@ -68,20 +74,28 @@ def features_of_text(sentence: str) -> SentenceFeatures:
 def _incidence(
     a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Set sizes of ``a`` (column), of ``b`` (row) and the pairwise intersection sizes."""
+    """Set sizes of ``a`` (column), of ``b`` (row) and the pairwise intersection sizes.
+
+    Only terms found on both sides can intersect, so only they get a column: the incidence
+    matrices stay small when a long document meets a short one (over the whole vocabulary,
+    20,000 sentences of one document took gigabytes)."""
+    in_b = set().union(*b) if b else set()
     vocab: dict[str, int] = {}
-    for terms in (*a, *b):
+    for terms in a:
         for t in terms:
-            vocab.setdefault(t, len(vocab))
+            if t in in_b:
+                vocab.setdefault(t, len(vocab))
     width = max(1, len(vocab))
     ma = np.zeros((len(a), width), dtype=np.float32)
     mb = np.zeros((len(b), width), dtype=np.float32)
     for k, terms in enumerate(a):
-        ma[k, [vocab[t] for t in terms]] = 1.0
+        ma[k, [vocab[t] for t in terms if t in vocab]] = 1.0
     for k, terms in enumerate(b):
-        mb[k, [vocab[t] for t in terms]] = 1.0
+        mb[k, [vocab[t] for t in terms if t in vocab]] = 1.0
     inter: np.ndarray = ma @ mb.T
-    return ma.sum(axis=1)[:, None], mb.sum(axis=1)[None, :], inter
+    size_a = np.array([len(terms) for terms in a], dtype=np.float32)[:, None]
+    size_b = np.array([len(terms) for terms in b], dtype=np.float32)[None, :]
+    return size_a, size_b, inter
 
 
 def _dice(a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures]) -> np.ndarray:
@@ -96,8 +110,8 @@ def _stack(
     a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures], dice: np.ndarray
 ) -> np.ndarray:
     """The features of every pair, shape ``(5, len(a), len(b))``, float32."""
-    sa = [f.string for f in a]
-    sb = [f.string for f in b]
+    sa = [f.string[:MAX_COMPARED_CHARS] for f in a]
+    sb = [f.string[:MAX_COMPARED_CHARS] for f in b]
     chars = process.cdist(sa, sb, scorer=fuzz.ratio, dtype=np.float32) / 100.0
     sets = process.cdist(sa, sb, scorer=fuzz.token_set_ratio, dtype=np.float32) / 100.0
     num_a, num_b, num_inter = _incidence([f.numbers for f in a], [f.numbers for f in b])

@@ -22,6 +22,7 @@ not part of the contract (they differ between runs).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -104,7 +105,14 @@ def dumps(result: TraceResult, *, include_text: bool = False) -> str:
     """``to_dict`` as UTF-8-ready JSON text: indented by 2, non-ASCII kept, ending in a newline."""
     data = to_dict(result, include_text=include_text)
     # allow_nan=False: a NaN score is an engine bug, and would not be valid JSON anyway.
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    # json escapes C0 controls itself; DEL, C1 controls (0x9b is CSI to some terminals), line
+    # and paragraph separators and bidi overrides are escaped too, so JSON printed to a
+    # terminal cannot drive it or reorder a line. Same JSON value, plain bytes.
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 # --- reading it back -----------------------------------------------------------------------

@@ -1,0 +1,750 @@
+"""The nasty-input registry: input class -> fixture builder -> expected outcome.
+
+Every ``Case`` builds its fixture in a fresh folder (nothing is committed), runs the real
+command in a child process (``run_cli``), and states what must happen:
+
+- ``processed``: exit 0, the input was read (``check`` looks at the JSON for the details);
+- ``skipped``: exit 3, one line on stderr ``skipped PATH: reason`` naming the input, and the
+  run still reports everything else;
+- ``usage error``: exit 2 with a click usage message (the fix in it).
+
+The companion articles (``source.txt`` and ``copy.txt``) sit beside most nasty inputs so
+there is always something to trace, and every case checks that they were read and related:
+a bad file must not cost the rest of the corpus.
+
+To add a row (e.g. for ``provenance check`` or ``provenance report``): write a builder that
+returns a ``Run`` with that command's arguments, and append a ``Case``. The table in
+``docs/robustness.md`` is rendered from what the suite observed (see
+``docs/make_robustness.py``), so a new row appears there after the next run.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROCESSED, SKIPPED, USAGE = "processed", "skipped", "usage error"
+EXIT = {PROCESSED: 0, SKIPPED: 3, USAGE: 2}
+
+ARTICLE = """\
+The city council voted on Tuesday to close the Hawthorne Street bridge to lorries after \
+engineers found cracks in two of its steel supports during a routine inspection.
+
+Repairs are expected to take at least four months and to cost about 2.3 million pounds, \
+according to a report presented to councillors at the meeting.
+
+Local businesses warned that the closure would add long detours to delivery routes on both \
+sides of the river, and asked the council to publish a timetable for the work.
+
+The mayor said the safety of residents came first and that the bridge would reopen to all \
+traffic as soon as the engineers were satisfied that the supports could carry the load.
+"""
+
+COPY = (
+    "Council shuts bridge to heavy traffic\n\n"
+    + ARTICLE.replace("on Tuesday", "this week").replace("about 2.3", "roughly 2.3")
+    + "\nThe bus company said its routes were not affected by the decision.\n"
+)
+
+WORDS = (
+    "council bridge lorries engineers cracks steel supports repairs months cost million "
+    "businesses warned delivery routes river mayor residents traffic load report timetable "
+    "inspection closure detours pounds meeting safety work reopen"
+).split()
+
+
+@dataclass(frozen=True)
+class Run:
+    """How to run the command on a built fixture: arguments after ``provenance``, the
+    working folder, and optionally stdin, Python run in the child before the command
+    (to reach a moment such as "after discovery"), and dropped file-access privileges."""
+
+    args: Sequence[str]
+    cwd: Path
+    stdin: bytes = b""
+    prelude: str = ""
+    unprivileged: bool = False
+
+
+@dataclass(frozen=True)
+class Observed:
+    exit_code: int
+    stdout: str
+    stderr: str
+    peak_rss_mb: float
+
+    @property
+    def outcome(self) -> str:
+        return {0: PROCESSED, 3: SKIPPED, 2: USAGE}.get(self.exit_code, f"exit {self.exit_code}")
+
+    def json(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.stdout)
+        return data
+
+    def lines(self, prefix: str) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.startswith(prefix)]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    """Short identifier (the pytest id)."""
+    input_class: str
+    """What the input is, as the table in docs/robustness.md shows it."""
+    build: Callable[[Path], Run]
+    expect: str
+    """PROCESSED, SKIPPED or USAGE."""
+    names: str = ""
+    """For SKIPPED: text the skip line's path must contain (the file it names)."""
+    reason: str = ""
+    """Text the message (skip reason, note or usage error) must contain."""
+    check: Callable[[Observed], None] | None = None
+    """Further assertions on what was observed."""
+    companions: bool = True
+    """The companion articles are in the corpus and must be read and related."""
+    max_rss_mb: int = 700
+    """Bound on the child's peak resident memory (generous: the interpreter with numpy,
+    trafilatura and lxml loaded takes about 150 MB)."""
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT[self.expect]
+
+
+def run_cli(run: Run, *, timeout: float = 600) -> Observed:
+    """Run ``provenance ARGS`` in a child process; its peak RSS comes from ``wait4``."""
+    code = run.prelude + "\nfrom provenance.cli import main\nmain(prog_name='provenance')\n"
+    command = [sys.executable, "-c", code, *run.args]
+    if run.unprivileged and os.geteuid() == 0:
+        # root reads a mode-000 file anyway; without these capabilities it cannot
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROVENANCE_")}
+    env["COLUMNS"] = "100"
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        with tempfile.TemporaryFile() as stdin:
+            stdin.write(run.stdin)
+            stdin.seek(0)
+            proc = subprocess.Popen(
+                command, cwd=run.cwd, stdin=stdin, stdout=out, stderr=err, env=env
+            )
+        try:
+            _, status, usage = _wait4(proc, timeout)
+        finally:
+            if proc.returncode is None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    exit_code = os.waitstatus_to_exitcode(status)
+    return Observed(exit_code, stdout, stderr, usage.ru_maxrss / 1024)
+
+
+def _wait4(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, int, Any]:
+    import signal
+    import threading
+
+    timer = threading.Timer(timeout, lambda: os.kill(proc.pid, signal.SIGKILL))
+    timer.start()
+    try:
+        pid, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return pid, status, usage
+
+
+# --- builders ---------------------------------------------------------------------------------
+
+
+JSON = ("-q", "--format", "json", "--include-text")
+"""The options every case runs with: no progress, the JSON contract with each text."""
+
+
+def corpus(root: Path) -> Path:
+    """``root/corpus`` with the two companion articles in it."""
+    folder = root / "corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "source.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "copy.txt").write_text(COPY, encoding="utf-8")
+    return folder
+
+
+def with_file(name: str, data: bytes, *extra: str) -> Callable[[Path], Run]:
+    def build(root: Path) -> Run:
+        (corpus(root) / name).write_bytes(data)
+        return Run(["trace", "corpus", *JSON, *extra], root)
+
+    return build
+
+
+def _random_words(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def one_long_line(root: Path) -> Run:
+    rng = random.Random(1)
+    line = _random_words(rng, 200_000)[:1_000_000]
+    (corpus(root) / "long.txt").write_text(line, encoding="utf-8")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def long_cjk_lines(root: Path) -> Run:
+    """Two copies of one million characters of Chinese without punctuation: one "sentence"."""
+    rng = random.Random(4)
+    line = "".join(rng.choice("桥梁关闭工程师发现裂缝市议会投票维修费用") for _ in range(1_000_000))
+    folder = corpus(root)
+    (folder / "zh_a.txt").write_text(line, encoding="utf-8")
+    (folder / "zh_b.txt").write_text(line, encoding="utf-8")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def cjk_copies_related(observed: Observed) -> None:
+    relations = observed.json()["relations"]
+    assert any({r["source"], r["derived"]} == {"zh_a.txt", "zh_b.txt"} for r in relations)
+
+
+def huge_file(root: Path) -> Run:
+    block = (ARTICLE * 50).encode("utf-8")
+    with (corpus(root) / "huge.txt").open("wb") as f:
+        while f.tell() < 100 * 1024 * 1024:
+            f.write(block)
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def tiny_files(root: Path) -> Run:
+    folder = corpus(root) / "tiny"
+    folder.mkdir()
+    rng = random.Random(2)
+    for k in range(10_000):
+        (folder / f"{k:05d}.txt").write_text(
+            f"Note {k}: {_random_words(rng, 2)}.\n", encoding="utf-8"
+        )
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def identical_documents(root: Path) -> Run:
+    folder = root / "corpus"
+    folder.mkdir()
+    for k in range(1_000):
+        (folder / f"{k:04d}.txt").write_text(ARTICLE, encoding="utf-8")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def long_documents_pair(root: Path) -> Run:
+    """Two copies of a 6,000-sentence document: 36 million sentence pairs."""
+    rng = random.Random(3)
+    lines = [f"Item {k} {rng.randrange(10**9)} {_random_words(rng, 4)}." for k in range(6_000)]
+    text = "\n".join(lines)
+    folder = corpus(root)
+    (folder / "long_a.txt").write_text(text, encoding="utf-8")
+    (folder / "long_b.txt").write_text("Revised list\n" + text, encoding="utf-8")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def symlink_loop(root: Path) -> Run:
+    folder = corpus(root)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "loop").symlink_to("..", target_is_directory=True)
+    (folder / "self").symlink_to(".", target_is_directory=True)
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def unreadable(root: Path) -> Run:
+    path = corpus(root) / "locked.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    path.chmod(0)
+    return Run(["trace", "corpus", *JSON], root, unprivileged=True)
+
+
+def vanishing(root: Path) -> Run:
+    (corpus(root) / "vanishing.txt").write_text(ARTICLE, encoding="utf-8")
+    prelude = (
+        "import os\n"
+        "from provenance import ingest\n"
+        "_discover = ingest._discover\n"
+        "def _discover_then_delete(*args, **kwargs):\n"
+        "    found = _discover(*args, **kwargs)\n"
+        "    os.remove(os.path.join('corpus', 'vanishing.txt'))\n"
+        "    return found\n"
+        "ingest._discover = _discover_then_delete\n"
+    )
+    return Run(["trace", "corpus", *JSON], root, prelude=prelude)
+
+
+def jsonl(*records: object) -> bytes:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records).encode(
+        "utf-8"
+    )
+
+
+def odd_names(root: Path) -> Run:
+    folder = corpus(root)
+    for name in ("with space.txt", "new\nline.txt", "café – ünïcode 日本.txt"):
+        (folder / name).write_text(ARTICLE.replace("Tuesday", "Monday"), encoding="utf-8")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def hostile_skipped_name(root: Path) -> Run:
+    (corpus(root) / "bad\n\x1b]0;pwned\x07\u202ename.txt").write_bytes(b"")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def missing_output_folder(root: Path) -> Run:
+    corpus(root)
+    return Run(["trace", "corpus", *JSON, "-o", "missing/out.json"], root)
+
+
+def missing_path(root: Path) -> Run:
+    corpus(root)
+    return Run(["trace", "corpus", "nowhere", *JSON], root)
+
+
+def empty_folder(root: Path) -> Run:
+    (root / "corpus").mkdir()
+    (root / "corpus" / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def broken_symlink(root: Path) -> Run:
+    (corpus(root) / "dangling.txt").symlink_to("nowhere.txt")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def fifo_in_folder(root: Path) -> Run:
+    os.mkfifo(corpus(root) / "pipe.txt")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def fifo_named(root: Path) -> Run:
+    folder = corpus(root)
+    os.mkfifo(folder / "pipe.txt")
+    return Run(["trace", "corpus", "corpus/pipe.txt", *JSON], root)
+
+
+def binary_stdin(root: Path) -> Run:
+    corpus(root)
+    return Run(["trace", "corpus", "-", *JSON], root, stdin=b"%PDF-1.7\n\x00\x01")
+
+
+def over_document_limit(root: Path) -> Run:
+    (corpus(root) / "long.txt").write_text(ARTICLE * 10, encoding="utf-8")
+    return Run(["trace", "corpus", *JSON, "--set", "max_document_chars=3000"], root)
+
+
+def candidate_limit(root: Path) -> Run:
+    folder = corpus(root)
+    (folder / "third.txt").write_text(ARTICLE + "\nA later update.\n", encoding="utf-8")
+    return Run(
+        ["trace", "corpus", *JSON, "--set", "max_candidates_per_document=1"],
+        root,
+    )
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def text_of(observed: Observed, suffix: str) -> str:
+    for doc in observed.json()["documents"]:
+        if doc["id"].endswith(suffix):
+            text: str = doc["text"]
+            return text
+    raise AssertionError(f"no document ending in {suffix!r}")
+
+
+def contains(suffix: str, *needles: str) -> Callable[[Observed], None]:
+    def check(observed: Observed) -> None:
+        text = text_of(observed, suffix)
+        for needle in needles:
+            assert needle in text, f"{needle!r} not in {suffix}: {text[:200]!r}"
+
+    return check
+
+
+def document_count(n: int) -> Callable[[Observed], None]:
+    def check(observed: Observed) -> None:
+        assert len(observed.json()["documents"]) == n
+
+    return check
+
+
+def all_identical_related(observed: Observed) -> None:
+    data = observed.json()
+    assert len(data["documents"]) == 1_000
+    assert len(data["relations"]) == 999
+    assert {r["kind"] for r in data["relations"]} == {"duplicate"}
+    assert len(data["clusters"]) == 1 and len(data["clusters"][0]) == 1_000
+
+
+def jsonl_ids_are_labels(observed: Observed) -> None:
+    ids = [d["id"] for d in observed.json()["documents"] if "#" in d["id"]]
+    assert ids == [
+        "feed.jsonl#%2Fetc%2Fpasswd",
+        "feed.jsonl#..%2F..%2Fsecret.txt",
+        "feed.jsonl#C:%5CWindows%5Cwin.ini",
+    ]
+    for doc_id in ids:
+        label = doc_id.partition("#")[2]
+        assert "/" not in label and "\\" not in label
+        # joined to a folder, the id stays inside it
+        inside = os.path.normpath(Path("out") / doc_id)
+        assert inside.startswith("out" + os.sep)
+
+
+def names_kept(observed: Observed) -> None:
+    ids = {d["id"] for d in observed.json()["documents"]}
+    assert {"with space.txt", "new\nline.txt", "café – ünïcode 日本.txt"} <= ids
+
+
+def skip_line_is_clean(observed: Observed) -> None:
+    lines = observed.lines("skipped ")
+    assert lines == [
+        "skipped corpus/bad name.txt: empty after extraction: no article text found; check the file"
+    ]
+    for bad in ("\x1b", "\x07", "\u202e", "pwned"):
+        assert bad not in observed.stderr
+
+
+def symlinks_walked_once(observed: Observed) -> None:
+    ids = sorted(d["id"] for d in observed.json()["documents"])
+    assert ids == ["copy.txt", "source.txt"]
+
+
+def note(text: str) -> Callable[[Observed], None]:
+    def check(observed: Observed) -> None:
+        assert any(text in line for line in observed.lines("note: ")), observed.stderr
+
+    return check
+
+
+ODD_JSONL = jsonl(
+    {"id": "../../secret.txt", "text": ARTICLE},
+    {"id": "/etc/passwd", "text": ARTICLE.replace("Tuesday", "Monday")},
+    {"id": "C:\\Windows\\win.ini", "text": ARTICLE.replace("Tuesday", "Friday")},
+)
+
+MALFORMED_JSONL = jsonl(
+    {"id": "good", "text": ARTICLE},
+    '{"id": "broken", "text": "unterminated',
+    "[1, 2, 3]",
+    {"id": "no-text", "body": "the text is under another field"},
+)
+
+CASES: tuple[Case, ...] = (
+    Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
+    Case(
+        "whitespace",
+        "whitespace only",
+        with_file("blank.md", b" \n\t\n   \r\n"),
+        SKIPPED,
+        "blank.md",
+        "empty",
+    ),
+    Case(
+        "pdf",
+        "PDF with a .txt extension",
+        with_file("paper.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"),
+        SKIPPED,
+        "paper.txt",
+        "PDF",
+    ),
+    Case(
+        "png",
+        "PNG with a .md extension",
+        with_file("image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
+        SKIPPED,
+        "image.md",
+        "PNG",
+    ),
+    Case(
+        "gzip",
+        "gzip with a .html extension",
+        with_file("page.html", gzip.compress(ARTICLE.encode("utf-8"), mtime=0)),
+        SKIPPED,
+        "page.html",
+        "gzip",
+    ),
+    Case(
+        "nul",
+        "NUL bytes in a text file",
+        with_file("nul.txt", b"Some text\x00\x00\x00 then \x00binary\x00 junk\x00\x01\x02" * 20),
+        SKIPPED,
+        "nul.txt",
+        "NUL",
+    ),
+    Case(
+        "invalid-utf8",
+        "invalid UTF-8 (stray bytes in UTF-8 text)",
+        with_file(
+            "stray.txt", ARTICLE.encode("utf-8").replace(b"council", b"c\xc3\xb6uncil\xff", 1)
+        ),
+        PROCESSED,
+        check=contains("stray.txt", "Hawthorne Street"),
+    ),
+    Case(
+        "latin-1",
+        "Latin-1 text",
+        with_file(
+            "latin1.txt", (ARTICLE + "\nCafé owners in Zürich, naïve as ever.\n").encode("latin-1")
+        ),
+        PROCESSED,
+        check=contains("latin1.txt", "Café", "Zürich", "naïve"),
+    ),
+    Case(
+        "cp1252",
+        "cp1252 text (curly quotes, euro sign)",
+        with_file("cp1252.txt", (ARTICLE + "\n“It’s €2m,” she said – twice.\n").encode("cp1252")),
+        PROCESSED,
+        check=contains("cp1252.txt", "“It’s €2m,” she said – twice."),
+    ),
+    Case(
+        "utf-16-bom",
+        "UTF-16 with a byte-order mark",
+        with_file("utf16.txt", (ARTICLE + "\nÆsir – 日本.\n").encode("utf-16")),
+        PROCESSED,
+        check=contains("utf16.txt", "Æsir – 日本."),
+    ),
+    Case(
+        "utf-16-no-bom",
+        "UTF-16 (LE) without a byte-order mark",
+        with_file("utf16le.txt", (ARTICLE + "\nÆsir – café.\n").encode("utf-16-le")),
+        PROCESSED,
+        check=contains("utf16le.txt", "Æsir – café."),
+    ),
+    Case(
+        "huge",
+        "a 100 MB file",
+        huge_file,
+        SKIPPED,
+        "huge.txt",
+        "too large",
+        max_rss_mb=400,
+    ),
+    Case(
+        "long-line",
+        "a single line of 1 M characters",
+        one_long_line,
+        PROCESSED,
+        check=document_count(3),
+    ),
+    Case(
+        "long-cjk-line",
+        "two copies of a 1 M-character line of unpunctuated Chinese",
+        long_cjk_lines,
+        PROCESSED,
+        check=cjk_copies_related,
+    ),
+    Case(
+        "tiny-files",
+        "10,000 tiny files",
+        tiny_files,
+        PROCESSED,
+        check=document_count(10_002),
+    ),
+    Case(
+        "identical",
+        "1,000 identical documents",
+        identical_documents,
+        PROCESSED,
+        reason="max_bucket_size",
+        check=all_identical_related,
+        companions=False,
+    ),
+    Case(
+        "quotes-only",
+        "a document that is only quotations",
+        with_file(
+            "quotes.txt",
+            "“We will not reopen the bridge until it is safe.”\n\n“Nobody told us.”\n".encode(),
+        ),
+        PROCESSED,
+        check=contains("quotes.txt", "Nobody told us."),
+    ),
+    Case(
+        "stopwords",
+        "a document of stop words only",
+        with_file("stop.txt", b"the of and a to in is it that was for on are with as at be\n" * 20),
+        PROCESSED,
+        check=document_count(3),
+    ),
+    Case(
+        "long-documents",
+        "two 6,000-sentence documents (36 M sentence pairs)",
+        long_documents_pair,
+        PROCESSED,
+        reason="max_sentence_pairs",
+        check=note("max_sentence_pairs"),
+    ),
+    Case(
+        "symlink-loop", "a symbolic-link loop", symlink_loop, PROCESSED, check=symlinks_walked_once
+    ),
+    Case(
+        "broken-symlink",
+        "a broken symbolic link",
+        broken_symlink,
+        SKIPPED,
+        "dangling.txt",
+        "broken symbolic link",
+    ),
+    Case(
+        "unreadable", "an unreadable file", unreadable, SKIPPED, "locked.txt", "permission denied"
+    ),
+    Case(
+        "vanished",
+        "a file deleted between discovery and reading",
+        vanishing,
+        SKIPPED,
+        "vanishing.txt",
+        "vanished",
+    ),
+    Case("fifo-walked", "a FIFO named like a document in a folder", fifo_in_folder, PROCESSED),
+    Case(
+        "fifo-named",
+        "a FIFO named on the command line",
+        fifo_named,
+        SKIPPED,
+        "pipe.txt",
+        "not a regular file",
+    ),
+    Case(
+        "front-matter",
+        "malformed front matter",
+        with_file("fm.md", ("---\ntitle: [unclosed\ndate: : :\n---\n" + ARTICLE).encode()),
+        PROCESSED,
+        check=contains("fm.md", "Hawthorne Street"),
+    ),
+    Case(
+        "jsonl-malformed",
+        "malformed JSONL lines",
+        with_file("feed.jsonl", MALFORMED_JSONL),
+        SKIPPED,
+        "feed.jsonl:2",
+        "malformed JSON",
+        check=contains("feed.jsonl#good", "Hawthorne Street"),
+    ),
+    Case(
+        "jsonl-deep",
+        "a JSONL line nested 100,000 deep",
+        with_file("deep.jsonl", b"[" * 100_000 + b"]" * 100_000 + b"\n"),
+        SKIPPED,
+        "deep.jsonl:1",
+        "malformed JSON",
+    ),
+    Case(
+        "html-malformed",
+        "malformed HTML",
+        with_file(
+            "page.html",
+            (
+                "<html><head><title>Bridge <b>closed</title><body><div><p>"
+                + ARTICLE.replace("\n\n", "<p><div>")
+                + "<table><tr><td>unclosed <<>> &bogus; &#xffffffff; <script>alert(1)"
+            ).encode(),
+        ),
+        PROCESSED,
+        check=contains("page.html", "Hawthorne Street"),
+    ),
+    Case(
+        "jsonl-path-ids",
+        "JSONL ids with ../, absolute and Windows paths",
+        with_file("feed.jsonl", ODD_JSONL),
+        PROCESSED,
+        check=jsonl_ids_are_labels,
+    ),
+    Case(
+        "odd-names",
+        "file names with spaces, newlines and non-ASCII",
+        odd_names,
+        PROCESSED,
+        check=names_kept,
+    ),
+    Case(
+        "hostile-name",
+        "a skipped file whose name holds a newline, an OSC sequence and U+202E",
+        hostile_skipped_name,
+        SKIPPED,
+        "bad name.txt",
+        "empty",
+        check=skip_line_is_clean,
+    ),
+    Case(
+        "binary-stdin",
+        "binary bytes on standard input",
+        binary_stdin,
+        SKIPPED,
+        "<stdin>",
+        "PDF",
+    ),
+    Case(
+        "over-limit",
+        "a document over max_document_chars",
+        over_document_limit,
+        SKIPPED,
+        "long.txt",
+        "max_document_chars",
+    ),
+    Case(
+        "candidate-limit",
+        "more candidates than max_candidates_per_document",
+        candidate_limit,
+        PROCESSED,
+        reason="max_candidates_per_document",
+        check=note("max_candidates_per_document"),
+    ),
+    Case(
+        "output-folder",
+        "an output path in a folder that does not exist",
+        missing_output_folder,
+        USAGE,
+        reason="does not exist",
+        companions=False,
+    ),
+    Case(
+        "missing-path",
+        "an input path that does not exist",
+        missing_path,
+        USAGE,
+        reason="does not exist",
+        companions=False,
+    ),
+    Case(
+        "nothing",
+        "a folder with no readable documents",
+        empty_folder,
+        USAGE,
+        reason="nothing to trace",
+        companions=False,
+    ),
+)
+
+
+def message(case: Case, observed: Observed) -> str:
+    """The one line that explains the outcome: the skip line naming the input, else the
+    note or error holding the expected reason, else the first note, else the usage error,
+    else an empty string."""
+    if case.names:
+        for line in observed.lines("skipped "):
+            if case.names in line:
+                return line
+    if case.reason:
+        for line in observed.stderr.splitlines():
+            if case.reason in line and line.startswith(("note: ", "Error: ")):
+                return line
+    notes = observed.lines("note: ")
+    if notes:
+        return notes[0]
+    errors = observed.lines("Error: ")
+    if errors:
+        return errors[0]
+    return ""
