@@ -202,9 +202,9 @@ def test_bad_setting_value(engine: FakeEngine, corpus: Path, assignment: str, me
 
 
 def test_bad_named_option(engine: FakeEngine, corpus: Path) -> None:
-    result = run(["trace", str(corpus), "--workers", "0"])
+    result = run(["trace", str(corpus), "--workers", "-1"])
     expect(result, 2)
-    assert "Invalid value for '--workers': workers must be at least 1" in result.stderr
+    assert "Invalid value for '--workers': workers must not be negative" in result.stderr
 
 
 def test_output_into_missing_folder(engine: FakeEngine, corpus: Path, tmp_path: Path) -> None:

@@ -330,7 +330,9 @@ def main() -> None:
     help="Set any setting, e.g. --set min_evidence_chars=200. Repeatable; lists are "
     "comma-separated.",
 )
-@click.option("--workers", type=int, metavar="N", help="Worker processes.")
+@click.option(
+    "--workers", type=int, metavar="N", help="Worker processes (default 0: one per core)."
+)
 @click.option("--jsonl-id-field", metavar="NAME", help="JSONL: the field holding the id.")
 @click.option("--jsonl-text-field", metavar="NAME", help="JSONL: the field holding the text.")
 @click.option(

@@ -101,7 +101,9 @@ class Settings:
     """A→C is dropped when A→B→C explains all but this many of C's characters from A."""
 
     # --- execution ------------------------------------------------------------------------
-    workers: int = 1
+    workers: int = 0
+    """Worker processes for fingerprinting and alignment; 0 means one per core
+    (``os.cpu_count()``). The output is the same whatever the number."""
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied, validated."""
@@ -144,8 +146,6 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"num_perm must be at least 4, got {s.num_perm}")
     if s.seed_ngram < 1:
         raise ConfigError("seed_ngram must be at least 1")
-    if s.workers < 1:
-        raise ConfigError(f"workers must be at least 1, got {s.workers}")
 
 
 def field_names() -> list[str]:

@@ -1,6 +1,7 @@
 """trace(paths, settings) -> TraceResult: composes the stages and times each one.
 
-ingest -> analyse (text) -> fingerprint -> candidates -> align -> classify -> graph
+ingest -> fingerprint (lean text pass) -> candidates -> align (documents in pairs analysed
+in full, lazily) -> classify -> graph
 """
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import TypeVar, overload
 
 from provenance import align as align_stage
 from provenance import candidates as candidate_stage
@@ -23,6 +26,9 @@ from provenance.classify import Evidence
 from provenance.config import Settings
 from provenance.models import Alignment, Document, Skipped, TraceResult
 from provenance.text import Analysis
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``, called as each stage advances."""
@@ -41,64 +47,129 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-# Worker-process state, set once per worker by ``_init_worker`` (inherited under fork).
-_STATE: tuple[list[align_stage.Prepared], list[Analysis], Settings] | None = None
-_CHUNK = 64
+_FINGERPRINT_CHUNK = 64
+_ALIGN_CHUNK = 64
+_ANALYSIS_CACHE = 4096
+"""Analysed documents each process keeps for alignment (pairs come sorted, so a document's
+pairs are close together); older ones are dropped so memory does not grow with the corpus."""
 
 
-def _init_worker(
-    prepared: list[align_stage.Prepared], analyses: list[Analysis], settings: Settings
-) -> None:
-    global _STATE  # noqa: PLW0603 -- per-process cache of read-only inputs
-    _STATE = (prepared, analyses, settings)
+def worker_count(settings: Settings) -> int:
+    """``settings.workers``, with 0 meaning every core of this machine."""
+    return settings.workers or os.cpu_count() or 1
 
 
-def _measure_chunk(pairs: list[tuple[int, int]]) -> list[tuple[Alignment, Evidence]]:
-    assert _STATE is not None
-    prepared, analyses, settings = _STATE
+class LazyAnalyses(Sequence[Analysis]):
+    """``analyse`` of each document, computed when first asked for and kept in a bounded
+    cache: only documents in candidate pairs are ever analysed in full."""
+
+    def __init__(self, documents: Sequence[Document], limit: int | None = None) -> None:
+        self._documents = documents
+        self._limit = limit
+        self._cache: OrderedDict[int, tuple[Analysis, align_stage.Prepared | None]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    @overload
+    def __getitem__(self, index: int) -> Analysis: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Analysis]: ...
+    def __getitem__(self, index: int | slice) -> Analysis | Sequence[Analysis]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(len(self))[index]]
+        return self._entry(index)[0]
+
+    def prepared(self, index: int) -> align_stage.Prepared:
+        analysis, prepared = self._entry(index)
+        if prepared is None:
+            prepared = align_stage.prepare(analysis)
+            self._cache[index] = (analysis, prepared)
+        return prepared
+
+    def _entry(self, index: int) -> tuple[Analysis, align_stage.Prepared | None]:
+        index = range(len(self._documents))[index]
+        entry = self._cache.get(index)
+        if entry is None:
+            entry = (text_stage.analyse(self._documents[index].text), None)
+            self._cache[index] = entry
+            if self._limit is not None and len(self._cache) > self._limit:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(index)
+        return entry
+
+
+def measure_pairs(
+    pairs: Sequence[tuple[int, int]], analyses: LazyAnalyses, settings: Settings
+) -> list[tuple[Alignment, Evidence]]:
+    """Align and measure each pair of document indexes."""
     out = []
     for a, b in pairs:
-        alignment = align_stage.align_pair(a, b, prepared, settings)
+        passages, cov_a, cov_b = align_stage.align(
+            analyses.prepared(a), analyses.prepared(b), settings
+        )
+        alignment = Alignment(a, b, tuple(passages), cov_a, cov_b)
         out.append(
             (alignment, classify_stage.evidence(alignment, analyses[a], analyses[b], settings))
         )
     return out
 
 
-def _measure_all(
-    pairs: list[tuple[int, int]],
-    prepared: list[align_stage.Prepared],
-    analyses: list[Analysis],
-    settings: Settings,
-    report: Progress,
-) -> list[tuple[Alignment, Evidence]]:
-    """Align and measure every candidate pair, in order, on ``settings.workers`` processes.
+# Worker-process state, set once per worker by ``_init_worker`` (inherited under fork).
+_STATE: tuple[Sequence[Document], Settings, LazyAnalyses] | None = None
 
-    Results come back in the order of ``pairs`` whatever the number of workers, so the
-    output is byte-identical for any worker count.
-    """
-    chunks = [pairs[k : k + _CHUNK] for k in range(0, len(pairs), _CHUNK)]
-    measured: list[tuple[Alignment, Evidence]] = []
-    if settings.workers == 1 or len(chunks) < 2:
-        _init_worker(prepared, analyses, settings)
-        try:
-            for chunk in chunks:
-                measured.extend(_measure_chunk(chunk))
-                report("align", len(measured), len(pairs))
-        finally:
-            _init_worker([], [], settings)
-        return measured
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(
-        max_workers=settings.workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        initargs=(prepared, analyses, settings),
-    ) as pool:
-        for result in pool.map(_measure_chunk, chunks):
-            measured.extend(result)
-            report("align", len(measured), len(pairs))
-    return measured
+
+def _init_worker(documents: Sequence[Document], settings: Settings) -> None:
+    global _STATE  # noqa: PLW0603 -- per-process cache of read-only inputs
+    _STATE = (documents, settings, LazyAnalyses(documents, _ANALYSIS_CACHE))
+
+
+def _fingerprint_chunk(indexes: list[int]) -> list[fingerprint_stage.Fingerprint]:
+    assert _STATE is not None
+    documents, settings, _ = _STATE
+    return fingerprint_stage.fingerprint_texts([documents[k].text for k in indexes], settings)
+
+
+def _measure_chunk(pairs: list[tuple[int, int]]) -> list[tuple[Alignment, Evidence]]:
+    assert _STATE is not None
+    _, settings, analyses = _STATE
+    return measure_pairs(pairs, analyses, settings)
+
+
+class _Runner:
+    """Runs chunks of work in order, in this process or on a pool of worker processes
+    started once (forked where possible, so documents are not copied)."""
+
+    def __init__(self, documents: Sequence[Document], settings: Settings) -> None:
+        self._documents = documents
+        self._settings = settings
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, fn: Callable[[list[_T]], list[_R]], chunks: list[list[_T]]) -> Iterator[list[_R]]:
+        if worker_count(self._settings) == 1 or len(chunks) < 2:
+            if _STATE is None or _STATE[0] is not self._documents:
+                _init_worker(self._documents, self._settings)
+            return map(fn, chunks)
+        if self._pool is None:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(
+                max_workers=worker_count(self._settings),
+                mp_context=multiprocessing.get_context(method),
+                initializer=_init_worker,
+                initargs=(self._documents, self._settings),
+            )
+        return self._pool.map(fn, chunks)
+
+    def close(self) -> None:
+        global _STATE  # noqa: PLW0603 -- drop the in-process cache with the run
+        _STATE = None
+        if self._pool is not None:
+            self._pool.shutdown()
+
+
+def _chunks(items: Sequence[_T], size: int) -> list[list[_T]]:
+    return [list(items[k : k + size]) for k in range(0, len(items), size)]
 
 
 def trace(
@@ -142,29 +213,31 @@ def trace_documents(
     timings = {} if timings is None else timings
     total = len(documents)
 
-    with _timed(timings, "analyse"):
-        analyses = []
-        for k, doc in enumerate(documents):
-            analyses.append(text_stage.analyse(doc.text))
-            report("analyse", k + 1, total)
+    runner = _Runner(documents, settings)
+    try:
+        with _timed(timings, "fingerprint"):
+            fingerprints: list[fingerprint_stage.Fingerprint] = []
+            for part in runner.map(_fingerprint_chunk, _chunks(range(total), _FINGERPRINT_CHUNK)):
+                fingerprints.extend(part)
+                report("fingerprint", len(fingerprints), total)
 
-    with _timed(timings, "fingerprint"):
-        fingerprints = []
-        for k, analysis in enumerate(analyses):
-            fingerprints.append(fingerprint_stage.fingerprint(analysis, settings))
-            report("fingerprint", k + 1, total)
+        with _timed(timings, "candidates"):
+            pairs = [(a, b) for a, b, _ in candidate_stage.candidate_pairs(fingerprints, settings)]
+            del fingerprints
+            if focus is not None:
+                wanted = set(focus)
+                pairs = [(a, b) for a, b in pairs if a in wanted or b in wanted]
 
-    with _timed(timings, "candidates"):
-        pairs = [(a, b) for a, b, _ in candidate_stage.candidate_pairs(fingerprints, settings)]
-        if focus is not None:
-            wanted = set(focus)
-            pairs = [(a, b) for a, b in pairs if a in wanted or b in wanted]
-
-    with _timed(timings, "align"):
-        prepared = [align_stage.prepare(a) for a in analyses]
-        measured = _measure_all(pairs, prepared, analyses, settings, report)
+        with _timed(timings, "align"):
+            measured: list[tuple[Alignment, Evidence]] = []
+            for done in runner.map(_measure_chunk, _chunks(pairs, _ALIGN_CHUNK)):
+                measured.extend(done)
+                report("align", len(measured), len(pairs))
+    finally:
+        runner.close()
 
     with _timed(timings, "graph"):
+        analyses = LazyAnalyses(documents)
         relations, clusters = graph_stage.build(documents, analyses, measured, settings)
 
     return TraceResult(

@@ -1,0 +1,155 @@
+"""The fast paths of the engine against slow, obviously correct references, and the same
+output whatever the number of workers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance import candidates as cand
+from provenance import fingerprint as fp
+from provenance import ingest, pipeline
+from provenance import text as tx
+from provenance.config import Settings
+from provenance.report import jsonout
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _case_documents() -> list[str]:
+    docs, skipped = ingest.read_inputs([CASES], Settings())
+    assert not skipped
+    return [d.text for d in docs]
+
+
+def test_lean_fingerprint_equals_full_analysis_on_every_case_document() -> None:
+    s = Settings()
+    texts = _case_documents()
+    assert len(texts) > 20
+    batched = fp.fingerprint_texts(texts, s)
+    for text, fast in zip(texts, batched, strict=True):
+        slow = fp.fingerprint(tx.analyse(text), s)
+        assert fast.units == slow.units
+        assert np.array_equal(fast.signatures, slow.signatures)
+        assert fast.signatures.dtype == np.uint32
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "The",
+                "mayor",
+                "said.",
+                "Dr.",
+                "U.S.",
+                "“quoted”",
+                "東京都",
+                "都市",
+                "\n\n",
+                "don’t",
+                "naïve",
+                "ﬁle",
+                "3.5",
+                "?",
+                "Mr.",
+                "rivers",
+                "bridge!",
+                "\n",
+                "،",
+                "مدينة",
+            ]
+        ),
+        max_size=60,
+    ).map(" ".join)
+)
+def test_lean_fingerprint_equals_full_analysis(text: str) -> None:
+    s = Settings(passage_min_terms=2)
+    slow = fp.fingerprint(tx.analyse(text), s)
+    fast = fp.fingerprint_text(text, s)
+    assert fast.units == slow.units
+    assert np.array_equal(fast.signatures, slow.signatures)
+
+
+def test_signature_is_the_minimum_over_terms_of_each_permutation() -> None:
+    s = Settings(num_perm=8, seed=3)
+    a, b = fp.permutations(8, 3)
+    terms = ["council", "harbour", "bridg"]
+    expected = [
+        min(((fp.term_hash(t) * int(a[k]) + int(b[k])) % 2**64) >> 32 for t in terms)
+        for k in range(8)
+    ]
+    assert fp.signatures([terms, [], terms[:1]], s)[0].tolist() == expected
+    assert fp.signatures([[]], s)[0].tolist() == [2**32 - 1] * 8
+
+
+def _reference_pairs(fps: list[fp.Fingerprint], s: Settings) -> list[tuple[int, int, int]]:
+    """The dictionary-of-buckets banding this module replaced, kept as the reference."""
+    bands, rows = cand.band_parameters(s)
+    buckets: dict[tuple[int, bytes], list[tuple[int, int]]] = defaultdict(list)
+    for doc, f in enumerate(fps):
+        for unit, signature in enumerate(f.signatures):
+            for band in range(bands):
+                buckets[(band, signature[band * rows : (band + 1) * rows].tobytes())].append(
+                    (doc, unit)
+                )
+    unit_pairs: dict[tuple[int, int], set[tuple[int, int]]] = defaultdict(set)
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > s.max_bucket_size:
+            continue
+        for i, (da, ua) in enumerate(members):
+            for db, ub in members[i + 1 :]:
+                if da < db:
+                    unit_pairs[(da, db)].add((ua, ub))
+                elif db < da:
+                    unit_pairs[(db, da)].add((ub, ua))
+    scored = sorted((a, b, len(u)) for (a, b), u in unit_pairs.items())
+    return cand._cap_per_document(scored, s.max_candidates_per_document)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_vectorized_banding_equals_dictionary_banding(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    s = Settings(max_bucket_size=6, max_candidates_per_document=4)
+    # Few distinct values, so buckets of every size (including too large ones) appear.
+    fps = [
+        fp.Fingerprint(
+            rng.integers(0, 3, size=(n, s.num_perm), dtype=np.uint32),
+            tuple((k, k + 1) for k in range(n)),
+        )
+        for n in rng.integers(0, 4, size=25)
+    ]
+    assert cand.candidate_pairs(fps, s) == _reference_pairs(fps, s)
+
+
+def test_lazy_analyses_are_bounded_and_equal_to_analyse() -> None:
+    docs, _ = ingest.read_inputs([CASES / "chain"], Settings())
+    lazy = pipeline.LazyAnalyses(docs, limit=1)
+    for k, doc in enumerate(docs):
+        assert lazy[k] == tx.analyse(doc.text)
+        assert lazy.prepared(k).analysis == lazy[k]
+    assert len(lazy._cache) == 1
+
+
+def test_same_json_whatever_the_number_of_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small chunks, so the two-worker run really spreads work over processes.
+    monkeypatch.setattr(pipeline, "_FINGERPRINT_CHUNK", 3)
+    monkeypatch.setattr(pipeline, "_ALIGN_CHUNK", 2)
+    one = jsonout.dumps(pipeline.trace([CASES], Settings(workers=1)))
+    two = jsonout.dumps(pipeline.trace([CASES], Settings(workers=2)))
+    assert one == two
+    assert '"relations": []' not in one
+
+
+def test_workers_zero_means_every_core() -> None:
+    import os
+
+    assert Settings().workers == 0
+    assert pipeline.worker_count(Settings()) == (os.cpu_count() or 1)
+    assert pipeline.worker_count(Settings(workers=3)) == 3
