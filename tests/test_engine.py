@@ -153,3 +153,10 @@ def test_workers_zero_means_every_core() -> None:
     assert Settings().workers == 0
     assert pipeline.worker_count(Settings()) == (os.cpu_count() or 1)
     assert pipeline.worker_count(Settings(workers=3)) == 3
+
+
+def test_ingest_on_workers_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "_READ_CHUNK", 2)
+    assert ingest.read_inputs([CASES], Settings(), workers=2) == ingest.read_inputs(
+        [CASES], Settings()
+    )

@@ -44,14 +44,17 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import email.utils
+import functools
 import html
 import io
 import json
+import multiprocessing
 import os
 import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -98,10 +101,12 @@ def read_inputs(
     *,
     stdin: bytes | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    workers: int = 1,
 ) -> tuple[list[Document], list[Skipped]]:
     """Read every document under ``paths``.
 
-    ``progress("ingest", done, total)`` is called after each input file.
+    ``progress("ingest", done, total)`` is called after each input file. With ``workers``
+    above 1, files are read and extracted on that many processes (same result, same order).
 
     ``paths`` holds folders (walked recursively for files ending in ``settings.extensions``,
     hidden entries skipped, ``include``/``exclude`` applied), files (read whatever their
@@ -112,8 +117,8 @@ def read_inputs(
     """
     sources, skipped = _discover(paths, settings, have_stdin=stdin is not None)
     found: list[tuple[tuple[str, str, int], Document]] = []
-    for done, source in enumerate(sources, start=1):
-        for item in _read_source(source, settings, stdin):
+    for done, items in enumerate(_read_all(sources, settings, stdin, workers), start=1):
+        for item in items:
             if isinstance(item, Skipped):
                 skipped.append(item)
             else:
@@ -138,6 +143,23 @@ def read_inputs(
         previous = document
     skipped.sort(key=lambda s: _natural_key(s.path))
     return documents, skipped
+
+
+def _read_all(
+    sources: list[_Source], settings: Settings, stdin: bytes | None, workers: int
+) -> Iterator[list[_Item]]:
+    """``_read_source`` of each source, in order, on ``workers`` processes when above 1."""
+    if workers <= 1 or len(sources) < 2 * _READ_CHUNK:
+        for source in sources:
+            yield _read_source(source, settings, stdin)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        read = functools.partial(_read_source, settings=settings, stdin=stdin)
+        yield from pool.map(read, sources, chunksize=_READ_CHUNK)
+
+
+_READ_CHUNK = 32
 
 
 # --------------------------------------------------------------------------------------------

@@ -189,7 +189,9 @@ def trace(
     report = progress or _quiet
     timings: dict[str, float] = {}
     with _timed(timings, "ingest"):
-        documents, skipped = ingest.read_inputs(paths, settings, stdin=stdin, progress=report)
+        documents, skipped = ingest.read_inputs(
+            paths, settings, stdin=stdin, progress=report, workers=worker_count(settings)
+        )
     return trace_documents(documents, settings, skipped=skipped, progress=progress, timings=timings)
 
 
