@@ -140,6 +140,8 @@ def _build_settings(
 
 _SHORTCUTS = {
     "workers": "--workers",
+    "cache_dir": "--cache-dir",
+    "cache": "--no-cache",
     "jsonl_id_field": "--jsonl-id-field",
     "jsonl_text_field": "--jsonl-text-field",
     "strip_boilerplate": "--no-strip",
@@ -333,6 +335,12 @@ def main() -> None:
 @click.option(
     "--workers", type=int, metavar="N", help="Worker processes (default 0: one per core)."
 )
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    help="Fingerprint cache folder (default: the user's cache folder, e.g. ~/.cache/provenance).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor fill the fingerprint cache.")
 @click.option("--jsonl-id-field", metavar="NAME", help="JSONL: the field holding the id.")
 @click.option("--jsonl-text-field", metavar="NAME", help="JSONL: the field holding the text.")
 @click.option(
@@ -366,6 +374,8 @@ def trace(
     config_file: Path | None,
     assignments: list[tuple[str, str]],
     workers: int | None,
+    cache_dir: str | None,
+    no_cache: bool,
     jsonl_id_field: str | None,
     jsonl_text_field: str | None,
     no_strip: bool,
@@ -394,6 +404,8 @@ def trace(
             assignments=assignments,
             shortcuts={
                 "workers": workers,
+                "cache_dir": cache_dir,
+                "cache": False if no_cache else None,
                 "jsonl_id_field": jsonl_id_field,
                 "jsonl_text_field": jsonl_text_field,
                 "strip_boilerplate": False if no_strip else None,

@@ -101,6 +101,11 @@ class Settings:
     """A→C is dropped when A→B→C explains all but this many of C's characters from A."""
 
     # --- execution ------------------------------------------------------------------------
+    cache: bool = True
+    """Keep fingerprints by content hash so re-tracing unchanged documents skips the work."""
+    cache_dir: str = ""
+    """Folder of the fingerprint cache; empty means the user's cache folder
+    (``$XDG_CACHE_HOME/provenance`` on Linux, via ``platformdirs``)."""
     workers: int = 0
     """Worker processes for fingerprinting and alignment; 0 means one per core
     (``os.cpu_count()``). The output is the same whatever the number."""

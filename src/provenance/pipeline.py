@@ -22,6 +22,7 @@ from provenance import fingerprint as fingerprint_stage
 from provenance import graph as graph_stage
 from provenance import ingest
 from provenance import text as text_stage
+from provenance.cache import FingerprintCache, content_key
 from provenance.classify import Evidence
 from provenance.config import Settings
 from provenance.models import Alignment, Document, Skipped, TraceResult
@@ -168,6 +169,50 @@ class _Runner:
             self._pool.shutdown()
 
 
+def _fingerprints(
+    documents: Sequence[Document], settings: Settings, runner: _Runner, report: Progress
+) -> list[fingerprint_stage.Fingerprint]:
+    """Every document's fingerprint, from the cache when it has it, else computed on the
+    workers (and stored)."""
+    total = len(documents)
+    out: list[fingerprint_stage.Fingerprint | None] = [None] * total
+    cache = FingerprintCache(settings) if settings.cache else None
+    try:
+        keys = [content_key(d.text) for d in documents] if cache else []
+        if cache is not None:
+            found = cache.get_many(keys)
+            out = [found.get(key) for key in keys]
+        # With a cache, a text that occurs more than once is fingerprinted once.
+        first: dict[bytes, int] = {}
+        copies: list[tuple[int, int]] = []
+        todo = []
+        for k, f in enumerate(out):
+            if f is not None:
+                continue
+            if keys and keys[k] in first:
+                copies.append((k, first[keys[k]]))
+            else:
+                todo.append(k)
+                if keys:
+                    first[keys[k]] = k
+        done = total - len(todo)
+        report("fingerprint", done, total)
+        chunks = _chunks(todo, _FINGERPRINT_CHUNK)
+        for chunk, part in zip(chunks, runner.map(_fingerprint_chunk, chunks), strict=True):
+            for k, fingerprint in zip(chunk, part, strict=True):
+                out[k] = fingerprint
+            if cache is not None:
+                cache.put_many([(keys[k], f) for k, f in zip(chunk, part, strict=True)])
+            done += len(chunk)
+            report("fingerprint", done, total)
+        for k, original in copies:
+            out[k] = out[original]
+    finally:
+        if cache is not None:
+            cache.close()
+    return [f for f in out if f is not None]
+
+
 def _chunks(items: Sequence[_T], size: int) -> list[list[_T]]:
     return [list(items[k : k + size]) for k in range(0, len(items), size)]
 
@@ -213,15 +258,11 @@ def trace_documents(
     settings = settings or Settings()
     report = progress or _quiet
     timings = {} if timings is None else timings
-    total = len(documents)
 
     runner = _Runner(documents, settings)
     try:
         with _timed(timings, "fingerprint"):
-            fingerprints: list[fingerprint_stage.Fingerprint] = []
-            for part in runner.map(_fingerprint_chunk, _chunks(range(total), _FINGERPRINT_CHUNK)):
-                fingerprints.extend(part)
-                report("fingerprint", len(fingerprints), total)
+            fingerprints = _fingerprints(documents, settings, runner, report)
 
         with _timed(timings, "candidates"):
             pairs = [(a, b) for a, b, _ in candidate_stage.candidate_pairs(fingerprints, settings)]
