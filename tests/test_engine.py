@@ -225,3 +225,39 @@ def test_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
     expected = jsonout.dumps(pipeline.trace([CASES / "chain"], s.replace(cache=False)))
     FingerprintCache(s).path.write_bytes(b"\x00garbage" * 100)
     assert jsonout.dumps(pipeline.trace([CASES / "chain"], s)) == expected
+
+
+def test_stage_dir_writes_shards_and_resumes_from_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from provenance import stages
+
+    monkeypatch.setattr(stages, "SHARD", 7)
+    computed = _counting(monkeypatch)
+    plain = jsonout.dumps(pipeline.trace([CASES], Settings(workers=1, cache=False)))
+    n_docs = sum(computed)
+    s = Settings(workers=1, cache=False, stage_dir=str(tmp_path / "stages"))
+    assert jsonout.dumps(pipeline.trace([CASES], s)) == plain
+    assert sum(computed) == 2 * n_docs
+    parts = sorted(p.name for p in (tmp_path / "stages" / "fingerprints").iterdir())
+    assert parts[0] == "part-00000.npz" and len(parts) == -(-n_docs // 7)
+    assert len(list((tmp_path / "stages" / "bands").iterdir())) == len(parts)
+    first, fps = stages.read_fingerprints(tmp_path / "stages" / "fingerprints" / parts[1])
+    assert first == 7 and len(fps) == 7
+    # A resumed run reads everything back: nothing is fingerprinted again.
+    assert jsonout.dumps(pipeline.trace([CASES], s)) == plain
+    assert sum(computed) == 2 * n_docs
+    # Losing the candidates and one shard: only that shard is computed again.
+    (tmp_path / "stages" / "candidates.npz").unlink()
+    (tmp_path / "stages" / "bands" / parts[1]).unlink()
+    assert jsonout.dumps(pipeline.trace([CASES], s)) == plain
+    assert sum(computed) == 2 * n_docs + 7
+
+
+def test_stage_dir_of_another_corpus_is_refused(tmp_path: Path) -> None:
+    from provenance.errors import ProvenanceError
+
+    s = Settings(workers=1, cache=False, stage_dir=str(tmp_path))
+    pipeline.trace([CASES / "chain"], s)
+    with pytest.raises(ProvenanceError, match="another corpus"):
+        pipeline.trace([CASES / "cjk"], s)

@@ -142,6 +142,7 @@ _SHORTCUTS = {
     "workers": "--workers",
     "cache_dir": "--cache-dir",
     "cache": "--no-cache",
+    "stage_dir": "--stage-dir",
     "jsonl_id_field": "--jsonl-id-field",
     "jsonl_text_field": "--jsonl-text-field",
     "strip_boilerplate": "--no-strip",
@@ -341,6 +342,12 @@ def main() -> None:
     help="Fingerprint cache folder (default: the user's cache folder, e.g. ~/.cache/provenance).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor fill the fingerprint cache.")
+@click.option(
+    "--stage-dir",
+    metavar="DIR",
+    help="Write fingerprints, band keys and candidate pairs there as sharded files; a later "
+    "run on the same corpus resumes from them.",
+)
 @click.option("--jsonl-id-field", metavar="NAME", help="JSONL: the field holding the id.")
 @click.option("--jsonl-text-field", metavar="NAME", help="JSONL: the field holding the text.")
 @click.option(
@@ -376,6 +383,7 @@ def trace(
     workers: int | None,
     cache_dir: str | None,
     no_cache: bool,
+    stage_dir: str | None,
     jsonl_id_field: str | None,
     jsonl_text_field: str | None,
     no_strip: bool,
@@ -406,6 +414,7 @@ def trace(
                 "workers": workers,
                 "cache_dir": cache_dir,
                 "cache": False if no_cache else None,
+                "stage_dir": stage_dir,
                 "jsonl_id_field": jsonl_id_field,
                 "jsonl_text_field": jsonl_text_field,
                 "strip_boilerplate": False if no_strip else None,

@@ -101,6 +101,9 @@ class Settings:
     """A→C is dropped when A→B→C explains all but this many of C's characters from A."""
 
     # --- execution ------------------------------------------------------------------------
+    stage_dir: str = ""
+    """When set, fingerprints, band keys and candidate pairs are written there as sharded
+    files, and read back instead of computed when a later run finds them (same corpus)."""
     cache: bool = True
     """Keep fingerprints by content hash so re-tracing unchanged documents skips the work."""
     cache_dir: str = ""

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar, overload
 
 from provenance import align as align_stage
@@ -20,7 +21,7 @@ from provenance import candidates as candidate_stage
 from provenance import classify as classify_stage
 from provenance import fingerprint as fingerprint_stage
 from provenance import graph as graph_stage
-from provenance import ingest
+from provenance import ingest, stages
 from provenance import text as text_stage
 from provenance.cache import FingerprintCache, content_key
 from provenance.classify import Evidence
@@ -170,18 +171,27 @@ class _Runner:
 
 
 def _fingerprints(
-    documents: Sequence[Document], settings: Settings, runner: _Runner, report: Progress
+    documents: Sequence[Document],
+    settings: Settings,
+    runner: _Runner,
+    report: Progress,
+    *,
+    keys: Sequence[bytes] = (),
+    indexes: Sequence[int] | None = None,
 ) -> list[fingerprint_stage.Fingerprint]:
-    """Every document's fingerprint, from the cache when it has it, else computed on the
-    workers (and stored)."""
-    total = len(documents)
+    """The fingerprints of ``documents`` (or of those at ``indexes``), from the cache when
+    it has them, else computed on the workers (and stored). ``keys``: content keys, if known."""
+    wanted = range(len(documents)) if indexes is None else indexes
+    total = len(wanted)
     out: list[fingerprint_stage.Fingerprint | None] = [None] * total
     cache = FingerprintCache(settings) if settings.cache else None
     try:
-        keys = [content_key(d.text) for d in documents] if cache else []
         if cache is not None:
+            keys = [keys[i] if keys else content_key(documents[i].text) for i in wanted]
             found = cache.get_many(keys)
             out = [found.get(key) for key in keys]
+        else:
+            keys = []
         # With a cache, a text that occurs more than once is fingerprinted once.
         first: dict[bytes, int] = {}
         copies: list[tuple[int, int]] = []
@@ -198,7 +208,8 @@ def _fingerprints(
         done = total - len(todo)
         report("fingerprint", done, total)
         chunks = _chunks(todo, _FINGERPRINT_CHUNK)
-        for chunk, part in zip(chunks, runner.map(_fingerprint_chunk, chunks), strict=True):
+        jobs = [[wanted[k] for k in chunk] for chunk in chunks]
+        for chunk, part in zip(chunks, runner.map(_fingerprint_chunk, jobs), strict=True):
             for k, fingerprint in zip(chunk, part, strict=True):
                 out[k] = fingerprint
             if cache is not None:
@@ -211,6 +222,41 @@ def _fingerprints(
         if cache is not None:
             cache.close()
     return [f for f in out if f is not None]
+
+
+def _staged(
+    documents: Sequence[Document],
+    settings: Settings,
+    runner: _Runner,
+    report: Progress,
+    timings: dict[str, float],
+) -> list[tuple[int, int, int]]:
+    """Fingerprints, band keys and candidates through the stage folder: shards and
+    candidates already there are read, the rest computed and written."""
+    with _timed(timings, "fingerprint"):
+        keys = [content_key(d.text) for d in documents]
+        stage = stages.StageDir(Path(settings.stage_dir), settings, keys)
+        if stage.candidates_path.exists():
+            return stages.read_candidates(stage.candidates_path)
+        for shard, docs in enumerate(stage.shards()):
+            if stage.bands_path(shard).exists() and stage.fingerprint_path(shard).exists():
+                continue
+            fingerprints = _fingerprints(
+                documents, settings, runner, report, keys=keys, indexes=docs
+            )
+            stages.fingerprint_shard(
+                stage, shard, keys[docs.start : docs.stop], fingerprints, settings
+            )
+    with _timed(timings, "candidates"):
+        _, rows = candidate_stage.band_parameters(settings)
+        bands = candidate_stage.concat_band_keys(
+            [stages.read_bands(stage.bands_path(k)) for k in range(len(stage.shards()))], rows
+        )
+        found = candidate_stage.score_pairs(
+            candidate_stage.unit_collisions(bands, settings), settings
+        )
+        stages.write_candidates(stage.candidates_path, found)
+    return found
 
 
 def _chunks(items: Sequence[_T], size: int) -> list[list[_T]]:
@@ -261,12 +307,17 @@ def trace_documents(
 
     runner = _Runner(documents, settings)
     try:
-        with _timed(timings, "fingerprint"):
-            fingerprints = _fingerprints(documents, settings, runner, report)
+        if settings.stage_dir:
+            found = _staged(documents, settings, runner, report, timings)
+        else:
+            with _timed(timings, "fingerprint"):
+                fingerprints = _fingerprints(documents, settings, runner, report)
+            with _timed(timings, "candidates"):
+                found = candidate_stage.candidate_pairs(fingerprints, settings)
+                del fingerprints
 
         with _timed(timings, "candidates"):
-            pairs = [(a, b) for a, b, _ in candidate_stage.candidate_pairs(fingerprints, settings)]
-            del fingerprints
+            pairs = [(a, b) for a, b, _ in found]
             if focus is not None:
                 wanted = set(focus)
                 pairs = [(a, b) for a, b in pairs if a in wanted or b in wanted]
