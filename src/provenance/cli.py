@@ -143,6 +143,8 @@ _SHORTCUTS = {
     "cache_dir": "--cache-dir",
     "cache": "--no-cache",
     "stage_dir": "--stage-dir",
+    "engine": "--engine",
+    "scheduler": "--scheduler",
     "jsonl_id_field": "--jsonl-id-field",
     "jsonl_text_field": "--jsonl-text-field",
     "strip_boilerplate": "--no-strip",
@@ -343,6 +345,17 @@ def main() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor fill the fingerprint cache.")
 @click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    help="local (default): processes on this machine; dask: a Dask cluster (same output; "
+    "needs provenance-trace[dask]).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).",
+)
+@click.option(
     "--stage-dir",
     metavar="DIR",
     help="Write fingerprints, band keys and candidate pairs there as sharded files; a later "
@@ -384,6 +397,8 @@ def trace(
     cache_dir: str | None,
     no_cache: bool,
     stage_dir: str | None,
+    engine: str | None,
+    scheduler: str | None,
     jsonl_id_field: str | None,
     jsonl_text_field: str | None,
     no_strip: bool,
@@ -415,6 +430,8 @@ def trace(
                 "cache_dir": cache_dir,
                 "cache": False if no_cache else None,
                 "stage_dir": stage_dir,
+                "engine": engine,
+                "scheduler": scheduler,
                 "jsonl_id_field": jsonl_id_field,
                 "jsonl_text_field": jsonl_text_field,
                 "strip_boilerplate": False if no_strip else None,

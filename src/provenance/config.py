@@ -101,6 +101,11 @@ class Settings:
     """A→C is dropped when A→B→C explains all but this many of C's characters from A."""
 
     # --- execution ------------------------------------------------------------------------
+    engine: str = "local"
+    """``local`` (processes on this machine) or ``dask`` (a Dask cluster; same output)."""
+    scheduler: str = ""
+    """Dask scheduler address (``tcp://host:8786``); empty starts a local cluster of
+    ``workers`` processes."""
     stage_dir: str = ""
     """When set, fingerprints, band keys and candidate pairs are written there as sharded
     files, and read back instead of computed when a later run finds them (same corpus)."""
@@ -152,8 +157,13 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"{f.name} must not be negative, got {value!r}")
     if s.num_perm < 4:
         raise ConfigError(f"num_perm must be at least 4, got {s.num_perm}")
+    if s.engine not in ENGINES:
+        raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {s.engine!r}")
     if s.seed_ngram < 1:
         raise ConfigError("seed_ngram must be at least 1")
+
+
+ENGINES = ("local", "dask")
 
 
 def field_names() -> list[str]:

@@ -126,6 +126,14 @@ def read_inputs(
         if progress is not None:
             progress("ingest", done, len(sources))
 
+    return assemble(found, skipped)
+
+
+def assemble(
+    found: list[tuple[tuple[str, str, int], Document]], skipped: list[Skipped]
+) -> tuple[list[Document], list[Skipped]]:
+    """Documents sorted by id (a repeated id is skipped) and skipped inputs sorted by path,
+    from what the sources gave, in any order."""
     documents: list[Document] = []
     found.sort(key=lambda pair: (pair[1].id, pair[0]))
     previous: Document | None = None
@@ -381,6 +389,37 @@ _Item = tuple[tuple[str, str, int], Document] | Skipped
 
 def _os_reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
+
+
+# Sources read elsewhere (by another engine's workers), in pieces: ``discover`` on the client,
+# ``read_source`` or ``read_fetched`` on a worker, ``assemble`` back on the client.
+
+Source = _Source
+Item = _Item
+
+
+def discover(
+    paths: Sequence[str | os.PathLike[str]], settings: Settings
+) -> tuple[list[_Source], list[Skipped]]:
+    """The files ``read_inputs`` would read under ``paths``, and what it would skip."""
+    return _discover(paths, settings, have_stdin=False)
+
+
+def read_source(source: _Source, settings: Settings) -> list[_Item]:
+    """Read one discovered file (a JSONL file gives one item per record)."""
+    return _read_source(source, settings, None)
+
+
+def read_fetched(data: bytes, name: str, doc_id: str, settings: Settings) -> list[_Item]:
+    """Documents from the bytes of a file fetched elsewhere (object storage): ``name`` is
+    shown to the user and decides the format by its extension."""
+    source = _Source(None, name, doc_id)
+    fmt = _FORMAT_BY_EXTENSION.get(PurePosixPath(name).suffix.lower(), "txt")
+    if fmt == "jsonl":
+        return list(_read_jsonl(io.BytesIO(data), source, settings))
+    if len(data) > settings.max_document_chars * _BYTES_PER_CHAR_LIMIT + 4:
+        return [Skipped(name, _too_large(f"{len(data):,} bytes", settings))]
+    return [_read_document(data, fmt, source, settings)]
 
 
 def _read_source(source: _Source, settings: Settings, stdin: bytes | None) -> list[_Item]:

@@ -279,6 +279,10 @@ def trace(
     settings = settings or Settings()
     report = progress or _quiet
     timings: dict[str, float] = {}
+    if settings.engine == "dask":
+        from provenance import dask_engine  # noqa: PLC0415 -- optional extra, imported when asked for
+
+        return dask_engine.trace(paths, settings, stdin=stdin, timings=timings)
     with _timed(timings, "ingest"):
         documents, skipped = ingest.read_inputs(
             paths, settings, stdin=stdin, progress=report, workers=worker_count(settings)
