@@ -55,6 +55,7 @@ class FingerprintCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last batch is fine
             db.execute(
                 "CREATE TABLE IF NOT EXISTS fp "
                 "(key BLOB PRIMARY KEY, units BLOB NOT NULL, sigs BLOB NOT NULL) WITHOUT ROWID"
