@@ -16,7 +16,7 @@ graph exactly as the local engine does, so the JSON is byte-identical to the loc
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import Any
@@ -34,9 +34,16 @@ from provenance.models import Alignment, Document, Skipped, TraceResult
 
 try:
     import fsspec
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, wait
 except ImportError as exc:  # pragma: no cover - depends on the installed extras
     raise ConfigError("--engine dask needs Dask: pip install 'provenance-trace[dask]'") from exc
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """Says nothing."""
+
 
 _READ_CHUNK = 64
 _SHARD = 1024
@@ -150,7 +157,10 @@ def _remote_files(urls: Sequence[str], settings: Settings) -> list[tuple[str, st
 
 
 def read_inputs(
-    client: Client, paths: Sequence[str | os.PathLike[str]], settings: Settings
+    client: Client,
+    paths: Sequence[str | os.PathLike[str]],
+    settings: Settings,
+    report: Progress = _quiet,
 ) -> tuple[list[Document], list[Skipped]]:
     local = [p for p in paths if "://" not in os.fspath(p)]
     remote = [os.fspath(p) for p in paths if "://" in os.fspath(p)]
@@ -164,12 +174,13 @@ def read_inputs(
         pure=False,
     )
     found: list[tuple[tuple[str, str, int], Document]] = []
-    for items in client.gather(futures):
-        for item in items:
+    for done, future in enumerate(futures, start=1):
+        for item in future.result():
             if isinstance(item, Skipped):
                 skipped.append(item)
             else:
                 found.append(item)
+        report("ingest", done, len(futures))
     return ingest.assemble(found, skipped)
 
 
@@ -180,6 +191,7 @@ def trace(
     stdin: bytes | None = None,
     timings: dict[str, float] | None = None,
     client: Client | None = None,
+    progress: Progress | None = None,
 ) -> TraceResult:
     """``pipeline.trace`` on Dask (on ``client``, else on ``settings.scheduler`` or a local
     cluster). Standard input cannot be read by remote workers."""
@@ -190,10 +202,13 @@ def trace(
     timings = {} if timings is None else timings
     if client is None:
         with connect(settings) as own:
-            return trace(paths, settings, timings=timings, client=own)
+            return trace(paths, settings, timings=timings, client=own, progress=progress)
+    report = progress or _quiet
     with _timed(timings, "ingest"):
-        documents, skipped = read_inputs(client, paths, settings)
-    return trace_documents(client, documents, settings, skipped=skipped, timings=timings)
+        documents, skipped = read_inputs(client, paths, settings, report)
+    return trace_documents(
+        client, documents, settings, skipped=skipped, timings=timings, progress=report
+    )
 
 
 def trace_documents(
@@ -203,9 +218,11 @@ def trace_documents(
     *,
     skipped: Sequence[Skipped] = (),
     timings: dict[str, float] | None = None,
+    progress: Progress | None = None,
 ) -> TraceResult:
     from provenance.pipeline import LazyAnalyses, _timed  # noqa: PLC0415 -- see above
 
+    report = progress or _quiet
     timings = {} if timings is None else timings
     documents = list(documents)
     bands, _ = candidate_stage.band_parameters(settings)
@@ -220,7 +237,9 @@ def trace_documents(
             client.submit(_bands, fp, shard[0], settings, parts, pure=False)
             for fp, shard in zip(fps, shards, strict=True)
         ]
-        client.gather(band_futures)  # fingerprints done (band keys stay on the workers)
+        for done, banded in enumerate(band_futures, start=1):
+            wait(banded)  # band keys stay on the workers
+            report("fingerprint", min(done * _SHARD, len(documents)), len(documents))
         del fps
     with _timed(timings, "candidates"):
         collisions = client.gather(
@@ -243,8 +262,9 @@ def trace_documents(
             pure=False,
         )
         measured: list[tuple[Alignment, Evidence]] = []
-        for part in client.gather(futures):
-            measured.extend(part)
+        for future in futures:
+            measured.extend(future.result())
+            report("align", len(measured), len(pairs))
     with _timed(timings, "graph"):
         relations, clusters = graph_stage.build(
             documents, LazyAnalyses(documents), measured, settings

@@ -282,7 +282,7 @@ def trace(
     if settings.engine == "dask":
         from provenance import dask_engine  # noqa: PLC0415 -- optional extra, imported when asked for
 
-        return dask_engine.trace(paths, settings, stdin=stdin, timings=timings)
+        return dask_engine.trace(paths, settings, stdin=stdin, timings=timings, progress=progress)
     with _timed(timings, "ingest"):
         documents, skipped = ingest.read_inputs(
             paths, settings, stdin=stdin, progress=report, workers=worker_count(settings)
