@@ -202,9 +202,9 @@ def test_bad_setting_value(engine: FakeEngine, corpus: Path, assignment: str, me
 
 
 def test_bad_named_option(engine: FakeEngine, corpus: Path) -> None:
-    result = run(["trace", str(corpus), "--workers", "0"])
+    result = run(["trace", str(corpus), "--workers", "-1"])
     expect(result, 2)
-    assert "Invalid value for '--workers': workers must be at least 1" in result.stderr
+    assert "Invalid value for '--workers': workers must not be negative" in result.stderr
 
 
 def test_output_into_missing_folder(engine: FakeEngine, corpus: Path, tmp_path: Path) -> None:
@@ -375,6 +375,23 @@ def test_options_become_settings(engine: FakeEngine, corpus: Path) -> None:
     assert settings.strip_boilerplate is False
 
 
+def test_scale_options_become_settings(engine: FakeEngine, corpus: Path, tmp_path: Path) -> None:
+    args = ["--cache-dir", str(tmp_path / "c"), "--no-cache", "--stage-dir", str(tmp_path / "s")]
+    result = run(["trace", str(corpus), *args, "--engine", "dask", "--scheduler", "tcp://h:8786"])
+    expect(result, 0)
+    settings = engine.settings
+    assert (settings.cache_dir, settings.cache) == (str(tmp_path / "c"), False)
+    assert settings.stage_dir == str(tmp_path / "s")
+    assert (settings.engine, settings.scheduler) == ("dask", "tcp://h:8786")
+
+
+def test_unknown_engine_is_a_usage_error(engine: FakeEngine, corpus: Path) -> None:
+    result = run(["trace", str(corpus), "--engine", "spark"])
+    expect(result, 2)
+    assert "'spark' is not one of 'local', 'dask'" in result.stderr
+    assert not engine.calls
+
+
 def test_defaults_are_left_alone(engine: FakeEngine, corpus: Path) -> None:
     expect(run(["trace", str(corpus)]), 0)
     assert engine.settings == Settings()
@@ -513,6 +530,16 @@ def test_seeds_json_keys_in_order() -> None:
             "passages",
         ]
     assert data["skipped"] == []
+
+
+@needs_engine
+def test_stage_dir_of_another_corpus_is_a_usage_error(tmp_path: Path) -> None:
+    stage = str(tmp_path / "stages")
+    expect(run(["trace", str(SEEDS), "-q", "--no-cache", "--stage-dir", stage]), 0)
+    first, second = sorted(p for p in SEEDS.iterdir() if p.suffix == ".txt")[:2]
+    result = run(["trace", str(first), str(second), "-q", "--stage-dir", stage])
+    expect(result, 2)
+    assert "another corpus" in result.stderr
 
 
 @needs_engine

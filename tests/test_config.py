@@ -27,7 +27,7 @@ def test_unknown_setting_names_the_known_ones() -> None:
     ("key", "value", "message"),
     [
         ("rewrite_coverage", 1.5, "between 0 and 1"),
-        ("workers", 0, "at least 1"),
+        ("workers", -1, "must not be negative"),
         ("num_perm", 2, "at least 4"),
         ("min_evidence_chars", -1, "must not be negative"),
         ("workers", True, "expects int"),

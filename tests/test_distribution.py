@@ -110,4 +110,3 @@ def test_pre_commit_hook() -> None:
         assert files.search(name), name
     for name in ("src/x.py", "image.png", "pyproject.toml"):
         assert not files.search(name), name
-

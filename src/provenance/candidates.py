@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
 import xxhash
 from datasketch import MinHashLSH
 
@@ -20,11 +23,136 @@ from provenance.fingerprint import Fingerprint
 
 def band_parameters(settings: Settings) -> tuple[int, int]:
     """(bands, rows) that datasketch finds optimal for the threshold and weights."""
-    fn = settings.lsh_false_negative_weight
-    lsh = MinHashLSH(
-        threshold=settings.lsh_threshold, num_perm=settings.num_perm, weights=(1.0 - fn, fn)
+    return _band_parameters(
+        settings.lsh_threshold, settings.num_perm, settings.lsh_false_negative_weight
     )
+
+
+@lru_cache(maxsize=16)
+def _band_parameters(threshold: float, num_perm: int, fn: float) -> tuple[int, int]:
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(1.0 - fn, fn))
     return int(lsh.b), int(lsh.r)
+
+
+@dataclass(frozen=True, slots=True)
+class BandKeys:
+    """Every unit's band keys, one row per (unit, band), as plain arrays.
+
+    ``keys`` holds the band's ``rows`` signature values (exact, not a hash of them), so two
+    units share a bucket exactly when they agree on a whole band.
+    """
+
+    doc: np.ndarray  # int64
+    unit: np.ndarray  # int64
+    band: np.ndarray  # int64
+    keys: np.ndarray  # uint32, shape (n, rows)
+
+
+def band_keys(
+    fingerprints: Sequence[Fingerprint], settings: Settings, *, first_doc: int = 0
+) -> BandKeys:
+    """The band keys of ``fingerprints`` (documents numbered from ``first_doc``)."""
+    bands, rows = band_parameters(settings)
+    counts = np.fromiter((len(fp.units) for fp in fingerprints), dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return BandKeys(empty, empty, empty, np.zeros((0, rows), dtype=np.uint32))
+    sigs = np.concatenate([fp.signatures for fp in fingerprints if len(fp.units)])
+    sigs = sigs[:, : bands * rows].astype(np.uint32, copy=False)
+    doc = np.repeat(np.arange(first_doc, first_doc + len(fingerprints), dtype=np.int64), counts)
+    unit = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return BandKeys(
+        doc=np.repeat(doc, bands),
+        unit=np.repeat(unit, bands),
+        band=np.tile(np.arange(bands, dtype=np.int64), total),
+        keys=sigs.reshape(total * bands, rows),
+    )
+
+
+def concat_band_keys(parts: Sequence[BandKeys], rows: int) -> BandKeys:
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return BandKeys(empty, empty, empty, np.zeros((0, rows), dtype=np.uint32))
+    return BandKeys(
+        doc=np.concatenate([p.doc for p in parts]),
+        unit=np.concatenate([p.unit for p in parts]),
+        band=np.concatenate([p.band for p in parts]),
+        keys=np.concatenate([p.keys for p in parts]),
+    )
+
+
+def unit_collisions(
+    keys: BandKeys, settings: Settings, *, notes: list[str] | None = None
+) -> np.ndarray:
+    """Colliding unit pairs as rows ``(doc_a, doc_b, unit_a, unit_b)``, ``doc_a < doc_b``,
+    unique and sorted, from buckets of 2 to ``max_bucket_size`` members (a note in ``notes``
+    when larger buckets were ignored)."""
+    n = len(keys.doc)
+    if n < 2:
+        return np.zeros((0, 4), dtype=np.int64)
+    # Sort by (band, key values, doc, unit); np.lexsort's last key is the primary one.
+    order = np.lexsort(
+        (
+            keys.unit,
+            keys.doc,
+            *[keys.keys[:, c] for c in range(keys.keys.shape[1] - 1, -1, -1)],
+            keys.band,
+        )
+    )
+    band = keys.band[order]
+    vals = keys.keys[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    new[1:] = (band[1:] != band[:-1]) | (vals[1:] != vals[:-1]).any(axis=1)
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.append(starts, n))
+    crowded = int((sizes > settings.max_bucket_size).sum())
+    if notes is not None and crowded:
+        notes.append(_crowded_note(crowded, settings))
+    keep = (sizes >= 2) & (sizes <= settings.max_bucket_size)
+    starts, sizes = starts[keep], sizes[keep]
+    if len(starts) == 0:
+        return np.zeros((0, 4), dtype=np.int64)
+    # Every pair (i < j) inside each kept bucket, without a Python loop over buckets.
+    members = np.repeat(starts, sizes) + _ranks(sizes)  # positions in sorted order
+    left_count = np.repeat(sizes, sizes) - _ranks(sizes) - 1  # partners after each member
+    left = np.repeat(members, left_count)
+    right = left + 1 + _ranks(left_count)
+    doc = keys.doc[order]
+    unit = keys.unit[order]
+    da, db, ua, ub = doc[left], doc[right], unit[left], unit[right]
+    cross = da != db
+    da, db, ua, ub = da[cross], db[cross], ua[cross], ub[cross]
+    swap = da > db
+    da, db = np.where(swap, db, da), np.where(swap, da, db)
+    ua, ub = np.where(swap, ub, ua), np.where(swap, ua, ub)
+    rows = np.stack([da, db, ua, ub], axis=1)
+    return np.unique(rows, axis=0)
+
+
+def _ranks(sizes: np.ndarray) -> np.ndarray:
+    """``0..size-1`` for each size, concatenated."""
+    total = int(sizes.sum())
+    ranks: np.ndarray = np.arange(total, dtype=np.int64) - np.repeat(
+        np.cumsum(sizes) - sizes, sizes
+    )
+    return ranks
+
+
+def score_pairs(
+    collisions: np.ndarray, settings: Settings, *, notes: list[str] | None = None
+) -> list[tuple[int, int, int]]:
+    """``(a, b, colliding unit pairs)`` sorted by ``(a, b)``, capped per document (a note in
+    ``notes`` when the cap left pairs out)."""
+    if len(collisions) == 0:
+        return []
+    pairs, counts = np.unique(collisions[:, :2], axis=0, return_counts=True)
+    scored = [(int(a), int(b), int(c)) for (a, b), c in zip(pairs, counts, strict=True)]
+    capped, over = _cap_per_document(scored, settings.max_candidates_per_document)
+    if notes is not None and over:
+        notes.append(_capped_note(over, settings))
+    return capped
 
 
 def candidate_pairs(
@@ -35,46 +163,26 @@ def candidate_pairs(
     When a limit leaves candidates out (``max_bucket_size``, ``max_candidates_per_document``)
     a sentence saying so, naming the setting, is appended to ``notes``.
     """
-    bands, rows = band_parameters(settings)
-    buckets: dict[tuple[int, bytes], list[tuple[int, int]]] = defaultdict(list)
-    for doc, fp in enumerate(fingerprints):
-        for unit, signature in enumerate(fp.signatures):
-            for band in range(bands):
-                key = signature[band * rows : (band + 1) * rows].tobytes()
-                buckets[(band, key)].append((doc, unit))
-    unit_pairs: dict[tuple[int, int], set[tuple[int, int]]] = defaultdict(set)
-    crowded = 0
-    for members in buckets.values():
-        if len(members) > settings.max_bucket_size:
-            crowded += 1
-            continue
-        if len(members) < 2:
-            continue
-        for i, (doc_a, unit_a) in enumerate(members):
-            for doc_b, unit_b in members[i + 1 :]:
-                if doc_a == doc_b:
-                    continue
-                if doc_a < doc_b:
-                    unit_pairs[(doc_a, doc_b)].add((unit_a, unit_b))
-                else:
-                    unit_pairs[(doc_b, doc_a)].add((unit_b, unit_a))
-    scored = sorted((a, b, len(units)) for (a, b), units in unit_pairs.items())
-    capped, over = _cap_per_document(scored, settings.max_candidates_per_document)
-    if notes is not None and crowded:
-        notes.append(
-            f"passage fingerprint buckets shared by more than max_bucket_size "
-            f"({settings.max_bucket_size:,}) passages were ignored as boilerplate ({crowded:,} "
-            "buckets; identical documents are still compared); raise max_bucket_size to "
-            "compare through them"
-        )
-    if notes is not None and over:
-        cap = settings.max_candidates_per_document
-        notes.append(
-            f"{over:,} document{'s' if over > 1 else ''} had more than "
-            f"max_candidates_per_document ({cap:,}) candidate partners; only the {cap:,} "
-            "strongest of each were compared (raise max_candidates_per_document to compare more)"
-        )
-    return capped
+    collisions = unit_collisions(band_keys(fingerprints, settings), settings, notes=notes)
+    return score_pairs(collisions, settings, notes=notes)
+
+
+def _crowded_note(crowded: int, settings: Settings) -> str:
+    return (
+        f"passage fingerprint buckets shared by more than max_bucket_size "
+        f"({settings.max_bucket_size:,}) passages were ignored as boilerplate ({crowded:,} "
+        "buckets; identical documents are still compared); raise max_bucket_size to "
+        "compare through them"
+    )
+
+
+def _capped_note(over: int, settings: Settings) -> str:
+    cap = settings.max_candidates_per_document
+    return (
+        f"{over:,} document{'s' if over > 1 else ''} had more than "
+        f"max_candidates_per_document ({cap:,}) candidate partners; only the {cap:,} "
+        "strongest of each were compared (raise max_candidates_per_document to compare more)"
+    )
 
 
 def _cap_per_document(
@@ -115,7 +223,7 @@ def exact_duplicate_pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
     return pairs
 
 
-def band_keys(fingerprint: Fingerprint, bands: int, rows: int) -> set[tuple[int, bytes]]:
+def document_band_keys(fingerprint: Fingerprint, bands: int, rows: int) -> set[tuple[int, bytes]]:
     """Every ``(band, rows)`` bucket key of one document's unit signatures, for the
     ``band_parameters``: two documents are candidates when they share one (the keys
     ``candidate_pairs`` buckets on)."""

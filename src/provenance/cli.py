@@ -148,6 +148,11 @@ def _build_settings(
 
 _SHORTCUTS = {
     "workers": "--workers",
+    "cache_dir": "--cache-dir",
+    "cache": "--no-cache",
+    "stage_dir": "--stage-dir",
+    "engine": "--engine",
+    "scheduler": "--scheduler",
     "jsonl_id_field": "--jsonl-id-field",
     "jsonl_text_field": "--jsonl-text-field",
     "strip_boilerplate": "--no-strip",
@@ -215,7 +220,9 @@ _CORPUS_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         help="Set any setting, e.g. --set min_evidence_chars=200. Repeatable; lists are "
         "comma-separated.",
     ),
-    click.option("--workers", type=int, metavar="N", help="Worker processes."),
+    click.option(
+        "--workers", type=int, metavar="N", help="Worker processes (default 0: one per core)."
+    ),
     click.option("--jsonl-id-field", metavar="NAME", help="JSONL: the field holding the id."),
     click.option("--jsonl-text-field", metavar="NAME", help="JSONL: the field holding the text."),
     click.option(
@@ -422,6 +429,29 @@ def main() -> None:
 @click.option("--include-text", is_flag=True, help="JSON: add each document's extracted text.")
 @corpus_options
 @click.option(
+    "--cache-dir",
+    metavar="DIR",
+    help="Fingerprint cache folder (default: the user's cache folder, e.g. ~/.cache/provenance).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor fill the fingerprint cache.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    help="local (default): processes on this machine; dask: a Dask cluster (same output; "
+    "needs provenance-trace[dask]).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).",
+)
+@click.option(
+    "--stage-dir",
+    metavar="DIR",
+    help="Write fingerprints, band keys and candidate pairs there as sharded files; a later "
+    "run on the same corpus resumes from them.",
+)
+@click.option(
     "--passages",
     type=click.IntRange(min=0),
     default=3,
@@ -460,6 +490,11 @@ def trace(
     config_file: Path | None,
     assignments: list[tuple[str, str]],
     workers: int | None,
+    cache_dir: str | None,
+    no_cache: bool,
+    stage_dir: str | None,
+    engine: str | None,
+    scheduler: str | None,
     jsonl_id_field: str | None,
     jsonl_text_field: str | None,
     no_strip: bool,
@@ -491,10 +526,12 @@ def trace(
             exclude=exclude,
             assignments=assignments,
             shortcuts={
-                "workers": workers,
-                "jsonl_id_field": jsonl_id_field,
-                "jsonl_text_field": jsonl_text_field,
-                "strip_boilerplate": False if no_strip else None,
+                **_corpus_shortcuts(workers, jsonl_id_field, jsonl_text_field, no_strip),
+                "cache_dir": cache_dir,
+                "cache": False if no_cache else None,
+                "stage_dir": stage_dir,
+                "engine": engine,
+                "scheduler": scheduler,
             },
             quiet=quiet,
         )

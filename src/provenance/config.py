@@ -137,7 +137,22 @@ class Settings:
     are counted and listed in the step summary."""
 
     # --- execution ------------------------------------------------------------------------
-    workers: int = 1
+    engine: str = "local"
+    """``local`` (processes on this machine) or ``dask`` (a Dask cluster; same output)."""
+    scheduler: str = ""
+    """Dask scheduler address (``tcp://host:8786``); empty starts a local cluster of
+    ``workers`` processes."""
+    stage_dir: str = ""
+    """When set, fingerprints, band keys and candidate pairs are written there as sharded
+    files, and read back instead of computed when a later run finds them (same corpus)."""
+    cache: bool = True
+    """Keep fingerprints by content hash so re-tracing unchanged documents skips the work."""
+    cache_dir: str = ""
+    """Folder of the fingerprint cache; empty means the user's cache folder
+    (``$XDG_CACHE_HOME/provenance`` on Linux, via ``platformdirs``)."""
+    workers: int = 0
+    """Worker processes for fingerprinting and alignment; 0 means one per core
+    (``os.cpu_count()``). The output is the same whatever the number."""
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied, validated."""
@@ -180,16 +195,19 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"{f.name} must not be negative, got {value!r}")
     if s.num_perm < 4:
         raise ConfigError(f"num_perm must be at least 4, got {s.num_perm}")
+    if s.engine not in ENGINES:
+        raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {s.engine!r}")
     if s.seed_ngram < 1:
         raise ConfigError("seed_ngram must be at least 1")
-    if s.workers < 1:
-        raise ConfigError(f"workers must be at least 1, got {s.workers}")
     for kind in s.check_fail_on:
         if kind not in RELATION_KINDS:
             raise ConfigError(
                 f"check_fail_on: unknown relation kind {kind!r}; "
                 f"use any of {', '.join(RELATION_KINDS)}"
             )
+
+
+ENGINES = ("local", "dask")
 
 
 def field_names() -> list[str]:

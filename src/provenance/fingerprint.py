@@ -1,65 +1,133 @@
-"""Shingles -> MinHash signatures (datasketch), one per passage-sized unit of a document.
+"""Shingles -> MinHash signatures, one per passage-sized unit of a document.
 
 Document-level MinHash misses the reuse our users care about (a rewrite shares almost no
 word 5-grams with its source), so a document is cut into units of a sentence or two and each
 unit gets its own signature over its *content terms* (stemmed non-stopwords). Paraphrased
 sentences keep most of their content words, so their units still collide in LSH.
+
+Signatures are computed with numpy, all units of a document at once: each term is hashed
+once (xxh32), then every permutation is a multiply-add-shift hash of that value
+(``(a * h + b) mod 2**64 >> 32`` with odd ``a``; the same ``a, b`` for every document, drawn
+from ``settings.seed``), and a unit's signature is the column-wise minimum over its terms.
+The scheme is ours, not a library's, so signatures do not change when a dependency does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import xxhash
-from datasketch import MinHash
 
 from provenance.config import Settings
-from provenance.text import Analysis, content_terms
+from provenance.text import Analysis, content_terms, sentence_terms
+
+SCHEME = "xxh32-mas32-v1"
+"""Names the signature scheme; part of every cache and stage-file key."""
+
+_EMPTY = np.uint32(0xFFFFFFFF)
 
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """The signatures of one document: row ``k`` is the MinHash of unit ``k``."""
 
-    signatures: np.ndarray  # shape (units, num_perm), uint64
+    signatures: np.ndarray  # shape (units, num_perm), uint32
     units: tuple[tuple[int, int], ...]  # sentence index range of each unit
 
 
-def _hash32(data: bytes) -> int:
-    return int(xxhash.xxh32_intdigest(data))
-
-
-def units(analysis: Analysis, min_terms: int) -> list[tuple[tuple[int, int], list[str]]]:
-    """Sentence ranges with their content terms; short sentences merge with the next one."""
-    norms = [t.norm for t in analysis.tokens]
+def units_of(
+    per_sentence: Sequence[Sequence[str]], min_terms: int
+) -> list[tuple[tuple[int, int], list[str]]]:
+    """Sentence ranges with their content terms (given per sentence); short sentences
+    merge with the next one."""
     out: list[tuple[tuple[int, int], list[str]]] = []
     first = 0
     terms: list[str] = []
-    for k, (lo, hi) in enumerate(analysis.sentence_tokens):
-        terms.extend(content_terms(norms[lo:hi]))
+    for k, sentence in enumerate(per_sentence):
+        terms.extend(sentence)
         if len(set(terms)) >= min_terms:
             out.append(((first, k + 1), terms))
             first, terms = k + 1, []
     if terms:
         if out and len(set(terms)) < min_terms:
             (prev_first, _), prev_terms = out.pop()
-            out.append(((prev_first, len(analysis.sentence_tokens)), prev_terms + terms))
+            out.append(((prev_first, len(per_sentence)), prev_terms + terms))
         else:
-            out.append(((first, len(analysis.sentence_tokens)), terms))
+            out.append(((first, len(per_sentence)), terms))
     return out
 
 
-def fingerprint(analysis: Analysis, settings: Settings) -> Fingerprint:
-    found = units(analysis, settings.passage_min_terms)
-    if not found:
-        return Fingerprint(np.zeros((0, settings.num_perm), dtype=np.uint64), ())
-    minhashes: Sequence[MinHash] = MinHash.bulk(
-        [sorted({t.encode("utf-8") for t in terms}) for _, terms in found],
-        num_perm=settings.num_perm,
-        seed=settings.seed,
-        hashfunc=_hash32,
+def units(analysis: Analysis, min_terms: int) -> list[tuple[tuple[int, int], list[str]]]:
+    """``units_of`` for a document already analysed."""
+    norms = [t.norm for t in analysis.tokens]
+    return units_of([content_terms(norms[lo:hi]) for lo, hi in analysis.sentence_tokens], min_terms)
+
+
+@lru_cache(maxsize=1 << 20)
+def term_hash(term: str) -> int:
+    """The 32-bit hash of one content term (cached: news vocabularies repeat)."""
+    return int(xxhash.xxh32_intdigest(term.encode("utf-8")))
+
+
+@lru_cache(maxsize=16)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(a, b)`` multiply-add-shift parameters, the same for every document."""
+    gen = np.random.default_rng(seed)
+    a = gen.integers(0, 2**64, size=num_perm, dtype=np.uint64, endpoint=False) | np.uint64(1)
+    b = gen.integers(0, 2**64, size=num_perm, dtype=np.uint64, endpoint=False)
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a, b
+
+
+def signatures(term_lists: Sequence[Sequence[str]], settings: Settings) -> np.ndarray:
+    """One MinHash row per list of terms, shape ``(len(term_lists), num_perm)``, uint32."""
+    out = np.full((len(term_lists), settings.num_perm), _EMPTY, dtype=np.uint32)
+    lengths = np.fromiter((len(t) for t in term_lists), dtype=np.int64, count=len(term_lists))
+    if not lengths.any():
+        return out
+    hashes = np.fromiter(
+        (term_hash(t) for terms in term_lists for t in terms),
+        dtype=np.uint64,
+        count=int(lengths.sum()),
     )
-    signatures = np.vstack([m.hashvalues for m in minhashes]).astype(np.uint64)
-    return Fingerprint(signatures, tuple(rng for rng, _ in found))
+    a, b = permutations(settings.num_perm, settings.seed)
+    permuted = ((hashes[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
+    filled = lengths > 0
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
+    out[filled] = np.minimum.reduceat(permuted, offsets, axis=0)
+    return out
+
+
+def _from_units(found: list[tuple[tuple[int, int], list[str]]], settings: Settings) -> Fingerprint:
+    return Fingerprint(
+        signatures([terms for _, terms in found], settings), tuple(rng for rng, _ in found)
+    )
+
+
+def fingerprint(analysis: Analysis, settings: Settings) -> Fingerprint:
+    """The fingerprint of a document already analysed."""
+    return _from_units(units(analysis, settings.passage_min_terms), settings)
+
+
+def fingerprint_text(text: str, settings: Settings) -> Fingerprint:
+    """The fingerprint of ``text``, by the lean path: tokens and sentences only.
+
+    Equal to ``fingerprint(analyse(text), settings)``.
+    """
+    return _from_units(units_of(sentence_terms(text), settings.passage_min_terms), settings)
+
+
+def fingerprint_texts(texts: Sequence[str], settings: Settings) -> list[Fingerprint]:
+    """``fingerprint_text`` of each text, hashing all their units in one numpy pass."""
+    found = [units_of(sentence_terms(t), settings.passage_min_terms) for t in texts]
+    rows = signatures([terms for doc in found for _, terms in doc], settings)
+    out = []
+    at = 0
+    for doc in found:
+        out.append(Fingerprint(rows[at : at + len(doc)].copy(), tuple(rng for rng, _ in doc)))
+        at += len(doc)
+    return out

@@ -145,7 +145,7 @@ def band_key_ints(fp: Fingerprint, settings: Settings) -> list[int]:
     Hash collisions between different bands only add candidates, which alignment verifies.
     """
     out = set()
-    for band, key in candidate_stage.band_keys(fp, *_band_parameters(settings)):
+    for band, key in candidate_stage.document_band_keys(fp, *_band_parameters(settings)):
         value = xxhash.xxh64_intdigest(band.to_bytes(4, "big") + key)
         out.add(value - (1 << 64) if value >= 1 << 63 else value)
     return sorted(out)

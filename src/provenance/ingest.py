@@ -45,14 +45,17 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import email.utils
+import functools
 import html
 import io
 import json
+import multiprocessing
 import os
 import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -99,10 +102,12 @@ def read_inputs(
     *,
     stdin: bytes | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    workers: int = 1,
 ) -> tuple[list[Document], list[Skipped]]:
     """Read every document under ``paths``.
 
-    ``progress("ingest", done, total)`` is called after each input file.
+    ``progress("ingest", done, total)`` is called after each input file. With ``workers``
+    above 1, files are read and extracted on that many processes (same result, same order).
 
     ``paths`` holds folders (walked recursively for files ending in ``settings.extensions``,
     hidden entries skipped, ``include``/``exclude`` applied), files (read whatever their
@@ -113,8 +118,8 @@ def read_inputs(
     """
     sources, skipped = _discover(paths, settings, have_stdin=stdin is not None)
     found: list[tuple[tuple[str, str, int], Document]] = []
-    for done, source in enumerate(sources, start=1):
-        for item in _read_source(source, settings, stdin):
+    for done, items in enumerate(_read_all(sources, settings, stdin, workers), start=1):
+        for item in items:
             if isinstance(item, Skipped):
                 skipped.append(item)
             else:
@@ -122,6 +127,14 @@ def read_inputs(
         if progress is not None:
             progress("ingest", done, len(sources))
 
+    return assemble(found, skipped)
+
+
+def assemble(
+    found: list[tuple[tuple[str, str, int], Document]], skipped: list[Skipped]
+) -> tuple[list[Document], list[Skipped]]:
+    """Documents sorted by id (a repeated id is skipped) and skipped inputs sorted by path,
+    from what the sources gave, in any order."""
     documents: list[Document] = []
     found.sort(key=lambda pair: (pair[1].id, pair[0]))
     previous: Document | None = None
@@ -139,6 +152,23 @@ def read_inputs(
         previous = document
     skipped.sort(key=lambda s: _natural_key(s.path))
     return documents, skipped
+
+
+def _read_all(
+    sources: list[_Source], settings: Settings, stdin: bytes | None, workers: int
+) -> Iterator[list[_Item]]:
+    """``_read_source`` of each source, in order, on ``workers`` processes when above 1."""
+    if workers <= 1 or len(sources) < 2 * _READ_CHUNK:
+        for source in sources:
+            yield _read_source(source, settings, stdin)
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        read = functools.partial(_read_source, settings=settings, stdin=stdin)
+        yield from pool.map(read, sources, chunksize=_READ_CHUNK)
+
+
+_READ_CHUNK = 32
 
 
 # --------------------------------------------------------------------------------------------
@@ -360,6 +390,37 @@ _Item = tuple[tuple[str, str, int], Document] | Skipped
 
 def _os_reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
+
+
+# Sources read elsewhere (by another engine's workers), in pieces: ``discover`` on the client,
+# ``read_source`` or ``read_fetched`` on a worker, ``assemble`` back on the client.
+
+Source = _Source
+Item = _Item
+
+
+def discover(
+    paths: Sequence[str | os.PathLike[str]], settings: Settings
+) -> tuple[list[_Source], list[Skipped]]:
+    """The files ``read_inputs`` would read under ``paths``, and what it would skip."""
+    return _discover(paths, settings, have_stdin=False)
+
+
+def read_source(source: _Source, settings: Settings) -> list[_Item]:
+    """Read one discovered file (a JSONL file gives one item per record)."""
+    return _read_source(source, settings, None)
+
+
+def read_fetched(data: bytes, name: str, doc_id: str, settings: Settings) -> list[_Item]:
+    """Documents from the bytes of a file fetched elsewhere (object storage): ``name`` is
+    shown to the user and decides the format by its extension."""
+    source = _Source(None, name, doc_id)
+    fmt = _FORMAT_BY_EXTENSION.get(PurePosixPath(name).suffix.lower(), "txt")
+    if fmt == "jsonl":
+        return list(_read_jsonl(io.BytesIO(data), source, settings))
+    if len(data) > settings.max_document_chars * _BYTES_PER_CHAR_LIMIT + 4:
+        return [Skipped(name, _too_large(f"{len(data):,} bytes", settings))]
+    return [_read_document(data, fmt, source, settings)]
 
 
 def _read_source(source: _Source, settings: Settings, stdin: bytes | None) -> list[_Item]:

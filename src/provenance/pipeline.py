@@ -1,28 +1,37 @@
 """trace(paths, settings) -> TraceResult: composes the stages and times each one.
 
-ingest -> analyse (text) -> fingerprint -> candidates -> align -> classify -> graph
+ingest -> fingerprint (lean text pass) -> candidates -> align (documents in pairs analysed
+in full, lazily) -> classify -> graph
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar, overload
 
 from provenance import align as align_stage
 from provenance import candidates as candidate_stage
 from provenance import classify as classify_stage
 from provenance import fingerprint as fingerprint_stage
 from provenance import graph as graph_stage
-from provenance import ingest
+from provenance import ingest, stages
 from provenance import text as text_stage
+from provenance.cache import FingerprintCache, content_key
 from provenance.classify import Evidence
 from provenance.config import Settings
 from provenance.models import Alignment, Document, Skipped, TraceResult
 from provenance.text import Analysis
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``, called as each stage advances."""
@@ -41,64 +50,218 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-# Worker-process state, set once per worker by ``_init_worker`` (inherited under fork).
-_STATE: tuple[list[align_stage.Prepared], list[Analysis], Settings] | None = None
-_CHUNK = 64
+_FINGERPRINT_CHUNK = 64
+_ALIGN_CHUNK = 64
+_ANALYSIS_CACHE = 4096
+"""Analysed documents each process keeps for alignment (pairs come sorted, so a document's
+pairs are close together); older ones are dropped so memory does not grow with the corpus."""
 
 
-def _init_worker(
-    prepared: list[align_stage.Prepared], analyses: list[Analysis], settings: Settings
-) -> None:
-    global _STATE  # noqa: PLW0603 -- per-process cache of read-only inputs
-    _STATE = (prepared, analyses, settings)
+def worker_count(settings: Settings) -> int:
+    """``settings.workers``, with 0 meaning every core of this machine."""
+    return settings.workers or os.cpu_count() or 1
 
 
-def _measure_chunk(pairs: list[tuple[int, int]]) -> list[tuple[Alignment, Evidence]]:
-    assert _STATE is not None
-    prepared, analyses, settings = _STATE
+class LazyAnalyses(Sequence[Analysis]):
+    """``analyse`` of each document, computed when first asked for and kept in a bounded
+    cache: only documents in candidate pairs are ever analysed in full."""
+
+    def __init__(self, documents: Sequence[Document], limit: int | None = None) -> None:
+        self._documents = documents
+        self._limit = limit
+        self._cache: OrderedDict[int, tuple[Analysis, align_stage.Prepared | None]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    @overload
+    def __getitem__(self, index: int) -> Analysis: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Analysis]: ...
+    def __getitem__(self, index: int | slice) -> Analysis | Sequence[Analysis]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(len(self))[index]]
+        return self._entry(index)[0]
+
+    def prepared(self, index: int) -> align_stage.Prepared:
+        analysis, prepared = self._entry(index)
+        if prepared is None:
+            prepared = align_stage.prepare(analysis)
+            self._cache[index] = (analysis, prepared)
+        return prepared
+
+    def _entry(self, index: int) -> tuple[Analysis, align_stage.Prepared | None]:
+        index = range(len(self._documents))[index]
+        entry = self._cache.get(index)
+        if entry is None:
+            entry = (text_stage.analyse(self._documents[index].text), None)
+            self._cache[index] = entry
+            if self._limit is not None and len(self._cache) > self._limit:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(index)
+        return entry
+
+
+def measure_pairs(
+    pairs: Sequence[tuple[int, int]], analyses: LazyAnalyses, settings: Settings
+) -> list[tuple[Alignment, Evidence]]:
+    """Align and measure each pair of document indexes."""
     out = []
     for a, b in pairs:
-        alignment = align_stage.align_pair(a, b, prepared, settings)
+        passages, cov_a, cov_b = align_stage.align(
+            analyses.prepared(a), analyses.prepared(b), settings
+        )
+        alignment = Alignment(a, b, tuple(passages), cov_a, cov_b)
         out.append(
             (alignment, classify_stage.evidence(alignment, analyses[a], analyses[b], settings))
         )
     return out
 
 
-def _measure_all(
-    pairs: list[tuple[int, int]],
-    prepared: list[align_stage.Prepared],
-    analyses: list[Analysis],
-    settings: Settings,
-    report: Progress,
-) -> list[tuple[Alignment, Evidence]]:
-    """Align and measure every candidate pair, in order, on ``settings.workers`` processes.
+# Worker-process state, set once per worker by ``_init_worker`` (inherited under fork).
+_STATE: tuple[Sequence[Document], Settings, LazyAnalyses] | None = None
 
-    Results come back in the order of ``pairs`` whatever the number of workers, so the
-    output is byte-identical for any worker count.
-    """
-    chunks = [pairs[k : k + _CHUNK] for k in range(0, len(pairs), _CHUNK)]
-    measured: list[tuple[Alignment, Evidence]] = []
-    if settings.workers == 1 or len(chunks) < 2:
-        _init_worker(prepared, analyses, settings)
-        try:
-            for chunk in chunks:
-                measured.extend(_measure_chunk(chunk))
-                report("align", len(measured), len(pairs))
-        finally:
-            _init_worker([], [], settings)
-        return measured
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(
-        max_workers=settings.workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_init_worker,
-        initargs=(prepared, analyses, settings),
-    ) as pool:
-        for result in pool.map(_measure_chunk, chunks):
-            measured.extend(result)
-            report("align", len(measured), len(pairs))
-    return measured
+
+def _init_worker(documents: Sequence[Document], settings: Settings) -> None:
+    global _STATE  # noqa: PLW0603 -- per-process cache of read-only inputs
+    _STATE = (documents, settings, LazyAnalyses(documents, _ANALYSIS_CACHE))
+
+
+def _fingerprint_chunk(indexes: list[int]) -> list[fingerprint_stage.Fingerprint]:
+    assert _STATE is not None
+    documents, settings, _ = _STATE
+    return fingerprint_stage.fingerprint_texts([documents[k].text for k in indexes], settings)
+
+
+def _measure_chunk(pairs: list[tuple[int, int]]) -> list[tuple[Alignment, Evidence]]:
+    assert _STATE is not None
+    _, settings, analyses = _STATE
+    return measure_pairs(pairs, analyses, settings)
+
+
+class _Runner:
+    """Runs chunks of work in order, in this process or on a pool of worker processes
+    started once (forked where possible, so documents are not copied)."""
+
+    def __init__(self, documents: Sequence[Document], settings: Settings) -> None:
+        self._documents = documents
+        self._settings = settings
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, fn: Callable[[list[_T]], list[_R]], chunks: list[list[_T]]) -> Iterator[list[_R]]:
+        if worker_count(self._settings) == 1 or len(chunks) < 2:
+            if _STATE is None or _STATE[0] is not self._documents:
+                _init_worker(self._documents, self._settings)
+            return map(fn, chunks)
+        if self._pool is None:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(
+                max_workers=worker_count(self._settings),
+                mp_context=multiprocessing.get_context(method),
+                initializer=_init_worker,
+                initargs=(self._documents, self._settings),
+            )
+        return self._pool.map(fn, chunks)
+
+    def close(self) -> None:
+        global _STATE  # noqa: PLW0603 -- drop the in-process cache with the run
+        _STATE = None
+        if self._pool is not None:
+            self._pool.shutdown()
+
+
+def _fingerprints(
+    documents: Sequence[Document],
+    settings: Settings,
+    runner: _Runner,
+    report: Progress,
+    *,
+    keys: Sequence[bytes] = (),
+    indexes: Sequence[int] | None = None,
+) -> list[fingerprint_stage.Fingerprint]:
+    """The fingerprints of ``documents`` (or of those at ``indexes``), from the cache when
+    it has them, else computed on the workers (and stored). ``keys``: content keys, if known."""
+    wanted = range(len(documents)) if indexes is None else indexes
+    total = len(wanted)
+    out: list[fingerprint_stage.Fingerprint | None] = [None] * total
+    cache = FingerprintCache(settings) if settings.cache else None
+    try:
+        if cache is not None:
+            keys = [keys[i] if keys else content_key(documents[i].text) for i in wanted]
+            found = cache.get_many(keys)
+            out = [found.get(key) for key in keys]
+        else:
+            keys = []
+        # With a cache, a text that occurs more than once is fingerprinted once.
+        first: dict[bytes, int] = {}
+        copies: list[tuple[int, int]] = []
+        todo = []
+        for k, f in enumerate(out):
+            if f is not None:
+                continue
+            if keys and keys[k] in first:
+                copies.append((k, first[keys[k]]))
+            else:
+                todo.append(k)
+                if keys:
+                    first[keys[k]] = k
+        done = total - len(todo)
+        report("fingerprint", done, total)
+        chunks = _chunks(todo, _FINGERPRINT_CHUNK)
+        jobs = [[wanted[k] for k in chunk] for chunk in chunks]
+        for chunk, part in zip(chunks, runner.map(_fingerprint_chunk, jobs), strict=True):
+            for k, fingerprint in zip(chunk, part, strict=True):
+                out[k] = fingerprint
+            if cache is not None:
+                cache.put_many([(keys[k], f) for k, f in zip(chunk, part, strict=True)])
+            done += len(chunk)
+            report("fingerprint", done, total)
+        for k, original in copies:
+            out[k] = out[original]
+    finally:
+        if cache is not None:
+            cache.close()
+    return [f for f in out if f is not None]
+
+
+def _staged(
+    documents: Sequence[Document],
+    settings: Settings,
+    runner: _Runner,
+    report: Progress,
+    timings: dict[str, float],
+) -> list[tuple[int, int, int]]:
+    """Fingerprints, band keys and candidates through the stage folder: shards and
+    candidates already there are read, the rest computed and written."""
+    with _timed(timings, "fingerprint"):
+        keys = [content_key(d.text) for d in documents]
+        stage = stages.StageDir(Path(settings.stage_dir), settings, keys)
+        if stage.candidates_path.exists():
+            return stages.read_candidates(stage.candidates_path)
+        for shard, docs in enumerate(stage.shards()):
+            if stage.bands_path(shard).exists() and stage.fingerprint_path(shard).exists():
+                continue
+            fingerprints = _fingerprints(
+                documents, settings, runner, report, keys=keys, indexes=docs
+            )
+            stages.fingerprint_shard(
+                stage, shard, keys[docs.start : docs.stop], fingerprints, settings
+            )
+    with _timed(timings, "candidates"):
+        _, rows = candidate_stage.band_parameters(settings)
+        bands = candidate_stage.concat_band_keys(
+            [stages.read_bands(stage.bands_path(k)) for k in range(len(stage.shards()))], rows
+        )
+        found = candidate_stage.score_pairs(
+            candidate_stage.unit_collisions(bands, settings), settings
+        )
+        stages.write_candidates(stage.candidates_path, found)
+    return found
+
+
+def _chunks(items: Sequence[_T], size: int) -> list[list[_T]]:
+    return [list(items[k : k + size]) for k in range(0, len(items), size)]
 
 
 def trace(
@@ -117,16 +280,84 @@ def trace(
     settings = settings or Settings()
     report = progress or _quiet
     timings: dict[str, float] = {}
+    if settings.engine == "dask":
+        from provenance import dask_engine  # noqa: PLC0415 -- optional extra, imported when asked for
+
+        return dask_engine.trace(paths, settings, stdin=stdin, timings=timings, progress=progress)
     with _timed(timings, "ingest"):
-        documents, skipped = ingest.read_inputs(paths, settings, stdin=stdin, progress=report)
+        documents, skipped = ingest.read_inputs(
+            paths, settings, stdin=stdin, progress=report, workers=worker_count(settings)
+        )
     return trace_documents(documents, settings, skipped=skipped, progress=progress, timings=timings)
 
 
-def _extent(analysis: Analysis) -> int:
-    """Characters from the first token's start to the last token's end: the longest passage
-    the document could hold."""
-    tokens = analysis.tokens
-    return tokens[-1].end - tokens[0].start if tokens else 0
+_WORD = re.compile(r"\w")
+
+
+def _extent(text: str) -> int:
+    """Characters from the first word character to the last: the longest passage the
+    document could hold (no analysis needed)."""
+    first = _WORD.search(text)
+    if first is None:
+        return 0
+    last = _WORD.search(text[::-1])
+    assert last is not None
+    return len(text) - last.start() - first.start()
+
+
+def select_pairs(
+    found: Sequence[tuple[int, int, int]],
+    documents: Sequence[Document],
+    settings: Settings,
+    *,
+    focus: Collection[int] | None = None,
+) -> list[tuple[int, int]]:
+    """The pairs to align: LSH candidates plus identical documents (which crowded buckets
+    would hide), without documents too short to hold a passage, and (with ``focus``) only
+    pairs touching a focus document. Shared by every engine, so their output is the same."""
+    pairs = sorted(
+        {(a, b) for a, b, _ in found}
+        | set(candidate_stage.exact_duplicate_pairs([d.text for d in documents]))
+    )
+    # A document shorter than min_passage_chars can hold no passage: aligning it with
+    # thousands of partners (10,000 one-line files) could only ever find nothing.
+    short = {k for k, d in enumerate(documents) if _extent(d.text) < settings.min_passage_chars}
+    pairs = [(a, b) for a, b in pairs if a not in short and b not in short]
+    if focus is not None:
+        wanted = set(focus)
+        pairs = [(a, b) for a, b in pairs if a in wanted or b in wanted]
+    return pairs
+
+
+def sentence_pair_notes(
+    pairs: Sequence[tuple[int, int]],
+    documents: Sequence[Document],
+    analyses: Sequence[Analysis],
+    settings: Settings,
+) -> list[str]:
+    """A note when some pairs are too long for the paraphrase search (``max_sentence_pairs``).
+
+    Only pairs whose texts are long enough to possibly exceed the limit are analysed here
+    (the graph stage analyses documents in pairs anyway, through the same cache)."""
+    limit = settings.max_sentence_pairs
+    unsearched = 0
+    for a, b in pairs:
+        if (
+            len(documents[a].text) * len(documents[b].text) <= limit
+        ):  # a sentence holds at least one character
+            continue
+        if not align_stage.paraphrase_searchable(
+            len(analyses[a].sentence_tokens), len(analyses[b].sentence_tokens), settings
+        ):
+            unsearched += 1
+    if not unsearched:
+        return []
+    return [
+        f"{unsearched:,} candidate pair{'s' if unsearched > 1 else ''} of very long documents "
+        f"had more than max_sentence_pairs ({limit:,}) sentence pairs: only verbatim and "
+        "edited passages were searched there, not paraphrases (raise max_sentence_pairs if "
+        "memory allows)"
+    ]
 
 
 def trace_documents(
@@ -147,53 +378,31 @@ def trace_documents(
     settings = settings or Settings()
     report = progress or _quiet
     timings = {} if timings is None else timings
-    total = len(documents)
-
-    with _timed(timings, "analyse"):
-        analyses = []
-        for k, doc in enumerate(documents):
-            analyses.append(text_stage.analyse(doc.text))
-            report("analyse", k + 1, total)
-
-    with _timed(timings, "fingerprint"):
-        fingerprints = []
-        for k, analysis in enumerate(analyses):
-            fingerprints.append(fingerprint_stage.fingerprint(analysis, settings))
-            report("fingerprint", k + 1, total)
 
     notes: list[str] = []
-    with _timed(timings, "candidates"):
-        found = candidate_stage.candidate_pairs(fingerprints, settings, notes=notes)
-        pairs = sorted(
-            {(a, b) for a, b, _ in found}
-            | set(candidate_stage.exact_duplicate_pairs([d.text for d in documents]))
-        )
-        # A document shorter than min_passage_chars can hold no passage: aligning it with
-        # thousands of partners (10,000 one-line files) could only ever find nothing.
-        short = {k for k, a in enumerate(analyses) if _extent(a) < settings.min_passage_chars}
-        pairs = [(a, b) for a, b in pairs if a not in short and b not in short]
-        if focus is not None:
-            wanted = set(focus)
-            pairs = [(a, b) for a, b in pairs if a in wanted or b in wanted]
+    analyses = LazyAnalyses(documents)
+    runner = _Runner(documents, settings)
+    try:
+        if settings.stage_dir:
+            found = _staged(documents, settings, runner, report, timings)
+        else:
+            with _timed(timings, "fingerprint"):
+                fingerprints = _fingerprints(documents, settings, runner, report)
+            with _timed(timings, "candidates"):
+                found = candidate_stage.candidate_pairs(fingerprints, settings, notes=notes)
+                del fingerprints
 
-    unsearched = sum(
-        1
-        for a, b in pairs
-        if not align_stage.paraphrase_searchable(
-            len(analyses[a].sentence_tokens), len(analyses[b].sentence_tokens), settings
-        )
-    )
-    if unsearched:
-        notes.append(
-            f"{unsearched:,} candidate pair{'s' if unsearched > 1 else ''} of very long documents "
-            f"had more than max_sentence_pairs ({settings.max_sentence_pairs:,}) sentence pairs: "
-            "only verbatim and edited passages were searched there, not paraphrases (raise "
-            "max_sentence_pairs if memory allows)"
-        )
+        with _timed(timings, "candidates"):
+            pairs = select_pairs(found, documents, settings, focus=focus)
 
-    with _timed(timings, "align"):
-        prepared = [align_stage.prepare(a) for a in analyses]
-        measured = _measure_all(pairs, prepared, analyses, settings, report)
+        with _timed(timings, "align"):
+            notes.extend(sentence_pair_notes(pairs, documents, analyses, settings))
+            measured: list[tuple[Alignment, Evidence]] = []
+            for done in runner.map(_measure_chunk, _chunks(pairs, _ALIGN_CHUNK)):
+                measured.extend(done)
+                report("align", len(measured), len(pairs))
+    finally:
+        runner.close()
 
     with _timed(timings, "graph"):
         relations, clusters = graph_stage.build(documents, analyses, measured, settings)

@@ -1,0 +1,182 @@
+"""Stage outputs as sharded files that any engine can write, read and resume from.
+
+A stage folder holds, for one corpus and one fingerprint recipe::
+
+    manifest.json                 recipe, document count, digest of the documents' texts
+    fingerprints/part-00000.npz   doc (first index), key (content hashes), units, signatures
+    bands/part-00000.npz          doc, unit, band, keys: the LSH band keys of the same shard
+    candidates.npz                a, b, collisions: the candidate document pairs
+
+Shards hold ``SHARD`` documents each, so a run can be split by shard across machines and
+resumed: a shard already on disk (for the same manifest) is read instead of computed. The
+files are NumPy ``.npz`` archives (no dependency beyond NumPy, readable by any Python worker
+of Spark, Ray or Dask); every array is plain, little-endian and documented here. Each file is
+written to a temporary name and renamed into place, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import xxhash
+
+from provenance.cache import recipe
+from provenance.candidates import BandKeys, band_keys
+from provenance.config import Settings
+from provenance.errors import ProvenanceError
+from provenance.fingerprint import Fingerprint
+
+SHARD = 4096
+"""Documents per shard."""
+
+
+class StageError(ProvenanceError):
+    """A stage folder cannot be used (it belongs to another corpus, or is damaged)."""
+
+
+def documents_digest(keys: Sequence[bytes]) -> str:
+    """One hash of every document's content key, in order."""
+    h = xxhash.xxh3_128()
+    for key in keys:
+        h.update(key)
+    return h.hexdigest()
+
+
+class StageDir:
+    """One stage folder for one corpus (given by its documents' content keys)."""
+
+    def __init__(self, path: Path, settings: Settings, keys: Sequence[bytes]) -> None:
+        self.path = path
+        self.documents = len(keys)
+        self.manifest = {
+            "format": "provenance-stages-1",
+            "recipe": recipe(settings),
+            "documents": len(keys),
+            "digest": documents_digest(keys),
+            "shard": SHARD,
+        }
+        manifest = path / "manifest.json"
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            if manifest.exists():
+                found = json.loads(manifest.read_text(encoding="utf-8"))
+                if found != self.manifest:
+                    raise StageError(
+                        f"{path} holds the stages of another corpus or other settings; "
+                        "give an empty or new --stage-dir"
+                    )
+            else:
+                _atomic_write(manifest, json.dumps(self.manifest, indent=2).encode("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StageError(f"cannot use stage folder {path}: {exc}") from exc
+
+    def shards(self) -> list[range]:
+        n = self.documents
+        return [range(k, min(n, k + SHARD)) for k in range(0, n, SHARD)]
+
+    def fingerprint_path(self, shard: int) -> Path:
+        return self.path / "fingerprints" / f"part-{shard:05d}.npz"
+
+    def bands_path(self, shard: int) -> Path:
+        return self.path / "bands" / f"part-{shard:05d}.npz"
+
+    @property
+    def candidates_path(self) -> Path:
+        return self.path / "candidates.npz"
+
+
+def write_fingerprints(
+    path: Path, first_doc: int, keys: Sequence[bytes], fingerprints: Sequence[Fingerprint]
+) -> None:
+    counts = np.array([len(f.units) for f in fingerprints], dtype="<i8")
+    num_perm = fingerprints[0].signatures.shape[1] if fingerprints else 0
+    units = [np.asarray(f.units, dtype="<i8").reshape(-1, 2) for f in fingerprints]
+    sigs = [f.signatures.astype("<u4") for f in fingerprints]
+    _save(
+        path,
+        first_doc=np.array([first_doc], dtype="<i8"),
+        key=np.frombuffer(b"".join(keys), dtype="V16") if keys else np.zeros(0, "V16"),
+        count=counts,
+        units=np.concatenate(units) if units else np.zeros((0, 2), "<i8"),
+        signatures=np.concatenate(sigs) if sigs else np.zeros((0, num_perm), "<u4"),
+    )
+
+
+def read_fingerprints(path: Path) -> tuple[int, list[Fingerprint]]:
+    with np.load(path) as data:
+        first = int(data["first_doc"][0])
+        counts, units, sigs = data["count"], data["units"], data["signatures"]
+    out = []
+    at = 0
+    for n in counts.tolist():
+        rng = tuple((int(a), int(b)) for a, b in units[at : at + n])
+        out.append(Fingerprint(sigs[at : at + n].astype(np.uint32), rng))
+        at += n
+    return first, out
+
+
+def write_bands(path: Path, keys: BandKeys) -> None:
+    _save(path, doc=keys.doc, unit=keys.unit, band=keys.band, keys=keys.keys)
+
+
+def read_bands(path: Path) -> BandKeys:
+    with np.load(path) as data:
+        return BandKeys(
+            doc=data["doc"].astype(np.int64),
+            unit=data["unit"].astype(np.int64),
+            band=data["band"].astype(np.int64),
+            keys=data["keys"].astype(np.uint32),
+        )
+
+
+def write_candidates(path: Path, pairs: Sequence[tuple[int, int, int]]) -> None:
+    arr = np.array(pairs, dtype="<i8").reshape(-1, 3)
+    _save(path, a=arr[:, 0], b=arr[:, 1], collisions=arr[:, 2])
+
+
+def read_candidates(path: Path) -> list[tuple[int, int, int]]:
+    with np.load(path) as data:
+        return list(
+            zip(data["a"].tolist(), data["b"].tolist(), data["collisions"].tolist(), strict=True)
+        )
+
+
+def fingerprint_shard(
+    stage: StageDir,
+    shard: int,
+    keys: Sequence[bytes],
+    fingerprints: Sequence[Fingerprint],
+    settings: Settings,
+) -> None:
+    """Write one shard's fingerprints and band keys."""
+    first = stage.shards()[shard].start
+    write_fingerprints(stage.fingerprint_path(shard), first, keys, fingerprints)
+    write_bands(stage.bands_path(shard), band_keys(fingerprints, settings, first_doc=first))
+
+
+def _save(path: Path, **arrays: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)  # type: ignore[arg-type]  # numpy's stub wants positional arrays typed loosely
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

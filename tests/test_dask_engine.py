@@ -1,0 +1,82 @@
+"""The Dask engine on a 2-worker local cluster gives the local engine's JSON, byte for byte."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+
+from distributed import Client, LocalCluster
+
+from provenance import dask_engine, pipeline
+from provenance.config import Settings
+from provenance.errors import ConfigError
+from provenance.report import jsonout
+
+CASES = Path(__file__).parent / "cases"
+CASE_NAMES = sorted(p.parent.name for p in CASES.glob("*/expected.json"))
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as c,
+    ):
+        yield c
+
+
+def _local(paths: list[Path], settings: Settings) -> str:
+    return jsonout.dumps(pipeline.trace(paths, settings.replace(workers=1)))
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_dask_json_equals_local_json(client: Client, name: str) -> None:
+    s = Settings(cache=False)
+    distributed = jsonout.dumps(dask_engine.trace([CASES / name], s, client=client))
+    assert distributed == _local([CASES / name], s)
+
+
+def test_dask_with_small_shards_equals_local(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Several shards, band splits and alignment chunks, all cases in one corpus.
+    monkeypatch.setattr(dask_engine, "_SHARD", 5)
+    monkeypatch.setattr(dask_engine, "_READ_CHUNK", 3)
+    monkeypatch.setattr(dask_engine, "_ALIGN_CHUNK", 2)
+    s = Settings(cache=False)
+    result = dask_engine.trace([CASES], s, client=client)
+    assert result.relations
+    assert jsonout.dumps(result) == _local([CASES], s)
+
+
+def test_dask_reads_urls_through_fsspec(client: Client) -> None:
+    s = Settings(cache=False)
+    folder = CASES / "chain"
+    remote = dask_engine.trace([folder.as_uri()], s, client=client)
+    local = pipeline.trace([folder], s.replace(workers=1))
+    assert [d.id for d in remote.documents] == [d.id for d in local.documents]
+    assert [d.text for d in remote.documents] == [d.text for d in local.documents]
+    assert remote.relations == local.relations
+    glob = dask_engine.trace([folder.as_uri() + "/*_*.txt"], s, client=client)
+    assert [d.id for d in glob.documents] == [d.id for d in local.documents]
+
+
+def test_dask_refuses_stdin() -> None:
+    with pytest.raises(ConfigError, match="standard input"):
+        dask_engine.trace(["-"], Settings(engine="dask"), stdin=b"text")
+
+
+def test_unknown_engine_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="engine must be one of local, dask"):
+        Settings(engine="spark")
+
+
+def test_engine_setting_runs_a_local_cluster() -> None:
+    s = Settings(cache=False, workers=2, engine="dask")
+    assert jsonout.dumps(pipeline.trace([CASES / "chain"], s)) == _local([CASES / "chain"], s)

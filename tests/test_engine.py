@@ -1,0 +1,263 @@
+"""The fast paths of the engine against slow, obviously correct references, and the same
+output whatever the number of workers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance import candidates as cand
+from provenance import fingerprint as fp
+from provenance import ingest, pipeline
+from provenance import text as tx
+from provenance.config import Settings
+from provenance.report import jsonout
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _case_documents() -> list[str]:
+    docs, skipped = ingest.read_inputs([CASES], Settings())
+    assert not skipped
+    return [d.text for d in docs]
+
+
+def test_lean_fingerprint_equals_full_analysis_on_every_case_document() -> None:
+    s = Settings()
+    texts = _case_documents()
+    assert len(texts) > 20
+    batched = fp.fingerprint_texts(texts, s)
+    for text, fast in zip(texts, batched, strict=True):
+        slow = fp.fingerprint(tx.analyse(text), s)
+        assert fast.units == slow.units
+        assert np.array_equal(fast.signatures, slow.signatures)
+        assert fast.signatures.dtype == np.uint32
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "The",
+                "mayor",
+                "said.",
+                "Dr.",
+                "U.S.",
+                "“quoted”",
+                "東京都",
+                "都市",
+                "\n\n",
+                "don’t",
+                "naïve",
+                "ﬁle",
+                "3.5",
+                "?",
+                "Mr.",
+                "rivers",
+                "bridge!",
+                "\n",
+                "،",
+                "مدينة",
+            ]
+        ),
+        max_size=60,
+    ).map(" ".join)
+)
+def test_lean_fingerprint_equals_full_analysis(text: str) -> None:
+    s = Settings(passage_min_terms=2)
+    slow = fp.fingerprint(tx.analyse(text), s)
+    fast = fp.fingerprint_text(text, s)
+    assert fast.units == slow.units
+    assert np.array_equal(fast.signatures, slow.signatures)
+
+
+def test_signature_is_the_minimum_over_terms_of_each_permutation() -> None:
+    s = Settings(num_perm=8, seed=3)
+    a, b = fp.permutations(8, 3)
+    terms = ["council", "harbour", "bridg"]
+    expected = [
+        min(((fp.term_hash(t) * int(a[k]) + int(b[k])) % 2**64) >> 32 for t in terms)
+        for k in range(8)
+    ]
+    assert fp.signatures([terms, [], terms[:1]], s)[0].tolist() == expected
+    assert fp.signatures([[]], s)[0].tolist() == [2**32 - 1] * 8
+
+
+def _reference_pairs(fps: list[fp.Fingerprint], s: Settings) -> list[tuple[int, int, int]]:
+    """The dictionary-of-buckets banding this module replaced, kept as the reference."""
+    bands, rows = cand.band_parameters(s)
+    buckets: dict[tuple[int, bytes], list[tuple[int, int]]] = defaultdict(list)
+    for doc, f in enumerate(fps):
+        for unit, signature in enumerate(f.signatures):
+            for band in range(bands):
+                buckets[(band, signature[band * rows : (band + 1) * rows].tobytes())].append(
+                    (doc, unit)
+                )
+    unit_pairs: dict[tuple[int, int], set[tuple[int, int]]] = defaultdict(set)
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > s.max_bucket_size:
+            continue
+        for i, (da, ua) in enumerate(members):
+            for db, ub in members[i + 1 :]:
+                if da < db:
+                    unit_pairs[(da, db)].add((ua, ub))
+                elif db < da:
+                    unit_pairs[(db, da)].add((ub, ua))
+    scored = sorted((a, b, len(u)) for (a, b), u in unit_pairs.items())
+    return cand._cap_per_document(scored, s.max_candidates_per_document)[0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_vectorized_banding_equals_dictionary_banding(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    s = Settings(max_bucket_size=6, max_candidates_per_document=4)
+    # Few distinct values, so buckets of every size (including too large ones) appear.
+    fps = [
+        fp.Fingerprint(
+            rng.integers(0, 3, size=(n, s.num_perm), dtype=np.uint32),
+            tuple((k, k + 1) for k in range(n)),
+        )
+        for n in rng.integers(0, 4, size=25)
+    ]
+    assert cand.candidate_pairs(fps, s) == _reference_pairs(fps, s)
+
+
+def test_lazy_analyses_are_bounded_and_equal_to_analyse() -> None:
+    docs, _ = ingest.read_inputs([CASES / "chain"], Settings())
+    lazy = pipeline.LazyAnalyses(docs, limit=1)
+    for k, doc in enumerate(docs):
+        assert lazy[k] == tx.analyse(doc.text)
+        assert lazy.prepared(k).analysis == lazy[k]
+    assert len(lazy._cache) == 1
+
+
+def test_same_json_whatever_the_number_of_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small chunks, so the two-worker run really spreads work over processes.
+    monkeypatch.setattr(pipeline, "_FINGERPRINT_CHUNK", 3)
+    monkeypatch.setattr(pipeline, "_ALIGN_CHUNK", 2)
+    one = jsonout.dumps(pipeline.trace([CASES], Settings(workers=1)))
+    two = jsonout.dumps(pipeline.trace([CASES], Settings(workers=2)))
+    assert one == two
+    assert '"relations": []' not in one
+
+
+def test_workers_zero_means_every_core() -> None:
+    import os
+
+    assert Settings().workers == 0
+    assert pipeline.worker_count(Settings()) == (os.cpu_count() or 1)
+    assert pipeline.worker_count(Settings(workers=3)) == 3
+
+
+def test_ingest_on_workers_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "_READ_CHUNK", 2)
+    assert ingest.read_inputs([CASES], Settings(), workers=2) == ingest.read_inputs(
+        [CASES], Settings()
+    )
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the documents fingerprinted from scratch."""
+    computed: list[int] = []
+    original = fp.fingerprint_texts
+
+    def counting(texts: list[str], s: Settings) -> list[fp.Fingerprint]:
+        computed.append(len(texts))
+        return original(texts, s)
+
+    monkeypatch.setattr(fp, "fingerprint_texts", counting)
+    return computed
+
+
+def test_second_trace_reuses_the_cache_and_gives_the_same_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed = _counting(monkeypatch)
+    s = Settings(workers=1, cache_dir=str(tmp_path / "cache"))
+    first = jsonout.dumps(pipeline.trace([CASES], s))
+    n_docs = sum(computed)
+    assert n_docs > 20
+    assert len(list((tmp_path / "cache").glob("fingerprints-*.sqlite3"))) == 1
+    second = jsonout.dumps(pipeline.trace([CASES], s))
+    assert sum(computed) == n_docs  # nothing fingerprinted again
+    assert second == first
+    assert first == jsonout.dumps(pipeline.trace([CASES], s.replace(cache=False)))
+    assert sum(computed) >= 2 * n_docs  # --no-cache computes everything
+
+
+def test_cache_is_keyed_by_text_and_fingerprint_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed = _counting(monkeypatch)
+    s = Settings(workers=1, cache_dir=str(tmp_path))
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text((CASES / "chain" / "a_agency.txt").read_text(), "utf-8")
+    pipeline.trace([folder], s)
+    assert sum(computed) == 1  # two files, one text: fingerprinted once
+    (folder / "b.txt").write_text("Something else entirely, about the harbour.", "utf-8")
+    pipeline.trace([folder], s)
+    assert sum(computed) == 2  # only the changed file
+    pipeline.trace([folder], s.replace(num_perm=32))
+    assert sum(computed) == 4  # other fingerprint settings: another cache
+
+
+def test_unusable_cache_folder_does_not_stop_the_trace(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    s = Settings(workers=1, cache_dir=str(blocker / "cache"))
+    assert jsonout.dumps(pipeline.trace([CASES / "chain"], s)) == jsonout.dumps(
+        pipeline.trace([CASES / "chain"], s.replace(cache=False))
+    )
+
+
+def test_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
+    from provenance.cache import FingerprintCache
+
+    s = Settings(workers=1, cache_dir=str(tmp_path))
+    expected = jsonout.dumps(pipeline.trace([CASES / "chain"], s.replace(cache=False)))
+    FingerprintCache(s).path.write_bytes(b"\x00garbage" * 100)
+    assert jsonout.dumps(pipeline.trace([CASES / "chain"], s)) == expected
+
+
+def test_stage_dir_writes_shards_and_resumes_from_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from provenance import stages
+
+    monkeypatch.setattr(stages, "SHARD", 7)
+    computed = _counting(monkeypatch)
+    plain = jsonout.dumps(pipeline.trace([CASES], Settings(workers=1, cache=False)))
+    n_docs = sum(computed)
+    s = Settings(workers=1, cache=False, stage_dir=str(tmp_path / "stages"))
+    assert jsonout.dumps(pipeline.trace([CASES], s)) == plain
+    assert sum(computed) == 2 * n_docs
+    parts = sorted(p.name for p in (tmp_path / "stages" / "fingerprints").iterdir())
+    assert parts[0] == "part-00000.npz" and len(parts) == -(-n_docs // 7)
+    assert len(list((tmp_path / "stages" / "bands").iterdir())) == len(parts)
+    first, fps = stages.read_fingerprints(tmp_path / "stages" / "fingerprints" / parts[1])
+    assert first == 7 and len(fps) == 7
+    # A resumed run reads everything back: nothing is fingerprinted again.
+    assert jsonout.dumps(pipeline.trace([CASES], s)) == plain
+    assert sum(computed) == 2 * n_docs
+    # Losing the candidates and one shard: only that shard is computed again.
+    (tmp_path / "stages" / "candidates.npz").unlink()
+    (tmp_path / "stages" / "bands" / parts[1]).unlink()
+    assert jsonout.dumps(pipeline.trace([CASES], s)) == plain
+    assert sum(computed) == 2 * n_docs + 7
+
+
+def test_stage_dir_of_another_corpus_is_refused(tmp_path: Path) -> None:
+    from provenance.errors import ProvenanceError
+
+    s = Settings(workers=1, cache=False, stage_dir=str(tmp_path))
+    pipeline.trace([CASES / "chain"], s)
+    with pytest.raises(ProvenanceError, match="another corpus"):
+        pipeline.trace([CASES / "cjk"], s)
