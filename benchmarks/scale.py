@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -119,14 +120,29 @@ def _child_main(argv: Sequence[str]) -> None:
         data = child_naive(args.corpus, args.limit or None)
     else:
         data = child_floor(args.corpus)
+    data["peak_rss_mib"] = _own_peak_mib()
+    data["workers_peak_rss_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     args.out.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _own_peak_mib() -> float:
+    """This process's peak resident memory since it started (``VmHWM``). Not ``ru_maxrss``:
+    Linux carries the parent's peak over a fork and exec into it."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="utf-8")
+    except OSError:  # not Linux: ru_maxrss is the best there is (bytes on macOS)
+        scale = 1 if sys.platform == "darwin" else 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else 0.0
 
 
 # --- the parent --------------------------------------------------------------------------------
 
 
 def measure(kind: str, corpus: Path, out: Path, extra: list[str]) -> dict[str, Any]:
-    """Run one child; its own figures plus process wall time and peak RSS (MiB)."""
+    """Run one child: its own figures (seconds of the measured work, its peak RSS and that of
+    its largest worker process, in MiB) plus the wall time of the whole process."""
     command = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -137,16 +153,13 @@ def measure(kind: str, corpus: Path, out: Path, extra: list[str]) -> dict[str, A
         *extra,
     ]
     started = time.perf_counter()
-    child = subprocess.Popen(command)
-    _, status, usage = os.wait4(child.pid, 0)
+    status = subprocess.run(command, check=False).returncode
     wall = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"scale: {kind} child failed with exit status {child.returncode}")
+    if status != 0:
+        raise SystemExit(f"scale: {kind} child failed with exit status {status}")
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     out.unlink()
     data["process_seconds"] = wall
-    data["peak_rss_mib"] = usage.ru_maxrss / 1024  # KiB on Linux
     return data
 
 
@@ -302,6 +315,28 @@ def _save(path: Path, results: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
+def _ensure_corpus(corpus: Path, n: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Generate (or reuse) the corpus in a subprocess, so this process stays small."""
+    command = [
+        sys.executable,
+        str(HERE / "generate.py"),
+        str(corpus),
+        "-n",
+        str(n),
+        "--seed",
+        str(args.seed),
+        "--derived",
+        str(args.derived),
+        "--jobs",
+        str(args.jobs),
+        "--reuse",
+        "--quiet",
+    ]
+    subprocess.run(command, check=True)
+    meta: dict[str, Any] = json.loads((corpus / "meta.json").read_text(encoding="utf-8"))
+    return meta
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     cache: Path = args.cache
     cache.mkdir(parents=True, exist_ok=True)
@@ -328,14 +363,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for n in args.sizes:
         corpus = cache / f"corpus-{n}-seed{args.seed}"
         log(f"N={n}: corpus {corpus}")
-        meta = generate.ensure(
-            corpus,
-            n,
-            seed=args.seed,
-            derived=args.derived,
-            jobs=args.jobs,
-            log=lambda m, n=n: log(f"N={n}: generate {m}"),
-        )
+        meta = _ensure_corpus(corpus, n, args)
         entry = results["sizes"].setdefault(str(n), {"n": n})
         if entry.get("corpus") != meta:
             entry.clear()
