@@ -63,8 +63,9 @@ ANTI_COPY = 3  # no run of this many generated words (case and punctuation aside
 # text
 MAX_SENTENCE_TOKENS = 60
 RETRIES = 12
+REFILL = 2048  # sentences generated at once per category (vectorised: larger is faster)
 MIN_SENTENCE_TOKENS = 6
-CHUNK = 1000
+CHUNK = 1000  # units (families or bases) per random stream and per task
 EPOCH = dt.date(2024, 1, 1)
 START, END = 0, 1
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
@@ -349,7 +350,7 @@ class Pool:
     def take(self, category: str, n: int) -> list[str]:
         stock = self.stock.setdefault(category, [])
         while len(stock) < n:
-            for sentence in generate_sentences(self.model, category, max(n, 2048), self.rng):
+            for sentence in generate_sentences(self.model, category, max(n, REFILL), self.rng):
                 if sentence not in self.seen:  # a short sentence can come out twice
                     self.seen.add(sentence)
                     stock.append(sentence)
@@ -680,6 +681,7 @@ def generate(
     cache: Path | None = None,
     log: Any = None,
     model: Model | None = None,
+    chunk: int = CHUNK,
 ) -> dict[str, Any]:
     """Write the corpus; returns the contents of ``meta.json``. ``model`` defaults to the
     BBC model (resources cached in ``cache``, default ``OUT/../_resources``)."""
@@ -693,8 +695,8 @@ def generate(
     units = plan(n, derived, seed)
     perm = np.random.default_rng([seed, 0x5EED]).permutation(n)
     tasks = [
-        (out, seed, c, units[k : k + CHUNK], perm, k)
-        for c, k in enumerate(range(0, len(units), CHUNK))
+        (out, seed, c, units[k : k + chunk], perm, k)
+        for c, k in enumerate(range(0, len(units), chunk))
     ]
     with (out / "gold.jsonl").open("w", encoding="utf-8") as gold:
         if jobs > 1 and len(tasks) > 1:

@@ -41,7 +41,7 @@ def model() -> generate.Model:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory, model: generate.Model) -> Path:
     out = tmp_path_factory.mktemp("gen") / "c"
-    generate.generate(out, 120, seed=3, derived=0.5, model=model)
+    generate.generate(out, 120, seed=3, derived=0.5, model=model, chunk=40)
     return out
 
 
@@ -136,14 +136,14 @@ def test_generation_is_deterministic_whatever_the_number_of_jobs(
     tmp_path: Path, corpus: Path, model: generate.Model
 ) -> None:
     again = tmp_path / "again"
-    generate.generate(again, 120, seed=3, derived=0.5, jobs=2, model=model)
+    generate.generate(again, 120, seed=3, derived=0.5, jobs=2, model=model, chunk=40)
     assert (again / "gold.jsonl").read_bytes() == (corpus / "gold.jsonl").read_bytes()
     for path in (corpus / "docs").rglob("*.txt"):
         assert (
             again / "docs" / path.relative_to(corpus / "docs")
         ).read_bytes() == path.read_bytes()
     other = tmp_path / "other"
-    generate.generate(other, 120, seed=4, derived=0.5, model=model)
+    generate.generate(other, 120, seed=4, derived=0.5, model=model, chunk=40)
     assert (other / "gold.jsonl").read_bytes() != (corpus / "gold.jsonl").read_bytes()
 
 
