@@ -28,6 +28,7 @@ import os
 import platform
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -140,9 +141,12 @@ def _own_peak_mib() -> float:
 # --- the parent --------------------------------------------------------------------------------
 
 
-def measure(kind: str, corpus: Path, out: Path, extra: list[str]) -> dict[str, Any]:
+def measure(
+    kind: str, corpus: Path, out: Path, extra: list[str], timeout: float | None = None
+) -> dict[str, Any] | None:
     """Run one child: its own figures (seconds of the measured work, its peak RSS and that of
-    its largest worker process, in MiB) plus the wall time of the whole process."""
+    its largest worker process, in MiB) plus the wall time of the whole process. None when
+    it ran longer than ``timeout`` seconds: then it is stopped, with its worker processes."""
     command = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -153,7 +157,13 @@ def measure(kind: str, corpus: Path, out: Path, extra: list[str]) -> dict[str, A
         *extra,
     ]
     started = time.perf_counter()
-    status = subprocess.run(command, check=False).returncode
+    child = subprocess.Popen(command, start_new_session=True)
+    try:
+        status = child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)  # its own session: the child and its workers
+        child.wait()
+        return None
     wall = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"scale: {kind} child failed with exit status {status}")
@@ -301,6 +311,10 @@ def markdown(results: dict[str, Any]) -> str:
         exponent = fit_exponent(points)
         if exponent is not None:
             fits.append(f"{label} ~ N^{exponent:.2f}")
+    entries = [e for _, e in sorted(results["sizes"].items(), key=lambda kv: int(kv[0]))]
+    for e in entries:
+        for kind, seconds in sorted(e.get("timed_out", {}).items()):
+            lines += ["", f"N={e['n']:,}: {kind} stopped after {seconds:.0f} s (`--timeout`)."]
     if fits:
         lines += [
             "",
@@ -381,9 +395,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         for kind, extra in plan:
             runs = entry.setdefault(kind, [])
+            stopped = entry.get("timed_out", {}).get(kind)
+            if stopped is not None and args.timeout is not None and stopped >= args.timeout:
+                continue  # it ran out of time before; a longer --timeout tries again
             while len(runs) < args.repeat:
                 log(f"N={n}: {kind} run {len(runs) + 1}/{args.repeat}")
-                data = measure(kind, corpus, cache / f"child-{os.getpid()}.json", extra)
+                data = measure(
+                    kind, corpus, cache / f"child-{os.getpid()}.json", extra, args.timeout
+                )
+                if data is None:
+                    log(f"N={n}: {kind} stopped after {args.timeout:.0f} s")
+                    entry.setdefault("timed_out", {})[kind] = args.timeout
+                    _save(results_path, results)
+                    break
                 if kind == "trace":
                     docs, edges = generate.read_gold(corpus)
                     entry["accuracy"] = scoring.score(data.pop("relations"), docs, edges)
@@ -446,6 +470,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="a Settings override for the trace",
     )
     parser.add_argument("--force", action="store_true", help="measure again from scratch")
+    parser.add_argument(
+        "--timeout", type=float, help="stop a measurement after this many seconds (recorded)"
+    )
     run(parser.parse_args(argv))
 
 
