@@ -259,9 +259,8 @@ def trace_documents(
         )
         found = candidate_stage.score_pairs(merged, settings, notes=notes)
         pairs = select_pairs(found, documents, settings)
-    analyses = LazyAnalyses(documents)
     with _timed(timings, "align"):
-        notes.extend(sentence_pair_notes(pairs, documents, analyses, settings))
+        notes.extend(sentence_pair_notes(pairs, documents, settings))
         [scattered] = client.scatter([documents], broadcast=True, hash=False)
         futures = client.map(
             _measure,
@@ -275,7 +274,9 @@ def trace_documents(
             measured.extend(future.result())
             report("align", len(measured), len(pairs))
     with _timed(timings, "graph"):
-        relations, clusters = graph_stage.build(documents, analyses, measured, settings)
+        relations, clusters = graph_stage.build(
+            documents, LazyAnalyses(documents), measured, settings
+        )
     return TraceResult(
         documents=tuple(documents),
         relations=tuple(relations),

@@ -83,8 +83,37 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+_BLOCK = 1 << 16
+"""Terms hashed per numpy pass: bounds the ``(terms, num_perm)`` intermediate (32 MiB at
+``num_perm`` 64), so a unit of a million terms costs time, not gigabytes."""
+
+
 def signatures(term_lists: Sequence[Sequence[str]], settings: Settings) -> np.ndarray:
-    """One MinHash row per list of terms, shape ``(len(term_lists), num_perm)``, uint32."""
+    """One MinHash row per list of terms, shape ``(len(term_lists), num_perm)``, uint32.
+
+    A MinHash is over the *set* of terms, so repeats are dropped before hashing; units are
+    hashed in blocks of about ``_BLOCK`` terms, and a larger unit in slices of that size.
+    """
+    out = np.full((len(term_lists), settings.num_perm), _EMPTY, dtype=np.uint32)
+    unique = [list(dict.fromkeys(terms)) for terms in term_lists]
+    first = 0
+    while first < len(unique):
+        last, size = first, 0
+        while last < len(unique) and (size == 0 or size + len(unique[last]) <= _BLOCK):
+            size += len(unique[last])
+            last += 1
+        if last == first + 1 and size > _BLOCK:  # one large unit: fold its slices
+            terms = unique[first]
+            for lo in range(0, len(terms), _BLOCK):
+                row = _block_minhash([terms[lo : lo + _BLOCK]], settings)[0]
+                np.minimum(out[first], row, out=out[first])
+        else:
+            out[first:last] = _block_minhash(unique[first:last], settings)
+        first = last
+    return out
+
+
+def _block_minhash(term_lists: Sequence[Sequence[str]], settings: Settings) -> np.ndarray:
     out = np.full((len(term_lists), settings.num_perm), _EMPTY, dtype=np.uint32)
     lengths = np.fromiter((len(t) for t in term_lists), dtype=np.int64, count=len(term_lists))
     if not lengths.any():

@@ -330,25 +330,25 @@ def select_pairs(
 
 
 def sentence_pair_notes(
-    pairs: Sequence[tuple[int, int]],
-    documents: Sequence[Document],
-    analyses: Sequence[Analysis],
-    settings: Settings,
+    pairs: Sequence[tuple[int, int]], documents: Sequence[Document], settings: Settings
 ) -> list[str]:
     """A note when some pairs are too long for the paraphrase search (``max_sentence_pairs``).
 
-    Only pairs whose texts are long enough to possibly exceed the limit are analysed here
-    (the graph stage analyses documents in pairs anyway, through the same cache)."""
+    Sentences are counted (not analysed in full) only in documents of pairs whose texts are
+    long enough to exceed the limit at all."""
     limit = settings.max_sentence_pairs
+    counts: dict[int, int] = {}
+
+    def count(k: int) -> int:
+        if k not in counts:
+            counts[k] = len(text_stage.sentences(documents[k].text))
+        return counts[k]
+
     unsearched = 0
     for a, b in pairs:
-        if (
-            len(documents[a].text) * len(documents[b].text) <= limit
-        ):  # a sentence holds at least one character
+        if len(documents[a].text) * len(documents[b].text) <= limit:  # >= 1 char a sentence
             continue
-        if not align_stage.paraphrase_searchable(
-            len(analyses[a].sentence_tokens), len(analyses[b].sentence_tokens), settings
-        ):
+        if not align_stage.paraphrase_searchable(count(a), count(b), settings):
             unsearched += 1
     if not unsearched:
         return []
@@ -380,7 +380,6 @@ def trace_documents(
     timings = {} if timings is None else timings
 
     notes: list[str] = []
-    analyses = LazyAnalyses(documents)
     runner = _Runner(documents, settings)
     try:
         if settings.stage_dir:
@@ -396,7 +395,7 @@ def trace_documents(
             pairs = select_pairs(found, documents, settings, focus=focus)
 
         with _timed(timings, "align"):
-            notes.extend(sentence_pair_notes(pairs, documents, analyses, settings))
+            notes.extend(sentence_pair_notes(pairs, documents, settings))
             measured: list[tuple[Alignment, Evidence]] = []
             for done in runner.map(_measure_chunk, _chunks(pairs, _ALIGN_CHUNK)):
                 measured.extend(done)
@@ -405,6 +404,7 @@ def trace_documents(
         runner.close()
 
     with _timed(timings, "graph"):
+        analyses = LazyAnalyses(documents)
         relations, clusters = graph_stage.build(documents, analyses, measured, settings)
 
     return TraceResult(
