@@ -416,7 +416,8 @@ def changed_files(ref: str, start: str | Path) -> list[Path]:
         top = Path(_git(["rev-parse", "--show-toplevel"], folder).strip())
     except CheckError:
         raise CheckError(
-            f"--changed-since needs a git repository, and {folder} is not in one"
+            f"--changed-since needs a git repository, and {str(start)!r} is not in one "
+            "(run the check inside a clone, or leave out --changed-since)"
         ) from None
     try:
         _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top)

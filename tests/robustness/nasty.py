@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 PROCESSED, SKIPPED, USAGE = "processed", "skipped", "usage error"
-EXIT = {PROCESSED: 0, SKIPPED: 3, USAGE: 2}
+FINDINGS = "findings"
+"""``provenance check`` only: exit 1, findings that fail the policy were reported."""
+EXIT = {PROCESSED: 0, SKIPPED: 3, USAGE: 2, FINDINGS: 1}
 
 ARTICLE = """\
 The city council voted on Tuesday to close the Hawthorne Street bridge to lorries after \
@@ -84,11 +86,15 @@ class Observed:
 
     @property
     def outcome(self) -> str:
-        return {0: PROCESSED, 3: SKIPPED, 2: USAGE}.get(self.exit_code, f"exit {self.exit_code}")
+        return {0: PROCESSED, 3: SKIPPED, 2: USAGE, 1: FINDINGS}.get(
+            self.exit_code, f"exit {self.exit_code}"
+        )
 
     def json(self) -> dict[str, Any]:
+        """The JSON trace on stdout (``check --format json`` holds it under ``trace``)."""
         data: dict[str, Any] = json.loads(self.stdout)
-        return data
+        trace: dict[str, Any] = data.get("trace", data)
+        return trace
 
     def lines(self, prefix: str) -> list[str]:
         return [line for line in self.stderr.splitlines() if line.startswith(prefix)]
@@ -102,7 +108,7 @@ class Case:
     """What the input is, as the table in docs/robustness.md shows it."""
     build: Callable[[Path], Run]
     expect: str
-    """PROCESSED, SKIPPED or USAGE."""
+    """PROCESSED, SKIPPED, USAGE, or FINDINGS (``check``)."""
     names: str = ""
     """For SKIPPED: text the skip line's path must contain (the file it names)."""
     reason: str = ""
@@ -441,6 +447,113 @@ MALFORMED_JSONL = jsonl(
     {"id": "no-text", "body": "the text is under another field"},
 )
 
+# --- the other commands: check (CI formats), index add, report -------------------------------
+
+INJECTION = (
+    "\n::error file=pwned.txt,line=1::injected\n::set-output name=x::y %0A::warning::z "
+    "\x1b]0;title\x07 \x1b[31mred\x1b[0m \u202eevil <script>alert(1)</script> "
+    '<!DOCTYPE x [<!ENTITY a "b">]>&a; ]]> {{ 7*7 }}\n'
+)
+"""Workflow commands, escape sequences, markup, XML entity tricks and template syntax."""
+
+
+def hostile_pair(root: Path) -> Path:
+    """``root/corpus`` with an article and a dated copy that both carry ``INJECTION``."""
+    folder = root / "corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    text = ARTICLE.replace("meeting.\n", "meeting." + INJECTION, 1)
+    (folder / "source.txt").write_text("2024-03-01\n\n" + text, encoding="utf-8")
+    (folder / "copy.txt").write_text(
+        "2024-03-05\n\n" + text.replace("on Tuesday", "this week"), encoding="utf-8"
+    )
+    return folder
+
+
+def check_format(fmt: str) -> Callable[[Path], Run]:
+    def build(root: Path) -> Run:
+        hostile_pair(root)
+        return Run(["check", "corpus", "-q", "--format", fmt], root)
+
+    return build
+
+
+def _no_controls(text: str) -> None:
+    bad = {c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) < 0xA0}
+    assert not bad, f"control characters reached the output: {sorted(map(ord, bad))}"
+    assert "\u202e" not in text
+
+
+def github_clean(observed: Observed) -> None:
+    _no_controls(observed.stdout)
+    commands = [line for line in observed.stdout.splitlines() if line.startswith("::")]
+    assert commands, "no annotation"
+    for line in commands:
+        assert line.startswith(("::error file=", "::warning file=", "::notice file=")), line
+        assert "pwned.txt" not in line.split("::")[1], f"injected annotation: {line!r}"
+
+
+def sarif_clean(observed: Observed) -> None:
+    data = json.loads(observed.stdout)
+    assert data["version"] == "2.1.0"
+    assert data["runs"][0]["results"], "no result"
+    _no_controls(json.dumps(data, ensure_ascii=False))
+
+
+def junit_clean(observed: Observed) -> None:
+    import xml.etree.ElementTree as ET
+
+    _no_controls(observed.stdout)
+    assert "<!DOCTYPE" not in observed.stdout and "<!ENTITY" not in observed.stdout
+    root = ET.fromstring(observed.stdout)
+    assert root.iter("failure"), "no failure"
+
+
+def check_unreadable_only(root: Path) -> Run:
+    folder = root / "corpus"
+    folder.mkdir(parents=True)
+    (folder / "source.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "scan.txt").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" * 50)
+    return Run(["check", "corpus", "-q"], root)
+
+
+def check_not_git(root: Path) -> Run:
+    corpus(root)
+    return Run(["check", "corpus", "-q", "--changed-since", "HEAD"], root)
+
+
+def check_foreign_index(root: Path) -> Run:
+    corpus(root)
+    (root / "sources.db").write_text("not an index\n", encoding="utf-8")
+    return Run(["check", "corpus", "-q", "--index", "sources.db"], root)
+
+
+def index_binary(root: Path) -> Run:
+    (corpus(root) / "scan.txt").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    return Run(["index", "add", "corpus", "--index", "sources.db", "-q"], root)
+
+
+def report_not_json(root: Path) -> Run:
+    corpus(root)
+    return Run(["report", "corpus/source.txt", "-o", "report.html"], root)
+
+
+def report_hostile(root: Path) -> Run:
+    from provenance import trace
+    from provenance.report import jsonout
+
+    result = trace([hostile_pair(root)])
+    (root / "trace.json").write_text(jsonout.dumps(result, include_text=True), encoding="utf-8")
+    return Run(["report", "trace.json", "-o", "-"], root)
+
+
+def html_inert(observed: Observed) -> None:
+    page = observed.stdout
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert "{{ 7*7 }}" in page and "49" not in page.split("7*7")[1][:20]
+    _no_controls(page)
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -725,6 +838,87 @@ CASES: tuple[Case, ...] = (
         USAGE,
         reason="nothing to trace",
         companions=False,
+    ),
+    Case(
+        "check-github-hostile",
+        "check --format github: documents carrying workflow commands, escapes and markup",
+        check_format("github"),
+        FINDINGS,
+        companions=False,
+        check=github_clean,
+    ),
+    Case(
+        "check-sarif-hostile",
+        "check --format sarif: the same hostile documents",
+        check_format("sarif"),
+        FINDINGS,
+        companions=False,
+        check=sarif_clean,
+    ),
+    Case(
+        "check-junit-hostile",
+        "check --format junit: the same hostile documents (XML entity tricks included)",
+        check_format("junit"),
+        FINDINGS,
+        companions=False,
+        check=junit_clean,
+    ),
+    Case(
+        "check-json-hostile",
+        "check --format json: the same hostile documents",
+        check_format("json"),
+        FINDINGS,
+        companions=False,
+        check=lambda observed: _no_controls(observed.stdout),
+    ),
+    Case(
+        "check-unreadable",
+        "check: a binary file among the checked posts, no finding",
+        check_unreadable_only,
+        SKIPPED,
+        "scan.txt",
+        "PDF",
+        companions=False,
+    ),
+    Case(
+        "check-not-git",
+        "check --changed-since outside a git repository",
+        check_not_git,
+        USAGE,
+        reason="git",
+        companions=False,
+    ),
+    Case(
+        "check-foreign-index",
+        "check --index naming a file that is not an index",
+        check_foreign_index,
+        USAGE,
+        reason="sources.db",
+        companions=False,
+    ),
+    Case(
+        "index-binary",
+        "index add: a binary file with a text extension",
+        index_binary,
+        SKIPPED,
+        "scan.txt",
+        companions=False,
+    ),
+    Case(
+        "report-not-json",
+        "report: a TRACE that is not a JSON trace",
+        report_not_json,
+        USAGE,
+        reason="not a provenance JSON trace",
+        companions=False,
+    ),
+    Case(
+        "report-hostile",
+        "report: a saved trace of documents holding script, handlers and template syntax",
+        report_hostile,
+        PROCESSED,
+        companions=False,
+        check=html_inert,
     ),
 )
 

@@ -34,9 +34,9 @@ def _read(observed: Observed) -> str:
     """``N documents, M related pairs`` from the JSON, or "" when there is none."""
     try:
         data = observed.json()
-    except ValueError:
+        docs, pairs = len(data["documents"]), len(data["relations"])
+    except (ValueError, KeyError, TypeError):  # not a trace: SARIF, or no JSON at all
         return ""
-    docs, pairs = len(data["documents"]), len(data["relations"])
     return f"{docs:,} document{'s' * (docs != 1)}, {pairs:,} related pair{'s' * (pairs != 1)}"
 
 

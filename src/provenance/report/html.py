@@ -594,9 +594,23 @@ def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
 # --- rendering ------------------------------------------------------------------------------
 
 
+_BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd"
+)
+"""Bidi embeddings, overrides and isolates: a document could reverse how the text after them
+reads (spoofing what was copied). Each shows as U+FFFD, one character for one, so offsets
+into the text stay right."""
+
+
+def _shown(value: object) -> object:
+    """Jinja2 ``finalize``: every printed string without bidi controls (then autoescaped)."""
+    return value.translate(_BIDI_CONTROLS) if isinstance(value, str) else value
+
+
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
+        finalize=_shown,
         loader=jinja2.PackageLoader("provenance.report", "templates"),
         autoescape=True,  # every template, whatever its name: all document text is untrusted
         undefined=jinja2.StrictUndefined,
@@ -620,7 +634,9 @@ def _asset(name: str) -> str:
 def _texts_json(docs: Sequence[DocView]) -> markupsafe.Markup:
     """Every document's text as JSON for a ``<script type="application/json">`` block: ``<``,
     ``>`` and ``&`` (and U+2028/9) escaped, so no text can close the block or open a comment."""
-    data = json.dumps({str(d.n): d.doc.text for d in docs}, ensure_ascii=False)
+    data = json.dumps(
+        {str(d.n): d.doc.text.translate(_BIDI_CONTROLS) for d in docs}, ensure_ascii=False
+    )
     for char, escape in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
