@@ -557,6 +557,36 @@ def trace(
     sys.exit(ExitCode.SKIPPED if result.skipped else ExitCode.OK)
 
 
+def _prepare(
+    paths: Sequence[str],
+    *,
+    output: Path | None,
+    config_file: Path | None,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    assignments: Sequence[tuple[str, str]],
+    shortcuts: dict[str, Any],
+    quiet: bool,
+) -> tuple[Settings, bytes | None]:
+    """What every command that reads documents does first: check ``--output``, build the
+    settings, and read stdin when a path is ``-``."""
+    _check_output(output)
+    settings = _build_settings(
+        first_path=paths[0],
+        config_file=config_file,
+        include=include,
+        exclude=exclude,
+        assignments=assignments,
+        shortcuts=shortcuts,
+    )
+    stdin = None
+    if "-" in paths:
+        if not quiet and sys.stdin.isatty():
+            _say("reading a document from stdin; end it with Ctrl-D")
+        stdin = sys.stdin.buffer.read()
+    return settings, stdin
+
+
 def _run(
     paths: Sequence[str],
     *,
@@ -576,21 +606,16 @@ def _run(
 
     if include_text and fmt != "json":
         raise click.UsageError("--include-text only applies to --format json")
-    _check_output(output)
-    settings = _build_settings(
-        first_path=paths[0],
+    settings, stdin = _prepare(
+        paths,
+        output=output,
         config_file=config_file,
         include=include,
         exclude=exclude,
         assignments=assignments,
         shortcuts=shortcuts,
+        quiet=quiet,
     )
-    stdin = None
-    if "-" in paths:
-        if not quiet and sys.stdin.isatty():
-            _say("reading a document from stdin; end it with Ctrl-D")
-        stdin = sys.stdin.buffer.read()
-
     show_progress = not quiet and sys.stderr.isatty()
     try:
         with _progress(show_progress) as progress:
@@ -781,18 +806,16 @@ def _run_check(
     from provenance.errors import ConfigError, InputError, ProvenanceError
     from provenance.index import Index
 
-    _check_output(output)
-    settings = _build_settings(
-        first_path=paths[0],
+    settings, stdin = _prepare(
+        paths,
+        output=output,
         config_file=config_file,
         include=include,
         exclude=exclude,
         assignments=assignments,
         shortcuts=shortcuts,
+        quiet=quiet,
     )
-    stdin = None
-    if "-" in paths:
-        stdin = sys.stdin.buffer.read()
     show_progress = not quiet and sys.stderr.isatty()
     index = None
     try:
