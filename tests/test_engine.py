@@ -105,6 +105,9 @@ def _reference_pairs(fps: list[fp.Fingerprint], s: Settings) -> list[tuple[int, 
             continue
         for i, (da, ua) in enumerate(members):
             for db, ub in members[i + 1 :]:
+                agree = np.mean(fps[da].signatures[ua] == fps[db].signatures[ub])
+                if agree < s.min_unit_similarity:
+                    continue
                 if da < db:
                     unit_pairs[(da, db)].add((ua, ub))
                 elif db < da:
@@ -114,9 +117,10 @@ def _reference_pairs(fps: list[fp.Fingerprint], s: Settings) -> list[tuple[int, 
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_vectorized_banding_equals_dictionary_banding(seed: int) -> None:
+@pytest.mark.parametrize("similarity", [0.0, 0.35, 0.5])
+def test_vectorized_banding_equals_dictionary_banding(seed: int, similarity: float) -> None:
     rng = np.random.default_rng(seed)
-    s = Settings(max_bucket_size=6, max_candidates_per_document=4)
+    s = Settings(max_bucket_size=6, max_candidates_per_document=4, min_unit_similarity=similarity)
     # Few distinct values, so buckets of every size (including too large ones) appear.
     fps = [
         fp.Fingerprint(
