@@ -189,12 +189,15 @@ def similar_units(
 def _unit_rows(
     docs: np.ndarray, units: np.ndarray, fingerprints: Sequence[Fingerprint]
 ) -> np.ndarray:
-    """The signatures of units ``units[k]`` of documents ``docs[k]``, one row each."""
-    out = np.empty((len(docs), fingerprints[int(docs[0])].signatures.shape[1]), dtype=np.uint32)
-    for doc in np.unique(docs).tolist():
-        at = docs == doc
-        out[at] = fingerprints[doc].signatures[units[at]]
-    return out
+    """The signatures of units ``units[k]`` of documents ``docs[k]``, one row each (only the
+    documents named are stacked, so memory follows the collisions, not the corpus)."""
+    needed, which = np.unique(docs, return_inverse=True)
+    parts = [fingerprints[doc].signatures for doc in needed.tolist()]
+    counts = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    starts = np.cumsum(counts) - counts
+    stacked = np.concatenate(parts)
+    rows: np.ndarray = stacked[starts[which] + units]
+    return rows
 
 
 def candidate_pairs(
