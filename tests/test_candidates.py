@@ -82,3 +82,21 @@ def test_similar_units_keeps_exactly_the_rows_whose_signatures_agree_enough() ->
     assert cand.similar_units(rows, fps, fps, s.replace(min_unit_similarity=0.0)).tolist() == (
         rows.tolist()
     )
+
+
+def test_a_lone_passage_pair_needs_the_higher_similarity() -> None:
+    s = Settings(num_perm=8, min_unit_similarity=0.4, min_lone_unit_similarity=0.6)
+    base = np.arange(8, dtype=np.uint32)
+    half = base.copy()
+    half[4:] += 100  # 4 of 8 values agree: similar, but not enough on its own
+    fps = [
+        fp.Fingerprint(np.stack([base, base]), ((0, 1), (1, 2))),
+        fp.Fingerprint(np.stack([half, half]), ((0, 1), (1, 2))),
+    ]
+    lone = np.array([[0, 1, 0, 0]], dtype=np.int64)
+    assert cand.similar_units(lone, fps, fps, s).tolist() == []
+    two = np.array([[0, 1, 0, 0], [0, 1, 1, 1]], dtype=np.int64)
+    assert cand.similar_units(two, fps, fps, s).tolist() == two.tolist()
+    assert cand.similar_units(lone, fps, fps, s.replace(min_lone_unit_similarity=0.5)).tolist() == (
+        lone.tolist()
+    )

@@ -112,6 +112,14 @@ def _reference_pairs(fps: list[fp.Fingerprint], s: Settings) -> list[tuple[int, 
                     unit_pairs[(da, db)].add((ua, ub))
                 elif db < da:
                     unit_pairs[(db, da)].add((ub, ua))
+    if s.min_unit_similarity > 0:
+        # A document pair resting on one passage pair needs min_lone_unit_similarity.
+        for (a, b), u in list(unit_pairs.items()):
+            if len(u) == 1:
+                ((ua, ub),) = u
+                agree = np.mean(fps[a].signatures[ua] == fps[b].signatures[ub])
+                if agree < s.min_lone_unit_similarity:
+                    del unit_pairs[(a, b)]
     scored = sorted((a, b, len(u)) for (a, b), u in unit_pairs.items())
     return cand._cap_per_document(scored, s.max_candidates_per_document)[0]
 

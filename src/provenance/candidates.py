@@ -172,18 +172,37 @@ def similar_units(
     share a tenth of their terms still collide about once in six hundred unit pairs, and
     unit pairs grow with the square of the corpus. Checking all ``num_perm`` values of the
     colliding pairs (a handful per document) removes nearly all of those chance collisions.
+    The remaining chance collisions are short passages sharing a few common words ("chief",
+    "executive", "year"), one passage pair per document pair; real reuse rarely rests on
+    one passage pair at that similarity. So a document pair with a single similar passage
+    pair keeps it only when it agrees on ``min_lone_unit_similarity`` of the values.
+
     Document ``doc_a`` of a row is ``left[doc_a - left_first]``, ``doc_b`` is
-    ``right[doc_b - right_first]`` (the two may be the same list).
+    ``right[doc_b - right_first]`` (the two may be the same list). Every row of a document
+    pair must be in the same call (the lone-pair rule counts them).
     """
     if len(collisions) == 0 or settings.min_unit_similarity <= 0:
         return collisions
     a = _unit_rows(collisions[:, 0] - left_first, collisions[:, 2], left)
     b = _unit_rows(collisions[:, 1] - right_first, collisions[:, 3], right)
     agree = (a == b).sum(axis=1)
-    # Integer comparison (no float rounding): agree / num_perm >= min_unit_similarity.
-    keep = agree >= np.ceil(settings.min_unit_similarity * a.shape[1] - 1e-9)
-    kept: np.ndarray = collisions[keep]
+    # Integer comparisons (no float rounding): agree / num_perm >= the setting.
+    keep = agree >= _at_least(settings.min_unit_similarity, a.shape[1])
+    collisions, agree = collisions[keep], agree[keep]
+    if len(collisions) == 0:
+        return collisions
+    _, pair, per_pair = np.unique(
+        collisions[:, :2], axis=0, return_inverse=True, return_counts=True
+    )
+    lone = per_pair[pair.reshape(-1)] == 1
+    strong = agree >= _at_least(settings.min_lone_unit_similarity, a.shape[1])
+    kept: np.ndarray = collisions[~lone | strong]
     return kept
+
+
+def _at_least(fraction: float, num_perm: int) -> int:
+    """The fewest agreeing values out of ``num_perm`` that make at least ``fraction``."""
+    return int(np.ceil(fraction * num_perm - 1e-9))
 
 
 def _unit_rows(

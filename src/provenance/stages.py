@@ -60,6 +60,7 @@ class StageDir:
                 settings.lsh_threshold,
                 settings.lsh_false_negative_weight,
                 settings.min_unit_similarity,
+                settings.min_lone_unit_similarity,
                 settings.max_bucket_size,
                 settings.max_candidates_per_document,
             ],
