@@ -51,7 +51,7 @@ class Settings:
     content words): chance collisions of unrelated passages, which grow with the square of
     the corpus, are dropped before alignment. 0 keeps every collision (and turns off
     ``min_lone_unit_similarity``)."""
-    min_lone_unit_similarity: float = 0.5
+    min_lone_unit_similarity: float = 0.4
     """A document pair whose only evidence is one such pair of passages needs this much
     agreement: the chance collisions left are short passages sharing a few common words."""
     passage_min_terms: int = 6
