@@ -177,27 +177,52 @@ def similar_units(
     one passage pair at that similarity. So a document pair with a single similar passage
     pair keeps it only when it agrees on ``min_lone_unit_similarity`` of the values.
 
-    Document ``doc_a`` of a row is ``left[doc_a - left_first]``, ``doc_b`` is
+    ``collisions`` are rows as ``unit_collisions`` gives them, sorted by ``(doc_a, doc_b)``;
+    document ``doc_a`` of a row is ``left[doc_a - left_first]``, ``doc_b`` is
     ``right[doc_b - right_first]`` (the two may be the same list). Every row of a document
     pair must be in the same call (the lone-pair rule counts them).
     """
     if len(collisions) == 0 or settings.min_unit_similarity <= 0:
         return collisions
-    a = _unit_rows(collisions[:, 0] - left_first, collisions[:, 2], left)
-    b = _unit_rows(collisions[:, 1] - right_first, collisions[:, 3], right)
-    agree = (a == b).sum(axis=1)
+    agree = np.concatenate(
+        [
+            _agreement(collisions[k : k + _AGREE_BLOCK], left, right, left_first, right_first)
+            for k in range(0, len(collisions), _AGREE_BLOCK)
+        ]
+    )
+    num_perm = settings.num_perm
     # Integer comparisons (no float rounding): agree / num_perm >= the setting.
-    keep = agree >= _at_least(settings.min_unit_similarity, a.shape[1])
+    keep = agree >= _at_least(settings.min_unit_similarity, num_perm)
     collisions, agree = collisions[keep], agree[keep]
     if len(collisions) == 0:
         return collisions
-    _, pair, per_pair = np.unique(
-        collisions[:, :2], axis=0, return_inverse=True, return_counts=True
-    )
-    lone = per_pair[pair.reshape(-1)] == 1
-    strong = agree >= _at_least(settings.min_lone_unit_similarity, a.shape[1])
+    # Rows come sorted by (doc_a, doc_b): a pair's rows are one run.
+    docs = collisions[:, :2]
+    starts = np.flatnonzero(np.concatenate(([True], (docs[1:] != docs[:-1]).any(axis=1))))
+    lengths = np.diff(np.append(starts, len(docs)))
+    lone = np.repeat(lengths == 1, lengths)
+    strong = agree >= _at_least(settings.min_lone_unit_similarity, num_perm)
     kept: np.ndarray = collisions[~lone | strong]
     return kept
+
+
+_AGREE_BLOCK = 1 << 15
+"""Collisions compared at a time: two identical long documents collide in millions of unit
+pairs, and their signatures must not all be gathered at once."""
+
+
+def _agreement(
+    rows: np.ndarray,
+    left: Sequence[Fingerprint],
+    right: Sequence[Fingerprint],
+    left_first: int,
+    right_first: int,
+) -> np.ndarray:
+    """How many signature values the two units of each row share."""
+    a = _unit_rows(rows[:, 0] - left_first, rows[:, 2], left)
+    b = _unit_rows(rows[:, 1] - right_first, rows[:, 3], right)
+    agree: np.ndarray = (a == b).sum(axis=1, dtype=np.int32)
+    return agree
 
 
 def _at_least(fraction: float, num_perm: int) -> int:
