@@ -105,18 +105,30 @@ def _reference_pairs(fps: list[fp.Fingerprint], s: Settings) -> list[tuple[int, 
             continue
         for i, (da, ua) in enumerate(members):
             for db, ub in members[i + 1 :]:
+                agree = np.mean(fps[da].signatures[ua] == fps[db].signatures[ub])
+                if agree < s.min_unit_similarity:
+                    continue
                 if da < db:
                     unit_pairs[(da, db)].add((ua, ub))
                 elif db < da:
                     unit_pairs[(db, da)].add((ub, ua))
+    if s.min_unit_similarity > 0:
+        # A document pair resting on one passage pair needs min_lone_unit_similarity.
+        for (a, b), u in list(unit_pairs.items()):
+            if len(u) == 1:
+                ((ua, ub),) = u
+                agree = np.mean(fps[a].signatures[ua] == fps[b].signatures[ub])
+                if agree < s.min_lone_unit_similarity:
+                    del unit_pairs[(a, b)]
     scored = sorted((a, b, len(u)) for (a, b), u in unit_pairs.items())
     return cand._cap_per_document(scored, s.max_candidates_per_document)[0]
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_vectorized_banding_equals_dictionary_banding(seed: int) -> None:
+@pytest.mark.parametrize("similarity", [0.0, 0.35, 0.5])
+def test_vectorized_banding_equals_dictionary_banding(seed: int, similarity: float) -> None:
     rng = np.random.default_rng(seed)
-    s = Settings(max_bucket_size=6, max_candidates_per_document=4)
+    s = Settings(max_bucket_size=6, max_candidates_per_document=4, min_unit_similarity=similarity)
     # Few distinct values, so buckets of every size (including too large ones) appear.
     fps = [
         fp.Fingerprint(

@@ -155,6 +155,95 @@ def score_pairs(
     return capped
 
 
+def similar_units(
+    collisions: np.ndarray,
+    left: Sequence[Fingerprint],
+    right: Sequence[Fingerprint],
+    settings: Settings,
+    *,
+    left_first: int = 0,
+    right_first: int = 0,
+) -> np.ndarray:
+    """The rows of ``collisions`` whose two units really are alike: their whole signatures
+    agree on at least ``min_unit_similarity`` of their values (the MinHash estimate of the
+    Jaccard similarity of their content terms).
+
+    Sharing one band is weak evidence: with 16 bands of 4 rows, two unrelated passages that
+    share a tenth of their terms still collide about once in six hundred unit pairs, and
+    unit pairs grow with the square of the corpus. Checking all ``num_perm`` values of the
+    colliding pairs (a handful per document) removes nearly all of those chance collisions.
+    The remaining chance collisions are short passages sharing a few common words ("chief",
+    "executive", "year"), one passage pair per document pair; real reuse rarely rests on
+    one passage pair at that similarity. So a document pair with a single similar passage
+    pair keeps it only when it agrees on ``min_lone_unit_similarity`` of the values.
+
+    ``collisions`` are rows as ``unit_collisions`` gives them, sorted by ``(doc_a, doc_b)``;
+    document ``doc_a`` of a row is ``left[doc_a - left_first]``, ``doc_b`` is
+    ``right[doc_b - right_first]`` (the two may be the same list). Every row of a document
+    pair must be in the same call (the lone-pair rule counts them).
+    """
+    if len(collisions) == 0 or settings.min_unit_similarity <= 0:
+        return collisions
+    agree = np.concatenate(
+        [
+            _agreement(collisions[k : k + _AGREE_BLOCK], left, right, left_first, right_first)
+            for k in range(0, len(collisions), _AGREE_BLOCK)
+        ]
+    )
+    num_perm = settings.num_perm
+    # Integer comparisons (no float rounding): agree / num_perm >= the setting.
+    keep = agree >= _at_least(settings.min_unit_similarity, num_perm)
+    collisions, agree = collisions[keep], agree[keep]
+    if len(collisions) == 0:
+        return collisions
+    # Rows come sorted by (doc_a, doc_b): a pair's rows are one run.
+    docs = collisions[:, :2]
+    starts = np.flatnonzero(np.concatenate(([True], (docs[1:] != docs[:-1]).any(axis=1))))
+    lengths = np.diff(np.append(starts, len(docs)))
+    lone = np.repeat(lengths == 1, lengths)
+    strong = agree >= _at_least(settings.min_lone_unit_similarity, num_perm)
+    kept: np.ndarray = collisions[~lone | strong]
+    return kept
+
+
+_AGREE_BLOCK = 1 << 15
+"""Collisions compared at a time: two identical long documents collide in millions of unit
+pairs, and their signatures must not all be gathered at once."""
+
+
+def _agreement(
+    rows: np.ndarray,
+    left: Sequence[Fingerprint],
+    right: Sequence[Fingerprint],
+    left_first: int,
+    right_first: int,
+) -> np.ndarray:
+    """How many signature values the two units of each row share."""
+    a = _unit_rows(rows[:, 0] - left_first, rows[:, 2], left)
+    b = _unit_rows(rows[:, 1] - right_first, rows[:, 3], right)
+    agree: np.ndarray = (a == b).sum(axis=1, dtype=np.int32)
+    return agree
+
+
+def _at_least(fraction: float, num_perm: int) -> int:
+    """The fewest agreeing values out of ``num_perm`` that make at least ``fraction``."""
+    return int(np.ceil(fraction * num_perm - 1e-9))
+
+
+def _unit_rows(
+    docs: np.ndarray, units: np.ndarray, fingerprints: Sequence[Fingerprint]
+) -> np.ndarray:
+    """The signatures of units ``units[k]`` of documents ``docs[k]``, one row each (only the
+    documents named are stacked, so memory follows the collisions, not the corpus)."""
+    needed, which = np.unique(docs, return_inverse=True)
+    parts = [fingerprints[doc].signatures for doc in needed.tolist()]
+    counts = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    starts = np.cumsum(counts) - counts
+    stacked = np.concatenate(parts)
+    rows: np.ndarray = stacked[starts[which] + units]
+    return rows
+
+
 def candidate_pairs(
     fingerprints: Sequence[Fingerprint], settings: Settings, *, notes: list[str] | None = None
 ) -> list[tuple[int, int, int]]:
@@ -164,6 +253,7 @@ def candidate_pairs(
     a sentence saying so, naming the setting, is appended to ``notes``.
     """
     collisions = unit_collisions(band_keys(fingerprints, settings), settings, notes=notes)
+    collisions = similar_units(collisions, fingerprints, fingerprints, settings)
     return score_pairs(collisions, settings, notes=notes)
 
 

@@ -45,6 +45,15 @@ class Settings:
     """Jaccard (of content-word sets) at which two passages should collide in LSH."""
     lsh_false_negative_weight: float = 0.5
     """How much LSH tuning fears missed pairs vs. extra candidates (alignment verifies)."""
+    min_unit_similarity: float = 0.35
+    """Two passages sharing an LSH bucket make their documents candidates only when their
+    whole signatures agree on at least this share of values (estimated Jaccard of their
+    content words): chance collisions of unrelated passages, which grow with the square of
+    the corpus, are dropped before alignment. 0 keeps every collision (and turns off
+    ``min_lone_unit_similarity``)."""
+    min_lone_unit_similarity: float = 0.4
+    """A document pair whose only evidence is one such pair of passages needs this much
+    agreement: the chance collisions left are short passages sharing a few common words."""
     passage_min_terms: int = 6
     """Sentences with fewer content words are merged with their neighbour before hashing."""
     max_bucket_size: int = 200
@@ -164,6 +173,8 @@ class Settings:
 
 _FRACTIONS = {
     "lsh_threshold",
+    "min_unit_similarity",
+    "min_lone_unit_similarity",
     "lsh_false_negative_weight",
     "edited_similarity",
     "paraphrase_similarity",

@@ -113,6 +113,41 @@ def _collide(split: int, settings: Settings, *shards: list[candidate_stage.BandK
     return candidate_stage.unit_collisions(keys, settings)
 
 
+def _similar(
+    rows: np.ndarray,
+    left: list[fingerprint_stage.Fingerprint],
+    right: list[fingerprint_stage.Fingerprint],
+    firsts: tuple[int, int],
+    settings: Settings,
+) -> np.ndarray:
+    return candidate_stage.similar_units(
+        rows, left, right, settings, left_first=firsts[0], right_first=firsts[1]
+    )
+
+
+def _verify(client: Any, collisions: np.ndarray, fps: list[Any], settings: Settings) -> np.ndarray:
+    """``candidates.similar_units`` on the workers: one task per pair of fingerprint shards
+    that collided, each given those two shards' fingerprints (which stay on the workers)."""
+    if len(collisions) == 0 or settings.min_unit_similarity <= 0:
+        return collisions
+    shard_a, shard_b = collisions[:, 0] // _SHARD, collisions[:, 1] // _SHARD
+    groups = np.unique(np.stack([shard_a, shard_b], axis=1), axis=0)
+    futures = [
+        client.submit(
+            _similar,
+            collisions[(shard_a == a) & (shard_b == b)],
+            fps[a],
+            fps[b],
+            (a * _SHARD, b * _SHARD),
+            settings,
+            pure=False,
+        )
+        for a, b in groups.tolist()
+    ]
+    kept = client.gather(futures)
+    return np.unique(np.concatenate(kept), axis=0)
+
+
 def _measure(
     pairs: list[tuple[int, int]], documents: list[Document], settings: Settings
 ) -> list[tuple[Alignment, Evidence]]:
@@ -246,7 +281,6 @@ def trace_documents(
         for done, banded in enumerate(band_futures, start=1):
             wait(banded)  # band keys stay on the workers
             report("fingerprint", min(done * _SHARD, len(documents)), len(documents))
-        del fps
     with _timed(timings, "candidates"):
         collisions = client.gather(
             [client.submit(_collide, p, settings, *band_futures, pure=False) for p in range(parts)]
@@ -257,6 +291,8 @@ def trace_documents(
             if collisions
             else np.zeros((0, 4), np.int64)
         )
+        merged = _verify(client, merged, fps, settings)
+        del fps
         found = candidate_stage.score_pairs(merged, settings, notes=notes)
         pairs = select_pairs(found, documents, settings)
     with _timed(timings, "align"):

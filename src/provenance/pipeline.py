@@ -253,9 +253,16 @@ def _staged(
         bands = candidate_stage.concat_band_keys(
             [stages.read_bands(stage.bands_path(k)) for k in range(len(stage.shards()))], rows
         )
-        found = candidate_stage.score_pairs(
-            candidate_stage.unit_collisions(bands, settings), settings
-        )
+        collisions = candidate_stage.unit_collisions(bands, settings)
+        del bands
+        fingerprints = [
+            fp
+            for k in range(len(stage.shards()))
+            for fp in stages.read_fingerprints(stage.fingerprint_path(k))[1]
+        ]
+        collisions = candidate_stage.similar_units(collisions, fingerprints, fingerprints, settings)
+        del fingerprints
+        found = candidate_stage.score_pairs(collisions, settings)
         stages.write_candidates(stage.candidates_path, found)
     return found
 

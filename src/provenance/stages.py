@@ -56,6 +56,14 @@ class StageDir:
         self.manifest = {
             "format": "provenance-stages-1",
             "recipe": recipe(settings),
+            "candidates": [
+                settings.lsh_threshold,
+                settings.lsh_false_negative_weight,
+                settings.min_unit_similarity,
+                settings.min_lone_unit_similarity,
+                settings.max_bucket_size,
+                settings.max_candidates_per_document,
+            ],
             "documents": len(keys),
             "digest": documents_digest(keys),
             "shard": SHARD,
