@@ -35,7 +35,7 @@ from provenance import __version__
 if TYPE_CHECKING:
     from provenance.check import CheckResult
     from provenance.config import Settings
-    from provenance.models import TraceResult
+    from provenance.models import Skipped, TraceResult
 
 
 class ExitCode(enum.IntEnum):
@@ -293,6 +293,22 @@ def _write_extras(
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """Errors provenance raises on purpose become click usage errors (exit 2), never a
+    traceback: a bad setting, an input path that cannot be read, any other ProvenanceError."""
+    from provenance.errors import ConfigError, InputError, ProvenanceError
+
+    try:
+        yield
+    except ConfigError as exc:
+        raise click.UsageError(f"bad setting: {exc}") from None
+    except InputError as exc:
+        raise click.UsageError(f"{_oneline(exc.path)}: {_oneline(exc.reason)}") from None
+    except ProvenanceError as exc:
+        raise click.UsageError(_oneline(str(exc))) from None
+
+
 # --- progress -------------------------------------------------------------------------------
 
 
@@ -364,10 +380,7 @@ def _emit(
         _render_text(result, passages=passages, show_quotes=show_quotes, file=buffer)
         # rich pads lines to the width; a file is better without the trailing blanks
         data = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
-    try:
-        output.write_text(data, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    _write_text(output, data)
 
 
 def _report_notes(result: TraceResult) -> None:
@@ -375,11 +388,12 @@ def _report_notes(result: TraceResult) -> None:
         _say(f"note: {_oneline(note)}")
 
 
-def _report_skipped(result: TraceResult) -> None:
-    for item in result.skipped:
+def _report_skipped(skipped: Sequence[Skipped]) -> None:
+    """Each skipped input on its own stderr line with the reason, then the count."""
+    for item in skipped:
         _say(f"skipped {_oneline(item.path)}: {_oneline(item.reason)}")
-    if result.skipped:
-        count = len(result.skipped)
+    if skipped:
+        count = len(skipped)
         _say(f"{count} input{'' if count == 1 else 's'} skipped")
 
 
@@ -553,7 +567,7 @@ def trace(
             raise
         _internal_error(exc)
     _report_notes(result)
-    _report_skipped(result)
+    _report_skipped(result.skipped)
     sys.exit(ExitCode.SKIPPED if result.skipped else ExitCode.OK)
 
 
@@ -602,7 +616,6 @@ def _run(
 ) -> TraceResult:
     """Everything up to a finished ``TraceResult``; usage problems become click errors."""
     from provenance import pipeline
-    from provenance.errors import ConfigError, InputError, ProvenanceError
 
     if include_text and fmt != "json":
         raise click.UsageError("--include-text only applies to --format json")
@@ -617,18 +630,11 @@ def _run(
         quiet=quiet,
     )
     show_progress = not quiet and sys.stderr.isatty()
-    try:
-        with _progress(show_progress) as progress:
-            result = pipeline.trace(paths, settings, stdin=stdin, progress=progress)
-    except ConfigError as exc:
-        raise click.UsageError(f"bad setting: {exc}") from None
-    except InputError as exc:
-        raise click.UsageError(f"{_oneline(exc.path)}: {_oneline(exc.reason)}") from None
-    except ProvenanceError as exc:  # raised on purpose, so never a traceback
-        raise click.UsageError(_oneline(str(exc))) from None
+    with _usage_errors(), _progress(show_progress) as progress:
+        result = pipeline.trace(paths, settings, stdin=stdin, progress=progress)
 
     if not result.documents:
-        _report_skipped(result)
+        _report_skipped(result.skipped)
         extensions = ", ".join(settings.extensions)
         raise click.UsageError(
             "nothing to trace: no readable documents in "
@@ -781,7 +787,7 @@ def check(
             raise
         _internal_error(exc)
     _report_notes(result.trace)
-    _report_skipped(result.trace)
+    _report_skipped(result.trace.skipped)
     if write_baseline is not None:
         sys.exit(ExitCode.SKIPPED if result.skipped else ExitCode.OK)
     if result.failed:
@@ -803,7 +809,6 @@ def _run_check(
 ) -> tuple[CheckResult, Settings]:
     from provenance import check as check_lib
     from provenance import ingest
-    from provenance.errors import ConfigError, InputError, ProvenanceError
     from provenance.index import Index
 
     settings, stdin = _prepare(
@@ -819,55 +824,49 @@ def _run_check(
     show_progress = not quiet and sys.stderr.isatty()
     index = None
     try:
-        changed: set[Path] | None = None
-        if changed_since is not None:
-            start = "." if paths[0] == "-" else paths[0]
-            changed = set(check_lib.changed_files(changed_since, start))
-        baseline: frozenset[tuple[str, str]] = frozenset()
-        if settings.check_baseline:
-            baseline = check_lib.load_baseline(settings.check_baseline)
-        if settings.check_index:
-            index = Index.open(settings.check_index, settings)
-        with _progress(show_progress) as progress:
-            documents, skipped = ingest.read_inputs(paths, settings, stdin=stdin, progress=progress)
-            if not documents:
-                _report_skipped_list(skipped)
-                raise click.UsageError(
-                    "nothing to check: no readable documents in "
-                    f"{', '.join(_oneline(p) for p in paths)}"
+        with _usage_errors():
+            changed: set[Path] | None = None
+            if changed_since is not None:
+                start = "." if paths[0] == "-" else paths[0]
+                changed = set(check_lib.changed_files(changed_since, start))
+            baseline: frozenset[tuple[str, str]] = frozenset()
+            if settings.check_baseline:
+                baseline = check_lib.load_baseline(settings.check_baseline)
+            if settings.check_index:
+                index = Index.open(settings.check_index, settings)
+            with _progress(show_progress) as progress:
+                documents, skipped = ingest.read_inputs(
+                    paths, settings, stdin=stdin, progress=progress
                 )
-            if changed is None:
-                checked = [d.id for d in documents]
-            else:
-                checked = [
-                    d.id for d in documents if d.path != "-" and Path(d.path).resolve() in changed
-                ]
-            result = check_lib.check(
-                documents,
-                checked,
-                settings,
-                index=index,
-                baseline=baseline,
-                skipped=skipped,
-                progress=progress,
-            )
-    except ConfigError as exc:
-        raise click.UsageError(f"bad setting: {exc}") from None
-    except InputError as exc:
-        raise click.UsageError(f"{_oneline(exc.path)}: {_oneline(exc.reason)}") from None
-    except ProvenanceError as exc:
-        raise click.UsageError(_oneline(str(exc))) from None
+                if not documents:
+                    _report_skipped(skipped)
+                    raise click.UsageError(
+                        "nothing to check: no readable documents in "
+                        f"{', '.join(_oneline(p) for p in paths)}"
+                    )
+                if changed is None:
+                    checked = [d.id for d in documents]
+                else:
+                    checked = [
+                        d.id
+                        for d in documents
+                        if d.path != "-" and Path(d.path).resolve() in changed
+                    ]
+                result = check_lib.check(
+                    documents,
+                    checked,
+                    settings,
+                    index=index,
+                    baseline=baseline,
+                    skipped=skipped,
+                    progress=progress,
+                )
     finally:
         if index is not None:
             index.close()
     if changed is not None and not result.checked and not quiet:
         _say(f"nothing to check: no document under the given paths changed since {changed_since}")
     return result, settings
-
-
-def _report_skipped_list(skipped: Sequence[Any]) -> None:
-    for item in skipped:
-        _say(f"skipped {_oneline(item.path)}: {_oneline(item.reason)}")
 
 
 def _write_text(path: Path, data: str) -> None:
@@ -997,7 +996,7 @@ def index_add(
         if _debug():
             raise
         _internal_error(exc)
-    _report_skipped_list(skipped)
+    _report_skipped(skipped)
     if not quiet:
         _say(
             f"{_oneline(str(index_file))}: {len(report.added)} added, "
@@ -1134,10 +1133,7 @@ def report(*, trace_file: str, output: Path, graph: Path | None, title: str | No
         if str(output) == "-":
             click.echo(page, nl=False)
         else:
-            try:
-                output.write_text(page, encoding="utf-8", newline="\n")
-            except OSError as exc:
-                raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+            _write_text(output, page)
         _write_extras(result, html=None, graph=graph, title=title)
     except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
         raise
