@@ -8,6 +8,7 @@ machine; when ``CI`` is set they must run, so a missing browser is a failure the
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,17 @@ class Watched:
         self.context.close()
 
 
+def shown_text(locator: Any) -> str:
+    """The text a reader sees in ``locator``. Relation sections use ``content-visibility:
+    auto``: one scrolled far off screen is not rendered, and its ``innerText`` is empty until
+    the browser has laid it out again, so scroll to it and wait for that."""
+    from playwright.sync_api import expect
+
+    locator.scroll_into_view_if_needed()
+    expect(locator).to_have_text(re.compile(r"\S"), use_inner_text=True)
+    return str(locator.inner_text())
+
+
 @pytest.fixture(scope="module")
 def seeds_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("report") / "seeds.html"
@@ -118,8 +130,8 @@ def test_seeds_report_shows_graph_table_and_aligned_passages(
         assert page.locator("#relations-table tbody tr:visible").count() == 4
         # 000 -> 002: full texts side by side, ten colour-paired blocks on each side
         rel = page.locator("#rel-1")
-        assert "000_7921b6987635c44f.txt" in rel.locator("h3").inner_text()
-        assert "rewrite" in rel.locator("h3").inner_text()
+        assert "000_7921b6987635c44f.txt" in shown_text(rel.locator("h3"))
+        assert "rewrite" in shown_text(rel.locator("h3"))
         texts = rel.locator(".view.blocks .text")
         assert texts.count() == 2
         left, right = texts.nth(0).bounding_box(), texts.nth(1).bounding_box()
@@ -218,7 +230,7 @@ def test_report_works_without_javascript(browser: Any, seeds_report: Path) -> No
         assert page.locator("#relations-table tbody tr:visible").count() == 4
         assert not page.locator(".controls").is_visible()  # script-only controls stay hidden
         assert page.locator("#rel-1 .view.blocks .text").first.is_visible()
-        assert "Syria" in page.locator("#rel-1 .view.blocks .text").first.inner_text()
+        assert "Syria" in shown_text(page.locator("#rel-1 .view.blocks .text").first)
         page.locator("label[for='rel-1-vw']").click()  # the view toggle is CSS only
         assert page.locator("#rel-1 .view.words").is_visible()
         assert not page.locator("#rel-1 .view.blocks").is_visible()
@@ -246,8 +258,8 @@ def test_hostile_documents_run_nothing_and_show_as_text(browser: Any, hostile_re
             "t => document.getElementsByTagName(t).length)"
         )
         assert counts == [1, 1, 0, 0, 0, 0, 0]
-        text = page.locator("#rel-1 .view.words").inner_text()
-        assert "b_copy.txt" in page.locator("#rel-1 h3").inner_text()
+        text = shown_text(page.locator("#rel-1 .view.words"))
+        assert "b_copy.txt" in shown_text(page.locator("#rel-1 h3"))
         assert "<script>alert('script')</script>" in text
         assert "onerror=\"alert('onerror')\"" in text
         assert "javascript:alert('link')" in text
@@ -283,7 +295,7 @@ def test_large_reports_draw_match_blocks_on_opening(
         page.locator("label[for='rel-1-vb']").click()
         texts = page.locator("#rel-1 .view.blocks .text")
         assert texts.nth(0).locator("a.m").count() >= 1
-        assert "<script>alert('script')</script>" in texts.nth(1).inner_text()
+        assert "<script>alert('script')</script>" in shown_text(texts.nth(1))
         assert page.locator("#rel-1 svg.strip a").count() >= 2
         page.locator("#r1-s1").click()
         assert "flash" in (page.locator("#r1-d1").get_attribute("class") or "")
@@ -293,7 +305,7 @@ def test_large_reports_draw_match_blocks_on_opening(
             words.locator("tbody tr").count()
             == page.locator("#rel-1 .pair a.m[data-n]").count() // 2
         )
-        assert "<script>alert('script')</script>" in words.inner_text()
+        assert "<script>alert('script')</script>" in shown_text(words)
         assert words.locator(".badge").count() >= 1
         assert words.locator(".sub, .ins, .del").count() >= 1  # the copy's edits are marked
         assert page.locator("#rel-1 .needs-js:visible").count() == 0
