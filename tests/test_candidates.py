@@ -100,3 +100,21 @@ def test_a_lone_passage_pair_needs_the_higher_similarity() -> None:
     assert cand.similar_units(lone, fps, fps, s.replace(min_lone_unit_similarity=0.5)).tolist() == (
         lone.tolist()
     )
+
+
+def test_buckets_are_exact_even_when_keys_share_a_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are grouped by a hash of their band and keys; were two different keys to share a
+    hash, the exact sort takes over and the collisions are the same."""
+    s = Settings()
+    texts = _corpus(7)
+    keys = cand.band_keys(fp.fingerprint_texts(texts, s), s)
+    expected = cand.unit_collisions(keys, s)
+    assert len(expected) > 0
+    # the rows in another order give the same collisions
+    perm = np.random.default_rng(0).permutation(len(keys.doc))
+    shuffled = cand.BandKeys(keys.doc[perm], keys.unit[perm], keys.band[perm], keys.keys[perm])
+    assert np.array_equal(cand.unit_collisions(shuffled, s), expected)
+    # every key hashing alike: the exact fallback
+    monkeypatch.setattr(cand, "bucket_hash", lambda k: np.zeros(len(k.doc), dtype=np.uint64))
+    assert np.array_equal(cand.unit_collisions(keys, s), expected)
+    assert np.array_equal(cand.unit_collisions(shuffled, s), expected)

@@ -91,20 +91,7 @@ def unit_collisions(
     n = len(keys.doc)
     if n < 2:
         return np.zeros((0, 4), dtype=np.int64)
-    # Sort by (band, key values, doc, unit); np.lexsort's last key is the primary one.
-    order = np.lexsort(
-        (
-            keys.unit,
-            keys.doc,
-            *[keys.keys[:, c] for c in range(keys.keys.shape[1] - 1, -1, -1)],
-            keys.band,
-        )
-    )
-    band = keys.band[order]
-    vals = keys.keys[order]
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    new[1:] = (band[1:] != band[:-1]) | (vals[1:] != vals[:-1]).any(axis=1)
+    order, new = _buckets(keys)
     starts = np.flatnonzero(new)
     sizes = np.diff(np.append(starts, n))
     crowded = int((sizes > settings.max_bucket_size).sum())
@@ -129,6 +116,41 @@ def unit_collisions(
     ua, ub = np.where(swap, ub, ua), np.where(swap, ua, ub)
     rows = np.stack([da, db, ua, ub], axis=1)
     return np.unique(rows, axis=0)
+
+
+def bucket_hash(keys: BandKeys) -> np.ndarray:
+    """A 64-bit hash of each row's band and key values (uint64)."""
+    hashed: np.ndarray = keys.band.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for c in range(keys.keys.shape[1]):
+        hashed ^= keys.keys[:, c].astype(np.uint64)
+        hashed *= np.uint64(0xBF58476D1CE4E5B9)
+        hashed ^= hashed >> np.uint64(31)
+    return hashed
+
+
+def _buckets(keys: BandKeys) -> tuple[np.ndarray, np.ndarray]:
+    """An order of the rows that puts each bucket (equal band and key values) in one run,
+    and where each run starts. (The order inside a run does not matter: every pair in it is
+    taken, and the pairs are sorted afterwards.)
+
+    Sorting on one 64-bit hash of (band, values) is one sort instead of a lexsort over every
+    column; should two different keys ever share a hash, the exact lexsort is used instead,
+    so the buckets are always exact."""
+    n = len(keys.doc)
+    hashed = bucket_hash(keys)
+    order = np.argsort(hashed)
+    hashed = hashed[order]
+    band, vals = keys.band[order], keys.keys[order]
+    differ = (band[1:] != band[:-1]) | (vals[1:] != vals[:-1]).any(axis=1)
+    if (differ & (hashed[1:] == hashed[:-1])).any():  # two keys share a hash: sort exactly
+        columns = [keys.keys[:, c] for c in range(keys.keys.shape[1] - 1, -1, -1)]
+        order = np.lexsort((*columns, keys.band))
+        band, vals = keys.band[order], keys.keys[order]
+        differ = (band[1:] != band[:-1]) | (vals[1:] != vals[:-1]).any(axis=1)
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    new[1:] = differ
+    return order, new
 
 
 def _ranks(sizes: np.ndarray) -> np.ndarray:

@@ -1328,7 +1328,15 @@ FURNITURE_PATTERNS: tuple[tuple[str, int], ...] = (
     (r"cookie (?:settings|policy|preferences)|manage (?:cookies|preferences|consent)", _LONG),
     (r"accept all|accept and (?:close|continue)", FURNITURE_MAX_CHARS),
 )
-_FURNITURE = tuple((re.compile(p, re.IGNORECASE), limit) for p, limit in FURNITURE_PATTERNS)
+# One alternation per length limit (longest first): a line is furniture when it is no longer
+# than a limit and the whole of it matches one of that limit's patterns.
+_FURNITURE = tuple(
+    (
+        re.compile("|".join(f"(?:{p})" for p, lim in FURNITURE_PATTERNS if lim >= limit), re.I),
+        limit,
+    )
+    for limit in sorted({limit for _, limit in FURNITURE_PATTERNS}, reverse=True)
+)
 _FURNITURE_TRIM = " \t.…:|•·-–—>»›"
 
 # A line after which everything is a comment section.
@@ -1381,13 +1389,16 @@ ARTICLE_REPORTING_WORDS = (
     r"said|says|told|according to|announced|stated|reported|spokesperson|wrote|writes|added|"
     r"found|showed|survey|study|research"
 )
-_COMMENT_STOCK = re.compile("|".join(COMMENT_STOCK_PHRASES), re.IGNORECASE)
-_YOU = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b", re.IGNORECASE)
-_THANK_YOU = re.compile(r"\bthank[- ]you\b", re.IGNORECASE)  # thanks, not an address
-_I = re.compile(r"(?:^|[.!?]\s+)(?:i|i'm|i've|i'd|i'll|we|we're)\b", re.IGNORECASE)
-_SITE = re.compile(rf"\b(?:{COMMENT_SITE_WORDS})\b", re.IGNORECASE)
-_WARM = re.compile(rf"\b(?:{COMMENT_WARM_WORDS})\b", re.IGNORECASE)
-_REPORTING = re.compile(rf"\b(?:{ARTICLE_REPORTING_WORDS})\b", re.IGNORECASE)
+# Every paragraph of every document is tested, so these run on the lower-cased paragraph,
+# case-sensitively (re's IGNORECASE is several times slower), and each alternation starts at
+# a word boundary (re tries every branch at every position otherwise).
+_COMMENT_STOCK = re.compile(r"\b(?:" + "|".join(COMMENT_STOCK_PHRASES) + ")")
+_YOU = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b")
+_THANK_YOU = re.compile(r"\bthank[- ]you\b")  # thanks, not an address
+_I = re.compile(r"(?:^|[.!?]\s+)(?:i|i'm|i've|i'd|i'll|we|we're)\b")
+_SITE = re.compile(rf"\b(?:{COMMENT_SITE_WORDS})\b")
+_WARM = re.compile(rf"\b(?:{COMMENT_WARM_WORDS})\b")
+_REPORTING = re.compile(rf"\b(?:{ARTICLE_REPORTING_WORDS})\b")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’|«[^»]*»")
 _MIN_COMMENT_RUN = 3
 _COMMENT_GAIN, _OTHER_COST = 1, 2
@@ -1484,7 +1495,10 @@ def _is_furniture(line: str) -> bool:
     core = line.strip().strip(_FURNITURE_TRIM).strip()
     if not core:
         return False
-    return any(len(core) <= limit and rx.fullmatch(core) for rx, limit in _FURNITURE)
+    for rx, limit in reversed(_FURNITURE):  # shortest limit: every pattern
+        if len(core) <= limit:
+            return rx.fullmatch(core) is not None
+    return False
 
 
 def _is_comment_heading(line: str) -> bool:
@@ -1513,6 +1527,8 @@ def _mark_comments(lines: list[str], kinds: list[str | None]) -> None:
     best_score, best_start, run_comments, comments = 0, -1, 0, 0
     score = 0
     for u in range(len(units) - 1, 0, -1):  # never unit 0: the document must keep something
+        if score + u < max(best_score, 1):
+            break  # units 1..u, all comment-like, could not lift the score to a better start
         first, last = units[u]
         like = is_comment_like(" ".join(lines[first : last + 1]))
         score += _COMMENT_GAIN if like else -_OTHER_COST
@@ -1558,7 +1574,7 @@ def _paragraph_units(lines: list[str], kinds: list[str | None]) -> list[tuple[in
 
 def is_comment_like(paragraph: str) -> bool:
     """True for a paragraph that reads like a reader (or spam) comment on a blog post."""
-    unquoted = _QUOTED.sub(" ", paragraph.replace("’", "'"))
+    unquoted = _QUOTED.sub(" ", paragraph.replace("’", "'")).lower()
     addressed = bool(_YOU.search(_THANK_YOU.sub(" ", unquoted)))
     if _REPORTING.search(unquoted) and not addressed:
         return False  # third-person reporting: article prose

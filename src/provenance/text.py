@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import Stemmer
@@ -126,8 +127,11 @@ def fold_token(token: str) -> str:
 # --- tokens ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One word token: offsets into the text and its normalized form. (A named tuple, not a
+    frozen dataclass: documents in candidate pairs make hundreds of thousands of these, and
+    a frozen dataclass is several times slower to construct.)"""
+
     start: int
     end: int
     norm: str
@@ -322,10 +326,23 @@ def quotation_spans(text: str, paras: Sequence[Span] | None = None) -> list[Span
     return spans
 
 
+_QUOTE_CHAR = re.compile(
+    "["
+    + re.escape("".join(sorted({"`", "'", "‘", "’", *_DOUBLE, *_GUILLEMETS, *_BRACKETS})))
+    + re.escape("".join(_BRACKETS.values()))
+    + "]"
+)
+"""Every character ``_quotes_in`` acts on: it jumps from one to the next."""
+
+
 def _quotes_in(text: str, start: int, end: int, spans: list[Span]) -> None:
     opened: dict[str, int] = {}  # family -> content start
     i = start
     while i < end:
+        found = _QUOTE_CHAR.search(text, i, end)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         family: str | None = None
         width = 1

@@ -594,9 +594,7 @@ def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
 # --- rendering ------------------------------------------------------------------------------
 
 
-_BIDI_CONTROLS = dict.fromkeys(
-    [*range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd"
-)
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd")
 """Bidi embeddings, overrides and isolates: a document could reverse how the text after them
 reads (spoofing what was copied). Each shows as U+FFFD, one character for one, so offsets
 into the text stay right."""
