@@ -73,8 +73,8 @@ def test_similar_units_keeps_exactly_the_rows_whose_signatures_agree_enough() ->
     less = base.copy()
     less[3:] += 100  # 3 of 8: dropped
     fps = [
-        fp.Fingerprint(np.stack([base, base]), ((0, 1), (1, 2))),
-        fp.Fingerprint(np.stack([half, less]), ((0, 1), (1, 2))),
+        fp.Fingerprint(np.stack([base, base]), ((0, 1), (1, 2)), (20, 20)),
+        fp.Fingerprint(np.stack([half, less]), ((0, 1), (1, 2)), (20, 20)),
     ]
     rows = np.array([[0, 1, 0, 0], [0, 1, 1, 1], [0, 1, 0, 1]], dtype=np.int64)
     kept = cand.similar_units(rows, fps, fps, s)
@@ -90,8 +90,8 @@ def test_a_lone_passage_pair_needs_the_higher_similarity() -> None:
     half = base.copy()
     half[4:] += 100  # 4 of 8 values agree: similar, but not enough on its own
     fps = [
-        fp.Fingerprint(np.stack([base, base]), ((0, 1), (1, 2))),
-        fp.Fingerprint(np.stack([half, half]), ((0, 1), (1, 2))),
+        fp.Fingerprint(np.stack([base, base]), ((0, 1), (1, 2)), (20, 20)),
+        fp.Fingerprint(np.stack([half, half]), ((0, 1), (1, 2)), (20, 20)),
     ]
     lone = np.array([[0, 1, 0, 0]], dtype=np.int64)
     assert cand.similar_units(lone, fps, fps, s).tolist() == []
@@ -100,6 +100,32 @@ def test_a_lone_passage_pair_needs_the_higher_similarity() -> None:
     assert cand.similar_units(lone, fps, fps, s.replace(min_lone_unit_similarity=0.5)).tolist() == (
         lone.tolist()
     )
+
+
+def test_a_lone_passage_pair_must_share_enough_terms() -> None:
+    """Half the values agree (J = 0.5): two 20-term passages share about 13 terms, two 6-term
+    passages about 4, which chance gives unrelated passages; more units, no such limit."""
+    s = Settings(
+        num_perm=8, min_unit_similarity=0.4, min_lone_unit_similarity=0.5, min_lone_unit_terms=4.5
+    )
+    base = np.arange(8, dtype=np.uint32)
+    half = base.copy()
+    half[4:] += 100
+
+    def fps(size: int) -> list[fp.Fingerprint]:
+        return [
+            fp.Fingerprint(np.stack([base, base]), ((0, 1), (1, 2)), (size, size)),
+            fp.Fingerprint(np.stack([half, half]), ((0, 1), (1, 2)), (size, size)),
+        ]
+
+    lone = np.array([[0, 1, 0, 0]], dtype=np.int64)
+    assert cand.similar_units(lone, fps(20), fps(20), s).tolist() == lone.tolist()
+    assert cand.similar_units(lone, fps(6), fps(6), s).tolist() == []  # 0.5 * 12 / 1.5 = 4.0
+    assert cand.similar_units(lone, fps(7), fps(7), s).tolist() == lone.tolist()  # 4.67
+    off = s.replace(min_lone_unit_terms=0)
+    assert cand.similar_units(lone, fps(6), fps(6), off).tolist() == lone.tolist()
+    two = np.array([[0, 1, 0, 0], [0, 1, 1, 1]], dtype=np.int64)
+    assert cand.similar_units(two, fps(6), fps(6), s).tolist() == two.tolist()
 
 
 def test_buckets_are_exact_even_when_keys_share_a_hash(monkeypatch: pytest.MonkeyPatch) -> None:

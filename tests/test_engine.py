@@ -118,7 +118,11 @@ def _reference_pairs(fps: list[fp.Fingerprint], s: Settings) -> list[tuple[int, 
             if len(u) == 1:
                 ((ua, ub),) = u
                 agree = np.mean(fps[a].signatures[ua] == fps[b].signatures[ub])
-                if agree < s.min_lone_unit_similarity:
+                # ... and to share about min_lone_unit_terms terms: J * |A u B|
+                union = (fps[a].sizes[ua] + fps[b].sizes[ub]) / (1 + agree)
+                if agree < s.min_lone_unit_similarity or (
+                    agree * union < s.min_lone_unit_terms - 1e-9
+                ):
                     del unit_pairs[(a, b)]
     scored = sorted((a, b, len(u)) for (a, b), u in unit_pairs.items())
     return cand._cap_per_document(scored, s.max_candidates_per_document)[0]
@@ -134,6 +138,7 @@ def test_vectorized_banding_equals_dictionary_banding(seed: int, similarity: flo
         fp.Fingerprint(
             rng.integers(0, 3, size=(n, s.num_perm), dtype=np.uint32),
             tuple((k, k + 1) for k in range(n)),
+            tuple(int(t) for t in rng.integers(6, 20, size=n)),
         )
         for n in rng.integers(0, 4, size=25)
     ]

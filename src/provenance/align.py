@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import xxhash
@@ -42,9 +43,15 @@ class Prepared:
     sentences: tuple[SentenceFeatures, ...]
 
 
+@lru_cache(maxsize=262144)
+def token_id(norm: str) -> int:
+    """The integer that stands for a token in the verbatim and edit comparisons."""
+    return int(xxhash.xxh64_intdigest(norm.encode("utf-8")))
+
+
 def prepare(analysis: Analysis) -> Prepared:
     norms = [t.norm for t in analysis.tokens]
-    ids = tuple(xxhash.xxh64_intdigest(n.encode("utf-8")) for n in norms)
+    ids = tuple(map(token_id, norms))
     sents = tuple(features(norms[lo:hi]) for lo, hi in analysis.sentence_tokens)
     return Prepared(analysis, ids, sents)
 

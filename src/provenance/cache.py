@@ -21,7 +21,7 @@ import platformdirs
 import xxhash
 
 from provenance.config import Settings
-from provenance.fingerprint import SCHEME, Fingerprint
+from provenance.fingerprint import SCHEME, Fingerprint, from_unit_table, unit_table
 
 _BATCH = 500  # keys per SELECT (SQLite allows at least 999 parameters)
 
@@ -93,7 +93,7 @@ class FingerprintCache:
         rows = [
             (
                 key,
-                np.asarray(fp.units, dtype="<i8").reshape(-1, 2).tobytes(),
+                unit_table(fp).tobytes(),
                 np.ascontiguousarray(fp.signatures, dtype="<u4").tobytes(),
             )
             for key, fp in items
@@ -124,15 +124,12 @@ class FingerprintCache:
         self._db.execute("COMMIT")
 
     def _decode(self, units: bytes, sigs: bytes) -> Fingerprint | None:
-        ranges = np.frombuffer(units, dtype="<i8")
+        table = np.frombuffer(units, dtype="<i8")
         values = np.frombuffer(sigs, dtype="<u4")
-        n = len(ranges) // 2
-        if len(ranges) % 2 or len(values) != n * self._num_perm:
+        n = len(table) // 3
+        if len(table) % 3 or len(values) != n * self._num_perm:
             return None  # a damaged row is a miss
-        return Fingerprint(
-            values.reshape(n, self._num_perm).astype(np.uint32),
-            tuple((int(a), int(b)) for a, b in ranges.reshape(n, 2)),
-        )
+        return from_unit_table(values.reshape(n, self._num_perm), table.reshape(n, 3))
 
     def _broken(self) -> None:
         self.close()

@@ -42,9 +42,9 @@ class BandKeys:
     units share a bucket exactly when they agree on a whole band.
     """
 
-    doc: np.ndarray  # int64
-    unit: np.ndarray  # int64
-    band: np.ndarray  # int64
+    doc: np.ndarray  # int32 (stage files from earlier versions hold int64: either works)
+    unit: np.ndarray  # int32
+    band: np.ndarray  # int32
     keys: np.ndarray  # uint32, shape (n, rows)
 
 
@@ -60,12 +60,15 @@ def band_keys(
         return BandKeys(empty, empty, empty, np.zeros((0, rows), dtype=np.uint32))
     sigs = np.concatenate([fp.signatures for fp in fingerprints if len(fp.units)])
     sigs = sigs[:, : bands * rows].astype(np.uint32, copy=False)
-    doc = np.repeat(np.arange(first_doc, first_doc + len(fingerprints), dtype=np.int64), counts)
-    unit = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    # int32 indexes: at 100,000 documents there are some 20 million (unit, band) rows
+    doc = np.repeat(np.arange(first_doc, first_doc + len(fingerprints), dtype=np.int32), counts)
+    unit = (
+        np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    ).astype(np.int32)
     return BandKeys(
         doc=np.repeat(doc, bands),
         unit=np.repeat(unit, bands),
-        band=np.tile(np.arange(bands, dtype=np.int64), total),
+        band=np.tile(np.arange(bands, dtype=np.int32), total),
         keys=sigs.reshape(total * bands, rows),
     )
 
@@ -88,34 +91,57 @@ def unit_collisions(
     """Colliding unit pairs as rows ``(doc_a, doc_b, unit_a, unit_b)``, ``doc_a < doc_b``,
     unique and sorted, from buckets of 2 to ``max_bucket_size`` members (a note in ``notes``
     when larger buckets were ignored)."""
-    n = len(keys.doc)
-    if n < 2:
-        return np.zeros((0, 4), dtype=np.int64)
-    order, new = _buckets(keys)
-    starts = np.flatnonzero(new)
-    sizes = np.diff(np.append(starts, n))
-    crowded = int((sizes > settings.max_bucket_size).sum())
+    rows, crowded = _collide(keys, settings)
     if notes is not None and crowded:
         notes.append(_crowded_note(crowded, settings))
+    return _unique_rows([rows])
+
+
+def _collide(keys: BandKeys, settings: Settings) -> tuple[np.ndarray, int]:
+    """``unit_collisions`` rows (int32, not yet unique) and the number of crowded buckets."""
+    n = len(keys.doc)
+    if n < 2:
+        return np.zeros((0, 4), dtype=np.int32), 0
+    order, new = _buckets(keys)
+    starts = np.flatnonzero(new)
+    del new
+    sizes = np.diff(np.append(starts, n))
+    crowded = int((sizes > settings.max_bucket_size).sum())
     keep = (sizes >= 2) & (sizes <= settings.max_bucket_size)
     starts, sizes = starts[keep], sizes[keep]
     if len(starts) == 0:
-        return np.zeros((0, 4), dtype=np.int64)
-    # Every pair (i < j) inside each kept bucket, without a Python loop over buckets.
-    members = np.repeat(starts, sizes) + _ranks(sizes)  # positions in sorted order
+        return np.zeros((0, 4), dtype=np.int32), crowded
+    # Every pair (i < j) inside each kept bucket, without a Python loop over buckets; only
+    # the members' documents and units are gathered (most rows are in no bucket).
+    at = order[np.repeat(starts, sizes) + _ranks(sizes)]  # the members, bucket by bucket
+    del order
+    doc = keys.doc[at].astype(np.int32, copy=False)
+    unit = keys.unit[at].astype(np.int32, copy=False)
     left_count = np.repeat(sizes, sizes) - _ranks(sizes) - 1  # partners after each member
-    left = np.repeat(members, left_count)
+    left = np.repeat(np.arange(len(at), dtype=np.int64), left_count)
     right = left + 1 + _ranks(left_count)
-    doc = keys.doc[order]
-    unit = keys.unit[order]
     da, db, ua, ub = doc[left], doc[right], unit[left], unit[right]
+    del left, right
     cross = da != db
     da, db, ua, ub = da[cross], db[cross], ua[cross], ub[cross]
     swap = da > db
     da, db = np.where(swap, db, da), np.where(swap, da, db)
     ua, ub = np.where(swap, ub, ua), np.where(swap, ua, ub)
-    rows = np.stack([da, db, ua, ub], axis=1)
-    return np.unique(rows, axis=0)
+    return np.stack([da, db, ua, ub], axis=1), crowded
+
+
+def _unique_rows(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The rows of ``parts`` sorted and without repeats, as int64."""
+    rows = np.concatenate(parts) if len(parts) != 1 else parts[0]
+    if len(rows) == 0:
+        return np.zeros((0, 4), dtype=np.int64)
+    order = np.lexsort((rows[:, 3], rows[:, 2], rows[:, 1], rows[:, 0]))
+    rows = rows[order]
+    del order
+    fresh = np.ones(len(rows), dtype=bool)
+    fresh[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    out: np.ndarray = rows[fresh].astype(np.int64)
+    return out
 
 
 def bucket_hash(keys: BandKeys) -> np.ndarray:
@@ -140,16 +166,20 @@ def _buckets(keys: BandKeys) -> tuple[np.ndarray, np.ndarray]:
     hashed = bucket_hash(keys)
     order = np.argsort(hashed)
     hashed = hashed[order]
-    band, vals = keys.band[order], keys.keys[order]
-    differ = (band[1:] != band[:-1]) | (vals[1:] != vals[:-1]).any(axis=1)
-    if (differ & (hashed[1:] == hashed[:-1])).any():  # two keys share a hash: sort exactly
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(hashed[1:], hashed[:-1], out=new[1:])
+    del hashed
+    # Neighbours with one hash must have one key; only they are compared (gathering every
+    # row's key in sorted order would double the peak memory of the stage).
+    at = np.flatnonzero(~new[1:])
+    a, b = order[at], order[at + 1]
+    if ((keys.band[a] != keys.band[b]) | (keys.keys[a] != keys.keys[b]).any(axis=1)).any():
+        # two keys share a hash: sort exactly
         columns = [keys.keys[:, c] for c in range(keys.keys.shape[1] - 1, -1, -1)]
         order = np.lexsort((*columns, keys.band))
         band, vals = keys.band[order], keys.keys[order]
-        differ = (band[1:] != band[:-1]) | (vals[1:] != vals[:-1]).any(axis=1)
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    new[1:] = differ
+        new[1:] = (band[1:] != band[:-1]) | (vals[1:] != vals[:-1]).any(axis=1)
     return order, new
 
 
@@ -197,7 +227,9 @@ def similar_units(
     The remaining chance collisions are short passages sharing a few common words ("chief",
     "executive", "year"), one passage pair per document pair; real reuse rarely rests on
     one passage pair at that similarity. So a document pair with a single similar passage
-    pair keeps it only when it agrees on ``min_lone_unit_similarity`` of the values.
+    pair keeps it only when it agrees on ``min_lone_unit_similarity`` of the values and the
+    two passages share about ``min_lone_unit_terms`` content terms (the agreement times
+    the size of their union, from the sizes the fingerprints record).
 
     ``collisions`` are rows as ``unit_collisions`` gives them, sorted by ``(doc_a, doc_b)``;
     document ``doc_a`` of a row is ``left[doc_a - left_first]``, ``doc_b`` is
@@ -224,8 +256,28 @@ def similar_units(
     lengths = np.diff(np.append(starts, len(docs)))
     lone = np.repeat(lengths == 1, lengths)
     strong = agree >= _at_least(settings.min_lone_unit_similarity, num_perm)
+    if settings.min_lone_unit_terms > 0 and lone.any():
+        # shared terms ~ J * |A u B| = J * (|A| + |B|) / (1 + J), with J = agree / num_perm:
+        # agree * (|A| + |B|) >= terms * (num_perm + agree)
+        at = np.flatnonzero(lone & strong)
+        sizes = _unit_sizes(collisions[at, 0] - left_first, collisions[at, 2], left) + _unit_sizes(
+            collisions[at, 1] - right_first, collisions[at, 3], right
+        )
+        a = agree[at].astype(np.int64)
+        strong[at] = a * sizes >= settings.min_lone_unit_terms * (num_perm + a)
     kept: np.ndarray = collisions[~lone | strong]
     return kept
+
+
+def _unit_sizes(
+    docs: np.ndarray, units: np.ndarray, fingerprints: Sequence[Fingerprint]
+) -> np.ndarray:
+    """The distinct content terms of units ``units[k]`` of documents ``docs[k]``."""
+    return np.fromiter(
+        (fingerprints[d].sizes[u] for d, u in zip(docs.tolist(), units.tolist(), strict=True)),
+        dtype=np.int64,
+        count=len(docs),
+    )
 
 
 _AGREE_BLOCK = 1 << 15
@@ -274,7 +326,32 @@ def candidate_pairs(
     When a limit leaves candidates out (``max_bucket_size``, ``max_candidates_per_document``)
     a sentence saying so, naming the setting, is appended to ``notes``.
     """
-    collisions = unit_collisions(band_keys(fingerprints, settings), settings, notes=notes)
+    # One band at a time: buckets never span bands, and the band's keys are a view of the
+    # signatures, so the stage holds the signatures and the collisions, not 16 copies.
+    bands, rows = band_parameters(settings)
+    counts = np.fromiter((len(fp.units) for fp in fingerprints), dtype=np.int64)
+    total = int(counts.sum())
+    parts = []
+    crowded = 0
+    if total:
+        sigs = np.concatenate([fp.signatures for fp in fingerprints if len(fp.units)])
+        doc = np.repeat(np.arange(len(fingerprints), dtype=np.int32), counts)
+        unit = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        unit = unit.astype(np.int32)
+        for band in range(bands):
+            keys = BandKeys(
+                doc,
+                unit,
+                np.full(total, band, dtype=np.int32),
+                sigs[:, band * rows : (band + 1) * rows],
+            )
+            part, crowded_here = _collide(keys, settings)
+            parts.append(part)
+            crowded += crowded_here
+        del sigs, doc, unit
+    if notes is not None and crowded:
+        notes.append(_crowded_note(crowded, settings))
+    collisions = _unique_rows(parts) if parts else np.zeros((0, 4), dtype=np.int64)
     collisions = similar_units(collisions, fingerprints, fingerprints, settings)
     return score_pairs(collisions, settings, notes=notes)
 

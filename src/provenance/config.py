@@ -54,6 +54,11 @@ class Settings:
     min_lone_unit_similarity: float = 0.4
     """A document pair whose only evidence is one such pair of passages needs this much
     agreement: the chance collisions left are short passages sharing a few common words."""
+    min_lone_unit_terms: float = 4.5
+    """... and the two passages must share about this many content words (estimated from
+    the agreement and the passages' sizes). Unrelated passages that agree by chance mostly
+    share three or four; a short shared quotation can share as few as five. 0 turns the
+    check off."""
     passage_min_terms: int = 6
     """Sentences with fewer content words are merged with their neighbour before hashing."""
     max_bucket_size: int = 200
@@ -204,6 +209,10 @@ def _validate(s: Settings) -> None:
         value = getattr(s, f.name)
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
             raise ConfigError(f"{f.name} must not be negative, got {value!r}")
+    if s.min_lone_unit_terms < 0:
+        raise ConfigError(
+            f"min_lone_unit_terms must not be negative, got {s.min_lone_unit_terms!r}"
+        )
     if s.num_perm < 4:
         raise ConfigError(f"num_perm must be at least 4, got {s.num_perm}")
     if s.engine not in ENGINES:

@@ -24,7 +24,7 @@ import xxhash
 from provenance.config import Settings
 from provenance.text import Analysis, content_terms, sentence_terms
 
-SCHEME = "xxh32-mas32-v1"
+SCHEME = "xxh32-mas32-v2"
 """Names the signature scheme; part of every cache and stage-file key."""
 
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -36,6 +36,7 @@ class Fingerprint:
 
     signatures: np.ndarray  # shape (units, num_perm), uint32
     units: tuple[tuple[int, int], ...]  # sentence index range of each unit
+    sizes: tuple[int, ...]  # distinct content terms of each unit
 
 
 def units_of(
@@ -95,8 +96,12 @@ def signatures(term_lists: Sequence[Sequence[str]], settings: Settings) -> np.nd
     A MinHash is over the *set* of terms, so repeats are dropped before hashing; units are
     hashed in blocks of about ``_BLOCK`` terms, and a larger unit in slices of that size.
     """
-    out = np.full((len(term_lists), settings.num_perm), _EMPTY, dtype=np.uint32)
-    unique = [list(dict.fromkeys(terms)) for terms in term_lists]
+    return _signatures([list(dict.fromkeys(terms)) for terms in term_lists], settings)
+
+
+def _signatures(unique: Sequence[Sequence[str]], settings: Settings) -> np.ndarray:
+    """``signatures`` of term lists without repeats."""
+    out = np.full((len(unique), settings.num_perm), _EMPTY, dtype=np.uint32)
     first = 0
     while first < len(unique):
         last, size = first, 0
@@ -136,9 +141,7 @@ def _block_minhash(term_lists: Sequence[Sequence[str]], settings: Settings) -> n
 
 
 def _from_units(found: list[tuple[tuple[int, int], list[str]]], settings: Settings) -> Fingerprint:
-    return Fingerprint(
-        signatures([terms for _, terms in found], settings), tuple(rng for rng, _ in found)
-    )
+    return fingerprint_texts_units([found], settings)[0]
 
 
 def fingerprint(analysis: Analysis, settings: Settings) -> Fingerprint:
@@ -157,10 +160,43 @@ def fingerprint_text(text: str, settings: Settings) -> Fingerprint:
 def fingerprint_texts(texts: Sequence[str], settings: Settings) -> list[Fingerprint]:
     """``fingerprint_text`` of each text, hashing all their units in one numpy pass."""
     found = [units_of(sentence_terms(t), settings.passage_min_terms) for t in texts]
-    rows = signatures([terms for doc in found for _, terms in doc], settings)
+    return fingerprint_texts_units(found, settings)
+
+
+def fingerprint_texts_units(
+    found: Sequence[list[tuple[tuple[int, int], list[str]]]], settings: Settings
+) -> list[Fingerprint]:
+    """The fingerprints of documents given as ``units_of`` lists, in one numpy pass."""
+    unique = [list(dict.fromkeys(terms)) for doc in found for _, terms in doc]
+    rows = _signatures(unique, settings)
     out = []
     at = 0
     for doc in found:
-        out.append(Fingerprint(rows[at : at + len(doc)].copy(), tuple(rng for rng, _ in doc)))
-        at += len(doc)
+        n = len(doc)
+        out.append(
+            Fingerprint(
+                rows[at : at + n].copy(),
+                tuple(rng for rng, _ in doc),
+                tuple(len(terms) for terms in unique[at : at + n]),
+            )
+        )
+        at += n
     return out
+
+
+def unit_table(fingerprint: Fingerprint) -> np.ndarray:
+    """The units of a fingerprint as rows ``(first sentence, end sentence, terms)``, int64
+    little-endian: how the cache and the stage files store them."""
+    return np.array(
+        [(a, b, size) for (a, b), size in zip(fingerprint.units, fingerprint.sizes, strict=True)],
+        dtype="<i8",
+    ).reshape(-1, 3)
+
+
+def from_unit_table(signatures: np.ndarray, table: np.ndarray) -> Fingerprint:
+    """The fingerprint stored as ``signatures`` and a ``unit_table``."""
+    return Fingerprint(
+        signatures.astype(np.uint32),
+        tuple((int(a), int(b)) for a, b, _ in table.tolist()),
+        tuple(int(size) for size in table[:, 2].tolist()),
+    )

@@ -29,7 +29,7 @@ from provenance.cache import recipe
 from provenance.candidates import BandKeys, band_keys
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
-from provenance.fingerprint import Fingerprint
+from provenance.fingerprint import Fingerprint, from_unit_table, unit_table
 
 SHARD = 4096
 """Documents per shard."""
@@ -61,6 +61,7 @@ class StageDir:
                 settings.lsh_false_negative_weight,
                 settings.min_unit_similarity,
                 settings.min_lone_unit_similarity,
+                settings.min_lone_unit_terms,
                 settings.max_bucket_size,
                 settings.max_candidates_per_document,
             ],
@@ -103,14 +104,14 @@ def write_fingerprints(
 ) -> None:
     counts = np.array([len(f.units) for f in fingerprints], dtype="<i8")
     num_perm = fingerprints[0].signatures.shape[1] if fingerprints else 0
-    units = [np.asarray(f.units, dtype="<i8").reshape(-1, 2) for f in fingerprints]
+    units = [unit_table(f) for f in fingerprints]
     sigs = [f.signatures.astype("<u4") for f in fingerprints]
     _save(
         path,
         first_doc=np.array([first_doc], dtype="<i8"),
         key=np.frombuffer(b"".join(keys), dtype="V16") if keys else np.zeros(0, "V16"),
         count=counts,
-        units=np.concatenate(units) if units else np.zeros((0, 2), "<i8"),
+        units=np.concatenate(units) if units else np.zeros((0, 3), "<i8"),
         signatures=np.concatenate(sigs) if sigs else np.zeros((0, num_perm), "<u4"),
     )
 
@@ -122,8 +123,7 @@ def read_fingerprints(path: Path) -> tuple[int, list[Fingerprint]]:
     out = []
     at = 0
     for n in counts.tolist():
-        rng = tuple((int(a), int(b)) for a, b in units[at : at + n])
-        out.append(Fingerprint(sigs[at : at + n].astype(np.uint32), rng))
+        out.append(from_unit_table(sigs[at : at + n], units[at : at + n]))
         at += n
     return first, out
 

@@ -137,14 +137,21 @@ class Token(NamedTuple):
     norm: str
 
 
+@lru_cache(maxsize=262144)
+def _interned_norm(raw: str) -> str:
+    return sys.intern(fold_token(raw))
+
+
 def tokenize(text: str) -> list[Token]:
     """Word tokens (single characters in unspaced scripts) with offsets into ``text``."""
     pattern = _TOKEN_RE if _UNSPACED_RE.search(text) else _FAST_TOKEN_RE
     tokens: list[Token] = []
+    append = tokens.append
     for m in pattern.finditer(text):
-        norm = fold_token(m.group())
+        norm = _interned_norm(m.group())
         if norm:
-            tokens.append(Token(m.start(), m.end(), sys.intern(norm)))
+            start, end = m.span()
+            append(Token(start, end, norm))
     return tokens
 
 
@@ -192,7 +199,7 @@ def content_terms(norms: Sequence[str]) -> list[str]:
     terms: list[str] = []
     n = len(norms)
     for k, norm in enumerate(norms):
-        if is_unspaced(norm):
+        if len(norm) == 1 and is_unspaced(norm):
             if k + 1 < n and is_unspaced(norms[k + 1]):
                 terms.append(norm + norms[k + 1])
             continue
