@@ -106,7 +106,11 @@ def test_a_lone_passage_pair_must_share_enough_terms() -> None:
     """Half the values agree (J = 0.5): two 20-term passages share about 13 terms, two 6-term
     passages about 4, which chance gives unrelated passages; more units, no such limit."""
     s = Settings(
-        num_perm=8, min_unit_similarity=0.4, min_lone_unit_similarity=0.5, min_lone_unit_terms=4.5
+        num_perm=8,
+        min_unit_similarity=0.4,
+        min_lone_unit_similarity=0.5,
+        min_lone_unit_terms=4.5,
+        min_short_lone_unit_similarity=0.75,
     )
     base = np.arange(8, dtype=np.uint32)
     half = base.copy()
@@ -126,6 +130,8 @@ def test_a_lone_passage_pair_must_share_enough_terms() -> None:
     assert cand.similar_units(lone, fps(6), fps(6), off).tolist() == lone.tolist()
     two = np.array([[0, 1, 0, 0], [0, 1, 1, 1]], dtype=np.int64)
     assert cand.similar_units(two, fps(6), fps(6), s).tolist() == two.tolist()
+    close = s.replace(min_short_lone_unit_similarity=0.5)  # short but nearly the same
+    assert cand.similar_units(lone, fps(6), fps(6), close).tolist() == lone.tolist()
 
 
 def test_buckets_are_exact_even_when_keys_share_a_hash(monkeypatch: pytest.MonkeyPatch) -> None:

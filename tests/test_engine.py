@@ -120,8 +120,9 @@ def _reference_pairs(fps: list[fp.Fingerprint], s: Settings) -> list[tuple[int, 
                 agree = np.mean(fps[a].signatures[ua] == fps[b].signatures[ub])
                 # ... and to share about min_lone_unit_terms terms: J * |A u B|
                 union = (fps[a].sizes[ua] + fps[b].sizes[ub]) / (1 + agree)
+                close = agree >= s.min_short_lone_unit_similarity - 1e-9
                 if agree < s.min_lone_unit_similarity or (
-                    agree * union < s.min_lone_unit_terms - 1e-9
+                    agree * union < s.min_lone_unit_terms - 1e-9 and not close
                 ):
                     del unit_pairs[(a, b)]
     scored = sorted((a, b, len(u)) for (a, b), u in unit_pairs.items())

@@ -229,7 +229,8 @@ def similar_units(
     one passage pair at that similarity. So a document pair with a single similar passage
     pair keeps it only when it agrees on ``min_lone_unit_similarity`` of the values and the
     two passages share about ``min_lone_unit_terms`` content terms (the agreement times
-    the size of their union, from the sizes the fingerprints record).
+    the size of their union, from the sizes the fingerprints record) or agree on
+    ``min_short_lone_unit_similarity`` of the values (short, nearly identical passages).
 
     ``collisions`` are rows as ``unit_collisions`` gives them, sorted by ``(doc_a, doc_b)``;
     document ``doc_a`` of a row is ``left[doc_a - left_first]``, ``doc_b`` is
@@ -264,7 +265,9 @@ def similar_units(
             collisions[at, 1] - right_first, collisions[at, 3], right
         )
         a = agree[at].astype(np.int64)
-        strong[at] = a * sizes >= settings.min_lone_unit_terms * (num_perm + a)
+        strong[at] = (a * sizes >= settings.min_lone_unit_terms * (num_perm + a)) | (
+            a >= _at_least(settings.min_short_lone_unit_similarity, num_perm)
+        )
     kept: np.ndarray = collisions[~lone | strong]
     return kept
 

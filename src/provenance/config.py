@@ -54,11 +54,13 @@ class Settings:
     min_lone_unit_similarity: float = 0.4
     """A document pair whose only evidence is one such pair of passages needs this much
     agreement: the chance collisions left are short passages sharing a few common words."""
-    min_lone_unit_terms: float = 4.5
+    min_lone_unit_terms: float = 6.0
     """... and the two passages must share about this many content words (estimated from
-    the agreement and the passages' sizes). Unrelated passages that agree by chance mostly
-    share three or four; a short shared quotation can share as few as five. 0 turns the
-    check off."""
+    the agreement and the passages' sizes): unrelated passages that agree by chance share
+    three to five common ones. 0 turns the check off."""
+    min_short_lone_unit_similarity: float = 0.55
+    """A lone pair of passages sharing fewer words is still kept when they agree on this
+    share of values: two short passages that are nearly the same (a shared quotation)."""
     passage_min_terms: int = 6
     """Sentences with fewer content words are merged with their neighbour before hashing."""
     max_bucket_size: int = 200
@@ -180,6 +182,7 @@ _FRACTIONS = {
     "lsh_threshold",
     "min_unit_similarity",
     "min_lone_unit_similarity",
+    "min_short_lone_unit_similarity",
     "lsh_false_negative_weight",
     "edited_similarity",
     "paraphrase_similarity",

@@ -42,22 +42,24 @@ class Fingerprint:
 def units_of(
     per_sentence: Sequence[Sequence[str]], min_terms: int
 ) -> list[tuple[tuple[int, int], list[str]]]:
-    """Sentence ranges with their content terms (given per sentence); short sentences
-    merge with the next one."""
+    """Sentence ranges with their distinct content terms (given per sentence, in order of
+    first appearance); short sentences merge with the next one."""
     out: list[tuple[tuple[int, int], list[str]]] = []
     first = 0
-    terms: list[str] = []
+    terms: dict[str, None] = {}
     for k, sentence in enumerate(per_sentence):
-        terms.extend(sentence)
-        if len(set(terms)) >= min_terms:
-            out.append(((first, k + 1), terms))
-            first, terms = k + 1, []
+        terms.update(dict.fromkeys(sentence))
+        if len(terms) >= min_terms:
+            out.append(((first, k + 1), list(terms)))
+            first, terms = k + 1, {}
     if terms:
-        if out and len(set(terms)) < min_terms:
+        if out and len(terms) < min_terms:
             (prev_first, _), prev_terms = out.pop()
-            out.append(((prev_first, len(per_sentence)), prev_terms + terms))
+            merged = dict.fromkeys(prev_terms)
+            merged.update(terms)
+            out.append(((prev_first, len(per_sentence)), list(merged)))
         else:
-            out.append(((first, len(per_sentence)), terms))
+            out.append(((first, len(per_sentence)), list(terms)))
     return out
 
 
@@ -167,7 +169,7 @@ def fingerprint_texts_units(
     found: Sequence[list[tuple[tuple[int, int], list[str]]]], settings: Settings
 ) -> list[Fingerprint]:
     """The fingerprints of documents given as ``units_of`` lists, in one numpy pass."""
-    unique = [list(dict.fromkeys(terms)) for doc in found for _, terms in doc]
+    unique = [terms for doc in found for _, terms in doc]  # units_of gives distinct terms
     rows = _signatures(unique, settings)
     out = []
     at = 0

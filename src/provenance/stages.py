@@ -62,6 +62,7 @@ class StageDir:
                 settings.min_unit_similarity,
                 settings.min_lone_unit_similarity,
                 settings.min_lone_unit_terms,
+                settings.min_short_lone_unit_similarity,
                 settings.max_bucket_size,
                 settings.max_candidates_per_document,
             ],

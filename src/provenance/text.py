@@ -193,9 +193,19 @@ def stem(norm: str) -> str:
     return norm
 
 
+@lru_cache(maxsize=262144)
+def _spaced_term(norm: str) -> str:
+    """The content term of one word of a spaced script, ``""`` for none."""
+    if norm in STOPWORDS or (len(norm) < 2 and not norm.isdigit()):
+        return ""
+    return stem(norm)
+
+
 def content_terms(norms: Sequence[str]) -> list[str]:
     """The terms that carry content: stemmed non-stopwords, and character bigrams in
     unspaced scripts (single ideographs are too common to mean anything alone)."""
+    if not _UNSPACED_RE.search("".join(norms)):  # one term (or none) per word, memoized
+        return list(filter(None, map(_spaced_term, norms)))
     terms: list[str] = []
     n = len(norms)
     for k, norm in enumerate(norms):
@@ -507,11 +517,17 @@ def sentence_terms(text: str) -> list[list[str]]:
         findall = (_FAST_TOKEN_RE if _MARKS_RE.search(text) else _PLAIN_TOKEN_RE).findall
         if len(_TERMS) > _TERMS_LIMIT:
             _TERMS.clear()
-        memo = _TERMS
+        lookup = _TERMS.__getitem__
         out = []
         for s in sents:
             words = findall(text, s.start, s.end)
-            terms = [t for w in words if (t := memo[w] if w in memo else _new_term(w))]
+            try:  # news vocabularies repeat: nearly every sentence is all memo hits
+                terms = list(filter(None, map(lookup, words)))
+            except KeyError:
+                for w in words:
+                    if w not in _TERMS:
+                        _new_term(w)
+                terms = list(filter(None, map(lookup, words)))
             if _UNSPACED_TERM in terms:
                 break
             out.append(terms)
