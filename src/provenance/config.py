@@ -109,9 +109,13 @@ class Settings:
     quote_evidence_weight: float = 0.25
     """Weight of shared quotations in a pair's score (they are not evidence of copying)."""
     duplicate_coverage: float = 0.95
-    duplicate_similarity: float = 0.98
+    duplicate_similarity: float = 0.995
+    """A duplicate is the same text: a few changed words in every other sentence already
+    bring the mean passage similarity to about 0.98-0.99 (that is a near-duplicate)."""
     near_duplicate_coverage: float = 0.8
-    near_duplicate_similarity: float = 0.85
+    near_duplicate_similarity: float = 0.95
+    """Light edits keep 0.97 or more; rewrites that swap words for synonyms and reorder
+    clauses over the whole text score 0.82-0.93 (``benchmarks/README.md``)."""
     rewrite_coverage: float = 0.6
     """Derived-side coverage at or above which the whole derived document comes from the source."""
     min_quote_chars: int = 30
