@@ -3,7 +3,8 @@
 A stage folder holds, for one corpus and one fingerprint recipe::
 
     manifest.json                 recipe, document count, digest of the documents' texts
-    fingerprints/part-00000.npz   doc (first index), key (content hashes), units, signatures
+    fingerprints/part-00000.npz   doc (first index), key (content hashes), units (int64 rows:
+                                  first sentence, end sentence, distinct terms), signatures
     bands/part-00000.npz          doc, unit, band, keys: the LSH band keys of the same shard
     candidates.npz                a, b, collisions: the candidate document pairs
 
