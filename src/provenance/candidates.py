@@ -53,24 +53,34 @@ def band_keys(
 ) -> BandKeys:
     """The band keys of ``fingerprints`` (documents numbered from ``first_doc``)."""
     bands, rows = band_parameters(settings)
-    counts = np.fromiter((len(fp.units) for fp in fingerprints), dtype=np.int64)
-    total = int(counts.sum())
+    sigs, doc, unit = _units(fingerprints, first_doc)
+    total = len(doc)
     if total == 0:
         empty = np.zeros(0, dtype=np.int64)
         return BandKeys(empty, empty, empty, np.zeros((0, rows), dtype=np.uint32))
-    sigs = np.concatenate([fp.signatures for fp in fingerprints if len(fp.units)])
     sigs = sigs[:, : bands * rows].astype(np.uint32, copy=False)
-    # int32 indexes: at 100,000 documents there are some 20 million (unit, band) rows
-    doc = np.repeat(np.arange(first_doc, first_doc + len(fingerprints), dtype=np.int32), counts)
-    unit = (
-        np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    ).astype(np.int32)
     return BandKeys(
         doc=np.repeat(doc, bands),
         unit=np.repeat(unit, bands),
         band=np.tile(np.arange(bands, dtype=np.int32), total),
         keys=sigs.reshape(total * bands, rows),
     )
+
+
+def _units(
+    fingerprints: Sequence[Fingerprint], first_doc: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every unit's signature (stacked), document and index in its document. The indexes
+    are int32: at 100,000 documents there are some 20 million (unit, band) rows."""
+    counts = np.fromiter((len(fp.units) for fp in fingerprints), dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int32)
+        return np.zeros((0, 0), dtype=np.uint32), empty, empty
+    sigs = np.concatenate([fp.signatures for fp in fingerprints if len(fp.units)])
+    doc = np.repeat(np.arange(first_doc, first_doc + len(fingerprints), dtype=np.int32), counts)
+    unit = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return sigs, doc, unit.astype(np.int32)
 
 
 def concat_band_keys(parts: Sequence[BandKeys], rows: int) -> BandKeys:
@@ -332,15 +342,11 @@ def candidate_pairs(
     # One band at a time: buckets never span bands, and the band's keys are a view of the
     # signatures, so the stage holds the signatures and the collisions, not 16 copies.
     bands, rows = band_parameters(settings)
-    counts = np.fromiter((len(fp.units) for fp in fingerprints), dtype=np.int64)
-    total = int(counts.sum())
+    sigs, doc, unit = _units(fingerprints)
+    total = len(doc)
     parts = []
     crowded = 0
     if total:
-        sigs = np.concatenate([fp.signatures for fp in fingerprints if len(fp.units)])
-        doc = np.repeat(np.arange(len(fingerprints), dtype=np.int32), counts)
-        unit = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        unit = unit.astype(np.int32)
         for band in range(bands):
             keys = BandKeys(
                 doc,

@@ -214,12 +214,8 @@ def _validate(s: Settings) -> None:
             raise ConfigError(f"{name} must be between 0 and 1, got {value!r}")
     for f in dataclasses.fields(s):
         value = getattr(s, f.name)
-        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
             raise ConfigError(f"{f.name} must not be negative, got {value!r}")
-    if s.min_lone_unit_terms < 0:
-        raise ConfigError(
-            f"min_lone_unit_terms must not be negative, got {s.min_lone_unit_terms!r}"
-        )
     if s.num_perm < 4:
         raise ConfigError(f"num_perm must be at least 4, got {s.num_perm}")
     if s.engine not in ENGINES:

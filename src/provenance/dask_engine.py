@@ -25,7 +25,6 @@ import numpy as np
 
 from provenance import candidates as candidate_stage
 from provenance import fingerprint as fingerprint_stage
-from provenance import graph as graph_stage
 from provenance import ingest
 from provenance.classify import Evidence
 from provenance.config import Settings
@@ -256,8 +255,8 @@ def trace_documents(
     progress: Progress | None = None,
 ) -> TraceResult:
     from provenance.pipeline import (  # noqa: PLC0415 -- see above
-        LazyAnalyses,
         _timed,
+        finish,
         select_pairs,
         sentence_pair_notes,
     )
@@ -309,15 +308,4 @@ def trace_documents(
         for future in futures:
             measured.extend(future.result())
             report("align", len(measured), len(pairs))
-    with _timed(timings, "graph"):
-        relations, clusters = graph_stage.build(
-            documents, LazyAnalyses(documents), measured, settings
-        )
-    return TraceResult(
-        documents=tuple(documents),
-        relations=tuple(relations),
-        clusters=tuple(clusters),
-        skipped=tuple(skipped),
-        notes=tuple(notes),
-        timings=timings,
-    )
+    return finish(documents, measured, settings, skipped=skipped, notes=notes, timings=timings)

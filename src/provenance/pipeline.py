@@ -410,10 +410,23 @@ def trace_documents(
     finally:
         runner.close()
 
-    with _timed(timings, "graph"):
-        analyses = LazyAnalyses(documents)
-        relations, clusters = graph_stage.build(documents, analyses, measured, settings)
+    return finish(documents, measured, settings, skipped=skipped, notes=notes, timings=timings)
 
+
+def finish(
+    documents: Sequence[Document],
+    measured: Sequence[tuple[Alignment, Evidence]],
+    settings: Settings,
+    *,
+    skipped: Sequence[Skipped],
+    notes: Sequence[str],
+    timings: dict[str, float],
+) -> TraceResult:
+    """The graph stage and the result, from the measured pairs (every engine ends here)."""
+    with _timed(timings, "graph"):
+        relations, clusters = graph_stage.build(
+            documents, LazyAnalyses(documents), measured, settings
+        )
     return TraceResult(
         documents=tuple(documents),
         relations=tuple(relations),
