@@ -67,11 +67,11 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
         total += size
         strength_a += weight * p.similarity * len(p.a)
         strength_b += weight * p.similarity * len(p.b)
-    chars_a = max(1, sum(t.end - t.start for t in a.tokens))
-    chars_b = max(1, sum(t.end - t.start for t in b.tokens))
+    chars_a = max(1, a.chars())
+    chars_b = max(1, b.chars())
     reuse_cov = max(
-        float(a.mask(reuse_spans_a).mean()) if a.tokens else 0.0,
-        float(b.mask(reuse_spans_b).mean()) if b.tokens else 0.0,
+        float(a.mask(reuse_spans_a).mean()) if a.norms else 0.0,
+        float(b.mask(reuse_spans_b).mean()) if b.norms else 0.0,
     )
     copy_chars = min(copy_a, copy_b)
     # Copied text is evidence on its own; paraphrase needs several passages that together
@@ -88,7 +88,7 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
     # Similarity-weighted share of the more reused side; token characters only.
     score = min(1.0, max(strength_a / chars_a, strength_b / chars_b))
     shared = min(
-        round(alignment.coverage_a * len(a.tokens)), round(alignment.coverage_b * len(b.tokens))
+        round(alignment.coverage_a * len(a.norms)), round(alignment.coverage_b * len(b.norms))
     )
     return Evidence(
         coverage_a=alignment.coverage_a,

@@ -65,7 +65,7 @@ def units_of(
 
 def units(analysis: Analysis, min_terms: int) -> list[tuple[tuple[int, int], list[str]]]:
     """``units_of`` for a document already analysed."""
-    norms = [t.norm for t in analysis.tokens]
+    norms = analysis.norms
     return units_of([content_terms(norms[lo:hi]) for lo, hi in analysis.sentence_tokens], min_terms)
 
 

@@ -302,7 +302,7 @@ def _settle_sources(
             key=lambda s: (
                 get(s, dst).evidence.shared_tokens < TIE * most,
                 depth.get(s, 0),
-                -len(analyses[s].tokens),
+                -len(analyses[s].norms),
                 -graph.out_degree(s),
                 -get(s, dst).evidence.shared_tokens,
                 -get(s, dst).confidence,

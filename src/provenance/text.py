@@ -66,6 +66,8 @@ _UNSPACED_RE = re.compile(f"[{_UNSPACED}]")
 _WORD = rf"(?:[^\W_{_UNSPACED}]|[{_MARKS}])"
 _TOKEN_RE = re.compile(rf"[{_UNSPACED}]|{_WORD}+(?:['’]{_WORD}+)*")
 _FAST_TOKEN_RE = re.compile(rf"{_WORD}+(?:['’]{_WORD}+)*")
+_MARKS_RE = re.compile(f"[{_MARKS}]")
+_PLAIN_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 # --- normalization ---------------------------------------------------------------------------
 
@@ -144,15 +146,35 @@ def _interned_norm(raw: str) -> str:
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens (single characters in unspaced scripts) with offsets into ``text``."""
-    pattern = _TOKEN_RE if _UNSPACED_RE.search(text) else _FAST_TOKEN_RE
-    tokens: list[Token] = []
-    append = tokens.append
-    for m in pattern.finditer(text):
-        norm = _interned_norm(m.group())
-        if norm:
-            start, end = m.span()
-            append(Token(start, end, norm))
-    return tokens
+    norms, starts, ends = _scan(text)
+    return list(map(Token, starts, ends, norms))
+
+
+_GROUP, _START, _END = re.Match.group, re.Match.start, re.Match.end
+
+
+def _token_pattern(text: str) -> re.Pattern[str]:
+    """The token pattern for ``text``: the full one when it holds a character of an unspaced
+    script; else one without that alternative; a plain run of ``\\w`` (much faster) when it
+    holds no combining mark either. All three find the same tokens in such a text."""
+    if _UNSPACED_RE.search(text):
+        return _TOKEN_RE
+    return _FAST_TOKEN_RE if _MARKS_RE.search(text) else _PLAIN_TOKEN_RE
+
+
+def _scan(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The norm, start and end of every token of ``text``, as three lists (no objects per
+    token: documents in candidate pairs hold hundreds of thousands of tokens)."""
+    matches = list(_token_pattern(text).finditer(text))
+    norms = list(map(_interned_norm, map(_GROUP, matches)))
+    starts = list(map(_START, matches))
+    ends = list(map(_END, matches))
+    if "" in norms:  # a token that folds to nothing is no token
+        keep = [k for k, norm in enumerate(norms) if norm]
+        norms = [norms[k] for k in keep]
+        starts = [starts[k] for k in keep]
+        ends = [ends[k] for k in keep]
+    return norms, starts, ends
 
 
 def is_unspaced(norm: str) -> bool:
@@ -398,63 +420,66 @@ def _quotes_in(text: str, start: int, end: int, spans: list[Span]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """What later stages need to know about one document's text."""
+    """What later stages need to know about one document's text. Tokens are held as
+    parallel columns (``norms``, ``starts``, ``ends``, ``quoted``), not one object each."""
 
-    tokens: tuple[Token, ...]
+    norms: tuple[str, ...]  # per token, its normalized form
     sentences: tuple[Span, ...]
     sentence_tokens: tuple[tuple[int, int], ...]  # token index range of each sentence
     paragraphs: tuple[Span, ...]
     quotes: tuple[Span, ...]
-    in_quote: tuple[bool, ...]  # per token
-    # The same token facts as arrays, built once, for the stages that mask spans.
     starts: np.ndarray = field(compare=False, repr=False)  # int64, per token
     ends: np.ndarray = field(compare=False, repr=False)  # int64, per token
-    quoted: np.ndarray = field(compare=False, repr=False)  # bool, per token
+    quoted: np.ndarray = field(compare=False, repr=False)  # bool, per token: inside a quotation
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """The tokens as objects (built on each call: hot paths use the columns)."""
+        return tuple(map(Token, self.starts.tolist(), self.ends.tolist(), self.norms))
+
+    @property
+    def in_quote(self) -> tuple[bool, ...]:
+        return tuple(self.quoted.tolist())
 
     def mask(self, spans: Sequence[Span]) -> np.ndarray:
         """Per token: whether it lies wholly inside any of ``spans``."""
-        mask = np.zeros(len(self.tokens), dtype=bool)
+        mask = np.zeros(len(self.norms), dtype=bool)
         for span in spans:
             mask |= (self.starts >= span.start) & (self.ends <= span.end)
         return mask
 
-    def chars(self, mask: np.ndarray) -> int:
-        """Characters of the tokens selected by ``mask``."""
-        return int((self.ends - self.starts)[mask].sum())
+    def chars(self, mask: np.ndarray | None = None) -> int:
+        """Characters of the tokens selected by ``mask`` (of every token without one)."""
+        lengths = self.ends - self.starts
+        return int((lengths if mask is None else lengths[mask]).sum())
 
 
 def analyse(text: str) -> Analysis:
     paras = paragraphs(text)
     sents = sentences(text, paras)
-    tokens = tokenize(text)
+    norms, starts, ends = _scan(text)
     quotes = quotation_spans(text, paras)
-    starts = [t.start for t in tokens]
-    sentence_tokens = tuple(_token_range(starts, tokens, s) for s in sents)
-    in_quote = [False] * len(tokens)
+    quoted = np.zeros(len(norms), dtype=bool)
     for q in quotes:
-        lo, hi = _token_range(starts, tokens, q)
-        for k in range(lo, hi):
-            in_quote[k] = True
+        lo, hi = _token_range(starts, ends, q)
+        quoted[lo:hi] = True
     return Analysis(
-        tokens=tuple(tokens),
+        norms=tuple(norms),
         sentences=tuple(sents),
-        sentence_tokens=sentence_tokens,
+        sentence_tokens=tuple(_token_range(starts, ends, s) for s in sents),
         paragraphs=tuple(paras),
         quotes=tuple(quotes),
-        in_quote=tuple(in_quote),
-        starts=np.fromiter((t.start for t in tokens), dtype=np.int64, count=len(tokens)),
-        ends=np.fromiter((t.end for t in tokens), dtype=np.int64, count=len(tokens)),
-        quoted=np.array(in_quote, dtype=bool),
+        starts=np.array(starts, dtype=np.int64),
+        ends=np.array(ends, dtype=np.int64),
+        quoted=quoted,
     )
 
 
-def _token_range(starts: list[int], tokens: Sequence[Token], span: Span) -> tuple[int, int]:
-    """Indexes ``[lo, hi)`` of the tokens that lie inside ``span``."""
+def _token_range(starts: list[int], ends: list[int], span: Span) -> tuple[int, int]:
+    """Indexes ``[lo, hi)`` of the tokens that lie inside ``span`` (tokens are sorted and do
+    not overlap, so their ends are sorted too)."""
     lo = bisect_left(starts, span.start)
-    hi = lo
-    while hi < len(tokens) and tokens[hi].end <= span.end:
-        hi += 1
-    return lo, hi
+    return lo, max(lo, bisect_right(ends, span.end))
 
 
 # --- the lean path for fingerprints ----------------------------------------------------------
@@ -466,26 +491,11 @@ def sentence_norms(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     The same tokens and sentence ranges as ``analyse(text)`` gives (fingerprinting needs
     nothing else), at a fraction of the cost: no Token objects, no quotation scan.
     """
-    pattern = _TOKEN_RE if _UNSPACED_RE.search(text) else _FAST_TOKEN_RE
-    norms: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in pattern.finditer(text):
-        norm = fold_token(m.group())
-        if norm:
-            norms.append(norm)
-            starts.append(m.start())
-            ends.append(m.end())
-    ranges = []
-    for s in sentences(text):
-        lo = bisect_left(starts, s.start)
-        ranges.append((lo, max(lo, bisect_right(ends, s.end))))
-    return norms, ranges
+    norms, starts, ends = _scan(text)
+    return norms, [_token_range(starts, ends, s) for s in sentences(text)]
 
 
 _UNSPACED_TERM = "\0"
-_MARKS_RE = re.compile(f"[{_MARKS}]")
-_PLAIN_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _TERMS: dict[str, str] = {}  # raw token -> content term ("" for none): the lean path's memo
 _TERMS_LIMIT = 1 << 20
 
@@ -513,8 +523,7 @@ def sentence_terms(text: str) -> list[list[str]]:
     ``analyse(text)``, computed without it."""
     sents = sentences(text)
     if not _UNSPACED_RE.search(text):
-        # Without combining marks, a word is a plain run of \w (no alternation): faster.
-        findall = (_FAST_TOKEN_RE if _MARKS_RE.search(text) else _PLAIN_TOKEN_RE).findall
+        findall = _token_pattern(text).findall
         if len(_TERMS) > _TERMS_LIMIT:
             _TERMS.clear()
         lookup = _TERMS.__getitem__
