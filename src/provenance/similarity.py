@@ -79,19 +79,26 @@ def _incidence(
     Only terms found on both sides can intersect, so only they get a column: the incidence
     matrices stay small when a long document meets a short one (over the whole vocabulary,
     20,000 sentences of one document took gigabytes)."""
-    in_b = set().union(*b) if b else set()
+    in_b = frozenset().union(*b) if b else frozenset()
     vocab: dict[str, int] = {}
-    for terms in a:
-        for t in terms:
-            if t in in_b:
-                vocab.setdefault(t, len(vocab))
+    rows_a: list[int] = []
+    cols_a: list[int] = []
+    for k, terms in enumerate(a):
+        for t in terms & in_b:  # most terms are not shared: intersect in C first
+            rows_a.append(k)
+            cols_a.append(vocab.setdefault(t, len(vocab)))
+    shared = vocab.keys()
+    rows_b: list[int] = []
+    cols_b: list[int] = []
+    for k, terms in enumerate(b):
+        for t in shared & terms:
+            rows_b.append(k)
+            cols_b.append(vocab[t])
     width = max(1, len(vocab))
     ma = np.zeros((len(a), width), dtype=np.float32)
     mb = np.zeros((len(b), width), dtype=np.float32)
-    for k, terms in enumerate(a):
-        ma[k, [vocab[t] for t in terms if t in vocab]] = 1.0
-    for k, terms in enumerate(b):
-        mb[k, [vocab[t] for t in terms if t in vocab]] = 1.0
+    ma[rows_a, cols_a] = 1.0
+    mb[rows_b, cols_b] = 1.0
     inter: np.ndarray = ma @ mb.T
     size_a = np.array([len(terms) for terms in a], dtype=np.float32)[:, None]
     size_b = np.array([len(terms) for terms in b], dtype=np.float32)[None, :]
@@ -106,18 +113,30 @@ def _dice(a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures]) -> np.nd
     return dice
 
 
-def _stack(
-    a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures], dice: np.ndarray
+def _features_at(
+    a: Sequence[SentenceFeatures],
+    b: Sequence[SentenceFeatures],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    dice: np.ndarray,
 ) -> np.ndarray:
-    """The features of every pair, shape ``(5, len(a), len(b))``, float32."""
-    sa = [f.string[:MAX_COMPARED_CHARS] for f in a]
-    sb = [f.string[:MAX_COMPARED_CHARS] for f in b]
-    chars = process.cdist(sa, sb, scorer=fuzz.ratio, dtype=np.float32) / 100.0
-    sets = process.cdist(sa, sb, scorer=fuzz.token_set_ratio, dtype=np.float32) / 100.0
-    num_a, num_b, num_inter = _incidence([f.numbers for f in a], [f.numbers for f in b])
-    numbers = (num_a + num_b - 2.0 * num_inter > 0).astype(np.float32)
-    len_a = np.array([f.length for f in a], dtype=np.float32)[:, None]
-    len_b = np.array([f.length for f in b], dtype=np.float32)[None, :]
+    """The features of the sentence pairs ``(a[rows[k]], b[cols[k]])``, shape ``(5, k)``,
+    float32, ``dice`` being their Dice overlap. Only these cells are compared: the string
+    measures dominate alignment, and most cells of a pair's matrix share no content word."""
+    left = [a[i] for i in rows.tolist()]
+    right = [b[j] for j in cols.tolist()]
+    sa = [f.string[:MAX_COMPARED_CHARS] for f in left]
+    sb = [f.string[:MAX_COMPARED_CHARS] for f in right]
+    chars = process.cpdist(sa, sb, scorer=fuzz.ratio, dtype=np.float32) / 100.0
+    sets = process.cpdist(sa, sb, scorer=fuzz.token_set_ratio, dtype=np.float32) / 100.0
+    # 1 when the two sentences do not mention the same numbers
+    numbers = np.fromiter(
+        (fa.numbers != fb.numbers for fa, fb in zip(left, right, strict=True)),
+        dtype=np.float32,
+        count=len(left),
+    )
+    len_a = np.fromiter((f.length for f in left), dtype=np.float32, count=len(left))
+    len_b = np.fromiter((f.length for f in right), dtype=np.float32, count=len(right))
     length = np.minimum(len_a, len_b) / np.maximum(np.maximum(len_a, len_b), 1.0)
     return np.stack([dice, chars, sets, numbers, length]).astype(np.float32)
 
@@ -125,10 +144,14 @@ def _stack(
 _WEIGHTS = np.array([W_DICE, W_CHARS, W_SET, W_NUMBERS, W_LENGTH], dtype=np.float32)
 
 
-def _logistic(
-    a: Sequence[SentenceFeatures], b: Sequence[SentenceFeatures], dice: np.ndarray
-) -> np.ndarray:
-    z = np.tensordot(_WEIGHTS, _stack(a, b, dice), axes=1) + np.float32(INTERCEPT)
+def _logistic(features: np.ndarray) -> np.ndarray:
+    # A sum in a fixed order, one cell at a time (not a BLAS product, whose rounding can
+    # depend on the array's shape and on the machine's kernels): the same pair of
+    # sentences scores the same bits wherever it is computed.
+    z = _WEIGHTS[0] * features[0]
+    for weight, feature in zip(_WEIGHTS[1:], features[1:], strict=True):
+        z += weight * feature
+    z += np.float32(INTERCEPT)
     result: np.ndarray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
     return result
 
@@ -142,21 +165,14 @@ def similarity_matrix(
     compared and get 0: a paraphrase shares content words, and most sentence pairs of two
     unrelated documents share none, so alignment skips the costly string measures for them.
     """
-    if not a or not b:
-        return np.zeros((len(a), len(b)), dtype=np.float32)
-    dice = _dice(a, b)
-    if min_overlap <= 0.0:
-        return _logistic(a, b, dice)
-    keep = dice >= min_overlap
-    rows = np.flatnonzero(keep.any(axis=1))
-    cols = np.flatnonzero(keep.any(axis=0))
     result = np.zeros((len(a), len(b)), dtype=np.float32)
-    if rows.size and cols.size:
-        sub = _logistic(
-            [a[int(i)] for i in rows], [b[int(j)] for j in cols], dice[np.ix_(rows, cols)]
-        )
-        result[np.ix_(rows, cols)] = sub
-        result[~keep] = 0.0
+    if not a or not b:
+        return result
+    dice = _dice(a, b)
+    rows, cols = np.nonzero(dice >= min_overlap) if min_overlap > 0.0 else np.indices(dice.shape)
+    rows, cols = rows.ravel(), cols.ravel()
+    if rows.size:
+        result[rows, cols] = _logistic(_features_at(a, b, rows, cols, dice[rows, cols]))
     return result
 
 
