@@ -16,7 +16,6 @@ documents. All spans are character offsets into each document's extracted text.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +24,7 @@ import numpy as np
 import xxhash
 from rapidfuzz.distance import Indel
 
+from provenance.arrays import mix64, ranks
 from provenance.config import Settings
 from provenance.models import Alignment, Passage, PassageKind, Span
 from provenance.similarity import SentenceFeatures, features, similarity_matrix
@@ -50,7 +50,7 @@ def token_id(norm: str) -> int:
 
 
 def prepare(analysis: Analysis) -> Prepared:
-    norms = [t.norm for t in analysis.tokens]
+    norms = analysis.norms
     ids = tuple(map(token_id, norms))
     sents = tuple(features(norms[lo:hi]) for lo, hi in analysis.sentence_tokens)
     return Prepared(analysis, ids, sents)
@@ -73,28 +73,60 @@ class _Block:
 
 
 def verbatim_runs(x: Sequence[int], y: Sequence[int], n: int) -> list[tuple[int, int, int]]:
-    """Maximal common runs ``(i, j, length)`` of at least ``n`` tokens, in any order."""
+    """Maximal common runs ``(i, j, length)`` of at least ``n`` tokens, in any order.
+
+    Seeds are the ``n``-grams found in both (an ``n``-gram found more than
+    ``MAX_SEED_OCCURRENCES`` times in ``x`` is boilerplate and seeds nothing); each seed not
+    already inside a run on its diagonal is extended as far as the two agree. Seeds are
+    matched on a 64-bit hash of the ``n`` token ids, all at once, then checked token by
+    token, so a hash collision can never make a false seed; most candidate pairs share few
+    ``n``-grams, and only those reach the Python loop."""
     if len(x) < n or len(y) < n:
         return []
-    index: dict[tuple[int, ...], list[int]] = defaultdict(list)
-    for i in range(len(x) - n + 1):
-        index[tuple(x[i : i + n])].append(i)
+    xa, ya = _id_array(x), _id_array(y)
+    hx, hy = _gram_hashes(xa, n), _gram_hashes(ya, n)
+    order = np.argsort(hx, kind="stable")  # equal hashes keep their positions in order
+    sorted_x = hx[order]
+    lo = np.searchsorted(sorted_x, hy, "left")
+    count = np.searchsorted(sorted_x, hy, "right") - lo
+    js = np.flatnonzero(count)
+    if js.size == 0:
+        return []
+    count = count[js]
+    j_all = np.repeat(js, count)
+    i_all = order[np.repeat(lo[js], count) + ranks(count)]
+    same = np.ones(len(j_all), dtype=bool)
+    for k in range(n):
+        same &= xa[i_all + k] == ya[j_all + k]
+    j_all, i_all = j_all[same], i_all[same]
+    occurrences = np.bincount(j_all, minlength=len(hy))
+    seeded = occurrences[j_all] <= MAX_SEED_OCCURRENCES
     runs: list[tuple[int, int, int]] = []
     reach: dict[int, int] = {}  # diagonal i - j -> first j not yet covered by a run
-    for j in range(len(y) - n + 1):
-        hits = index.get(tuple(y[j : j + n]))
-        if not hits or len(hits) > MAX_SEED_OCCURRENCES:
+    nx, ny = len(x), len(y)
+    for i, j in zip(i_all[seeded].tolist(), j_all[seeded].tolist(), strict=True):
+        d = i - j
+        if reach.get(d, -1) > j:
             continue
-        for i in hits:
-            d = i - j
-            if reach.get(d, -1) > j:
-                continue
-            length = n
-            while i + length < len(x) and j + length < len(y) and x[i + length] == y[j + length]:
-                length += 1
-            reach[d] = j + length
-            runs.append((i, j, length))
+        length = n
+        while i + length < nx and j + length < ny and x[i + length] == y[j + length]:
+            length += 1
+        reach[d] = j + length
+        runs.append((i, j, length))
     return runs
+
+
+def _id_array(ids: Sequence[int]) -> np.ndarray:
+    return np.fromiter(ids, dtype=np.uint64, count=len(ids))
+
+
+def _gram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
+    """A 64-bit hash of each ``n``-gram of ``ids`` (uint64, one per start position)."""
+    m = len(ids) - n + 1
+    hashed = np.zeros(m, dtype=np.uint64)
+    for k in range(n):
+        mix64(hashed, ids[k : k + m])
+    return hashed
 
 
 # --- pass 2: chaining runs into edited passages ----------------------------------------------
@@ -160,6 +192,20 @@ def _blocks_from_chains(
 
 def _covered(mask: np.ndarray, lo: int, hi: int) -> float:
     return float(mask[lo:hi].mean()) if hi > lo else 1.0
+
+
+def _mostly_free(mask: np.ndarray, ranges: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each token range: whether less than half of it is in ``mask`` (an empty range
+    counts as covered), all ranges at once."""
+    if not ranges:
+        return []
+    counts = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+    lo, hi = np.array(ranges, dtype=np.int64).T
+    size = hi - lo
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(size > 0, (counts[hi] - counts[lo]) / size, 1.0)
+    free: list[bool] = (share < 0.5).tolist()
+    return free
 
 
 def _sentence_range(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
@@ -237,8 +283,8 @@ def _paraphrase_blocks(
     if not sx or not sy or not paraphrase_searchable(len(sx), len(sy), settings):
         return []
     sim = similarity_matrix(x.sentences, y.sentences, min_overlap=settings.paraphrase_min_overlap)
-    free_x = [_covered(mask_x, lo, hi) < 0.5 for lo, hi in sx]
-    free_y = [_covered(mask_y, lo, hi) < 0.5 for lo, hi in sy]
+    free_x = _mostly_free(mask_x, sx)
+    free_y = _mostly_free(mask_y, sy)
     masked = np.where(np.outer(free_x, free_y), sim, 0.0)
     best_for_x = masked.argmax(axis=1)
     best_for_y = masked.argmax(axis=0)
@@ -319,7 +365,7 @@ def _mask(length: int, spans: list[tuple[int, int]]) -> np.ndarray:
 
 
 def _char_span(analysis: Analysis, lo: int, hi: int) -> Span:
-    return Span(analysis.tokens[lo].start, analysis.tokens[hi - 1].end)
+    return Span(int(analysis.starts[lo]), int(analysis.ends[hi - 1]))
 
 
 def align(x: Prepared, y: Prepared, settings: Settings) -> tuple[list[Passage], float, float]:

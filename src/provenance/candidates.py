@@ -17,6 +17,7 @@ import numpy as np
 import xxhash
 from datasketch import MinHashLSH
 
+from provenance.arrays import mix64, ranks
 from provenance.config import Settings
 from provenance.fingerprint import Fingerprint
 
@@ -123,13 +124,13 @@ def _collide(keys: BandKeys, settings: Settings) -> tuple[np.ndarray, int]:
         return np.zeros((0, 4), dtype=np.int32), crowded
     # Every pair (i < j) inside each kept bucket, without a Python loop over buckets; only
     # the members' documents and units are gathered (most rows are in no bucket).
-    at = order[np.repeat(starts, sizes) + _ranks(sizes)]  # the members, bucket by bucket
+    at = order[np.repeat(starts, sizes) + ranks(sizes)]  # the members, bucket by bucket
     del order
     doc = keys.doc[at].astype(np.int32, copy=False)
     unit = keys.unit[at].astype(np.int32, copy=False)
-    left_count = np.repeat(sizes, sizes) - _ranks(sizes) - 1  # partners after each member
+    left_count = np.repeat(sizes, sizes) - ranks(sizes) - 1  # partners after each member
     left = np.repeat(np.arange(len(at), dtype=np.int64), left_count)
-    right = left + 1 + _ranks(left_count)
+    right = left + 1 + ranks(left_count)
     da, db, ua, ub = doc[left], doc[right], unit[left], unit[right]
     del left, right
     cross = da != db
@@ -158,9 +159,7 @@ def bucket_hash(keys: BandKeys) -> np.ndarray:
     """A 64-bit hash of each row's band and key values (uint64)."""
     hashed: np.ndarray = keys.band.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     for c in range(keys.keys.shape[1]):
-        hashed ^= keys.keys[:, c].astype(np.uint64)
-        hashed *= np.uint64(0xBF58476D1CE4E5B9)
-        hashed ^= hashed >> np.uint64(31)
+        mix64(hashed, keys.keys[:, c])
     return hashed
 
 
@@ -191,15 +190,6 @@ def _buckets(keys: BandKeys) -> tuple[np.ndarray, np.ndarray]:
         band, vals = keys.band[order], keys.keys[order]
         new[1:] = (band[1:] != band[:-1]) | (vals[1:] != vals[:-1]).any(axis=1)
     return order, new
-
-
-def _ranks(sizes: np.ndarray) -> np.ndarray:
-    """``0..size-1`` for each size, concatenated."""
-    total = int(sizes.sum())
-    ranks: np.ndarray = np.arange(total, dtype=np.int64) - np.repeat(
-        np.cumsum(sizes) - sizes, sizes
-    )
-    return ranks
 
 
 def score_pairs(
