@@ -108,8 +108,16 @@ def unit_collisions(
     return _unique_rows([rows])
 
 
-def _collide(keys: BandKeys, settings: Settings) -> tuple[np.ndarray, int]:
-    """``unit_collisions`` rows (int32, not yet unique) and the number of crowded buckets."""
+def _collide(
+    keys: BandKeys, settings: Settings, signatures: np.ndarray | None = None
+) -> tuple[np.ndarray, int]:
+    """``unit_collisions`` rows (int32, not yet unique) and the number of crowded buckets.
+
+    With ``signatures`` (one row per row of ``keys``), only unit pairs whose whole
+    signatures agree on ``min_unit_similarity`` of their values are returned: the first
+    test of ``similar_units``, which depends on the unit pair alone, applied before the
+    pairs of every band pile up (at a million documents chance collisions run to hundreds
+    of millions of unit pairs, nearly all of which fail it)."""
     n = len(keys.doc)
     if n < 2:
         return np.zeros((0, 4), dtype=np.int32), 0
@@ -131,6 +139,9 @@ def _collide(keys: BandKeys, settings: Settings) -> tuple[np.ndarray, int]:
     left_count = np.repeat(sizes, sizes) - ranks(sizes) - 1  # partners after each member
     left = np.repeat(np.arange(len(at), dtype=np.int64), left_count)
     right = left + 1 + ranks(left_count)
+    if signatures is not None and settings.min_unit_similarity > 0:
+        alike = _alike(signatures, at[left], at[right], settings)
+        left, right = left[alike], right[alike]
     da, db, ua, ub = doc[left], doc[right], unit[left], unit[right]
     del left, right
     cross = da != db
@@ -139,6 +150,20 @@ def _collide(keys: BandKeys, settings: Settings) -> tuple[np.ndarray, int]:
     da, db = np.where(swap, db, da), np.where(swap, da, db)
     ua, ub = np.where(swap, ub, ua), np.where(swap, ua, ub)
     return np.stack([da, db, ua, ub], axis=1), crowded
+
+
+def _alike(
+    signatures: np.ndarray, left: np.ndarray, right: np.ndarray, settings: Settings
+) -> np.ndarray:
+    """Whether the signatures at rows ``left[k]`` and ``right[k]`` agree on at least
+    ``min_unit_similarity`` of their values (compared a block at a time)."""
+    need = _at_least(settings.min_unit_similarity, settings.num_perm)
+    out = np.empty(len(left), dtype=bool)
+    for k in range(0, len(left), _AGREE_BLOCK):
+        a = signatures[left[k : k + _AGREE_BLOCK]]
+        b = signatures[right[k : k + _AGREE_BLOCK]]
+        out[k : k + _AGREE_BLOCK] = (a == b).sum(axis=1, dtype=np.int32) >= need
+    return out
 
 
 def _unique_rows(parts: Sequence[np.ndarray]) -> np.ndarray:
@@ -344,7 +369,7 @@ def candidate_pairs(
                 np.full(total, band, dtype=np.int32),
                 sigs[:, band * rows : (band + 1) * rows],
             )
-            part, crowded_here = _collide(keys, settings)
+            part, crowded_here = _collide(keys, settings, sigs)
             parts.append(part)
             crowded += crowded_here
         del sigs, doc, unit

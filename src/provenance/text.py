@@ -271,12 +271,11 @@ def paragraphs(text: str) -> list[Span]:
 
 
 def _add_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append(Span(start, end))
+    piece = text[start:end]
+    kept = piece.strip()  # strips exactly the characters ``str.isspace`` names
+    if kept:
+        start += len(piece) - len(piece.lstrip())
+        spans.append(Span(start, start + len(kept)))
 
 
 # --- sentences -------------------------------------------------------------------------------
@@ -291,7 +290,8 @@ _ABBREVIATIONS = frozenset(
 _NUMBERED = frozenset({"no", "nos", "fig", "vol", "pp", "art", "sec", "ch"})
 # A terminator, optional closing quotes or brackets, then the boundary condition.
 _SENT_END = re.compile(
-    r"""(?:
+    r"""(?=[.!?…。！？۔؟।])              # every match starts so: lets the engine skip ahead
+    (?:
         [.!?…]+["'”’»)\]]*(?=\s)         # Latin-style: needs following whitespace
       | [。！？!?]+["'”’」』)）]*           # CJK: no space follows
       | [۔؟।]+["'”’»)\]]*                # Urdu/Arabic/Devanagari full stops
