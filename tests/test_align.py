@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
+import numpy as np
+import pytest
+
+from provenance import align as align_module
 from provenance import text as tx
-from provenance.align import align, chain_runs, prepare, verbatim_runs
+from provenance.align import align, chain_runs, exact_verbatim_runs, prepare, verbatim_runs
 from provenance.candidates import band_parameters, candidate_pairs
 from provenance.config import Settings
 from provenance.fingerprint import fingerprint, units
@@ -34,6 +40,36 @@ def test_verbatim_runs_found_in_any_order() -> None:
     y = [7, 8, 9, 10, 0, 0, 1, 2, 3, 4, 5]
     runs = sorted(verbatim_runs(x, y, 3))
     assert runs == [(0, 6, 5), (6, 0, 4)]
+
+
+@pytest.mark.parametrize("weak_hash", [False, True])
+def test_verbatim_runs_equal_the_exact_search(
+    weak_hash: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random token lists (small vocabularies: many repeats, boilerplate seeds) give the runs
+    of the dictionary search; with a hash of 3 values nearly every n-gram collides, and the
+    check must still give the exact runs."""
+    if weak_hash:
+        real = align_module._gram_hashes
+        monkeypatch.setattr(
+            align_module, "_gram_hashes", lambda ids, n: real(ids, n) % np.uint64(3)
+        )
+    rng = random.Random(7)
+    for _ in range(400):
+        vocab = rng.choice([2, 3, 5, 40])
+        x = [rng.randrange(vocab) for _ in range(rng.randrange(0, 90))]
+        y = [rng.randrange(vocab) for _ in range(rng.randrange(0, 90))]
+        if rng.random() < 0.3:
+            y = x[: rng.randrange(len(x) + 1)] + y
+        for n in (1, 3, 4):
+            assert verbatim_runs(x, y, n) == exact_verbatim_runs(x, y, n)
+
+
+def test_verbatim_runs_skip_boilerplate_seeds_without_pairing_them() -> None:
+    """A trigram repeated 100,000 times on both sides seeds nothing (and is not expanded
+    into 10^10 candidate seeds on the way)."""
+    x = [1, 2, 3] * 100_000
+    assert verbatim_runs(x, list(x), 3) == []
 
 
 def test_chain_runs_merges_close_runs_on_both_sides() -> None:

@@ -1044,3 +1044,63 @@ def test_an_article_about_blogs_is_not_a_comment_tail(tmp_path: Path) -> None:
     assert skipped == []
     assert doc.stripped == ()
     assert doc.text == "\n\n".join(paragraphs)
+
+
+# --- patterns that skip ahead ----------------------------------------------------------------
+
+
+def _first_chars(items: list[tuple[object, object]]) -> tuple[set[int], bool]:
+    """The code points a match of the parsed sequence ``items`` can start with, and whether
+    it can match without consuming a character. Fails on constructs it does not know, so a
+    pattern it cannot prove is reported, not passed."""
+    from re import _constants as c
+
+    firsts: set[int] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            return firsts | {av}, False
+        if op is c.IN:
+            assert all(o in (c.LITERAL, c.RANGE) for o, _ in av), av
+            for o, v in av:
+                firsts |= {v} if o is c.LITERAL else set(range(v[0], v[1] + 1))
+            return firsts, False
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero width: the first character comes after it
+        if op is c.BRANCH:
+            nullable = False
+            for alternative in av[1]:
+                more, empty = _first_chars(list(alternative))
+                firsts |= more
+                nullable |= empty
+            if not nullable:
+                return firsts, False
+            continue
+        if op is c.SUBPATTERN:
+            more, empty = _first_chars(list(av[3]))
+        else:
+            assert op in (c.MAX_REPEAT, c.MIN_REPEAT), op
+            more, empty = _first_chars(list(av[2]))
+            empty = empty or av[0] == 0
+        firsts |= more
+        if not empty:
+            return firsts, False
+    return firsts, True
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["_COMMENT_STOCK", "_YOU", "_THANK_YOU", "_SITE", "_WARM", "_REPORTING", "_LINE_BREAKS"],
+)
+def test_skip_ahead_lookahead_admits_every_first_character(name: str) -> None:
+    import re._parser
+
+    from provenance import ingest
+
+    compiled = getattr(ingest, name).pattern
+    assert compiled.startswith("(?=[")
+    look, body = compiled[4:].split("])", 1)
+    allowed, _ = _first_chars(list(re._parser.parse(f"[{look}]").data))
+    needed, nullable = _first_chars(list(re._parser.parse(body).data))
+    assert not nullable
+    assert needed <= allowed, sorted(chr(k) for k in needed - allowed)
+    assert needed == allowed  # no character admitted in vain

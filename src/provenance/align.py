@@ -16,7 +16,7 @@ documents. All spans are character offsets into each document's extracted text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,34 +77,58 @@ def verbatim_runs(x: Sequence[int], y: Sequence[int], n: int) -> list[tuple[int,
 
     Seeds are the ``n``-grams found in both (an ``n``-gram found more than
     ``MAX_SEED_OCCURRENCES`` times in ``x`` is boilerplate and seeds nothing); each seed not
-    already inside a run on its diagonal is extended as far as the two agree. Seeds are
-    matched on a 64-bit hash of the ``n`` token ids, all at once, then checked token by
-    token, so a hash collision can never make a false seed; most candidate pairs share few
-    ``n``-grams, and only those reach the Python loop."""
+    already inside a run on its diagonal is extended as far as the two agree, in the order
+    of ``j`` and then ``i``. Seeds are found with NumPy on a 64-bit hash of each ``n``-gram:
+    when two different ``n``-grams of ``x`` share a hash (checked), the exact dictionary
+    search is used instead, so the runs are always those of ``exact_verbatim_runs``."""
     if len(x) < n or len(y) < n:
         return []
     xa, ya = _id_array(x), _id_array(y)
     hx, hy = _gram_hashes(xa, n), _gram_hashes(ya, n)
     order = np.argsort(hx, kind="stable")  # equal hashes keep their positions in order
     sorted_x = hx[order]
+    # Within x, positions with one hash must hold one n-gram; then a y n-gram whose hash is
+    # found is checked against one of them, and the hash count is the exact count.
+    ties = np.flatnonzero(sorted_x[1:] == sorted_x[:-1])
+    if ties.size and not _same_grams(xa, order[ties], xa, order[ties + 1], n).all():
+        return exact_verbatim_runs(x, y, n)
     lo = np.searchsorted(sorted_x, hy, "left")
     count = np.searchsorted(sorted_x, hy, "right") - lo
-    js = np.flatnonzero(count)
+    js = np.flatnonzero((count > 0) & (count <= MAX_SEED_OCCURRENCES))
+    js = js[_same_grams(xa, order[lo[js]], ya, js, n)]
     if js.size == 0:
         return []
     count = count[js]
-    j_all = np.repeat(js, count)
     i_all = order[np.repeat(lo[js], count) + ranks(count)]
-    same = np.ones(len(j_all), dtype=bool)
-    for k in range(n):
-        same &= xa[i_all + k] == ya[j_all + k]
-    j_all, i_all = j_all[same], i_all[same]
-    occurrences = np.bincount(j_all, minlength=len(hy))
-    seeded = occurrences[j_all] <= MAX_SEED_OCCURRENCES
+    j_all = np.repeat(js, count)
+    return _extend(x, y, n, zip(i_all.tolist(), j_all.tolist(), strict=True))
+
+
+def exact_verbatim_runs(x: Sequence[int], y: Sequence[int], n: int) -> list[tuple[int, int, int]]:
+    """``verbatim_runs`` by a dictionary of ``n``-gram tuples (the reference, and the way
+    taken when two ``n``-grams share a hash)."""
+    if len(x) < n or len(y) < n:
+        return []
+    index: dict[tuple[int, ...], list[int]] = {}
+    for i in range(len(x) - n + 1):
+        index.setdefault(tuple(x[i : i + n]), []).append(i)
+    seeds: list[tuple[int, int]] = []
+    for j in range(len(y) - n + 1):
+        hits = index.get(tuple(y[j : j + n]))
+        if hits and len(hits) <= MAX_SEED_OCCURRENCES:
+            seeds.extend((i, j) for i in hits)
+    return _extend(x, y, n, seeds)
+
+
+def _extend(
+    x: Sequence[int], y: Sequence[int], n: int, seeds: Iterable[tuple[int, int]]
+) -> list[tuple[int, int, int]]:
+    """Each seed ``(i, j)`` (in order of ``j``, then ``i``) not already inside a run on its
+    diagonal, extended as far as ``x`` and ``y`` agree."""
     runs: list[tuple[int, int, int]] = []
     reach: dict[int, int] = {}  # diagonal i - j -> first j not yet covered by a run
     nx, ny = len(x), len(y)
-    for i, j in zip(i_all[seeded].tolist(), j_all[seeded].tolist(), strict=True):
+    for i, j in seeds:
         d = i - j
         if reach.get(d, -1) > j:
             continue
@@ -114,6 +138,16 @@ def verbatim_runs(x: Sequence[int], y: Sequence[int], n: int) -> list[tuple[int,
         reach[d] = j + length
         runs.append((i, j, length))
     return runs
+
+
+def _same_grams(
+    a: np.ndarray, at_a: np.ndarray, b: np.ndarray, at_b: np.ndarray, n: int
+) -> np.ndarray:
+    """Whether the ``n``-gram of ``a`` at each ``at_a`` equals that of ``b`` at ``at_b``."""
+    same = np.ones(len(at_a), dtype=bool)
+    for k in range(n):
+        same &= a[at_a + k] == b[at_b + k]
+    return same
 
 
 def _id_array(ids: Sequence[int]) -> np.ndarray:

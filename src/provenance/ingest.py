@@ -597,6 +597,8 @@ _COHERENCE_MARGIN = 0.2
 # Language coherence means little with only a few accented letters ("naïve £5" scores as
 # Central European): below this many, the Western reading is kept.
 _MIN_LETTERS_FOR_LANGUAGE = 12
+# Line breaks, each normalized to one \n (CR LF is one break).
+_LINE_BREAKS = re.compile(r"(?=[\r\x85\u2028\u2029])(?:\r\n?|[\x85\u2028\u2029])")
 # C0/C1 control characters other than tab and line breaks; a few are tolerated and removed.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _MAX_CONTROL_SHARE = 0.01
@@ -615,7 +617,7 @@ def decode_bytes(data: bytes, *, html_declared: str | None = None) -> str:
     text = _decode_raw(data, html_declared)
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = re.sub(r"\r\n?|[\x85\u2028\u2029]", "\n", text)
+    text = _LINE_BREAKS.sub("\n", text)
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
     controls = len(_CONTROL.findall(text))
     if controls and controls > max(3, _MAX_CONTROL_SHARE * len(text)):
@@ -1102,9 +1104,7 @@ def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterat
             continue
         record_id = _record_id(record.get(settings.jsonl_id_field), number)
         doc_id = f"{source.id}#{record_id}"
-        text = unicodedata.normalize(
-            "NFC", _CONTROL.sub("", re.sub(r"\r\n?|[\x85\u2028\u2029]", "\n", text))
-        )
+        text = unicodedata.normalize("NFC", _CONTROL.sub("", _LINE_BREAKS.sub("\n", text)))
         try:
             _check_length(text, settings)
             extracted = _Extracted(
@@ -1389,16 +1389,39 @@ ARTICLE_REPORTING_WORDS = (
     r"said|says|told|according to|announced|stated|reported|spokesperson|wrote|writes|added|"
     r"found|showed|survey|study|research"
 )
+
+
+def skip_ahead(first: str, pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled behind a lookahead on ``first``, the characters (a regex class
+    body) that every match of it starts with.
+
+    ``re`` scans for the start of a match quickly only when the pattern begins with a
+    literal or a character class; an alternation, or a word boundary before one, is
+    instead tried in full at every position of the text. The lookahead changes nothing a
+    pattern matches as long as ``first`` is right (tests check each one against the
+    parsed pattern)."""
+    return re.compile(f"(?=[{first}])(?:{pattern})")
+
+
 # Every paragraph of every document is tested, so these run on the lower-cased paragraph,
-# case-sensitively (re's IGNORECASE is several times slower), and each alternation starts at
-# a word boundary (re tries every branch at every position otherwise).
-_COMMENT_STOCK = re.compile(r"\b(?:" + "|".join(COMMENT_STOCK_PHRASES) + ")")
-_YOU = re.compile(r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b")
-_THANK_YOU = re.compile(r"\bthank[- ]you\b")  # thanks, not an address
+# case-sensitively (re's IGNORECASE is several times slower), each alternation starts at a
+# word boundary, and each pattern skips ahead to the letters its words start with.
+_COMMENT_STOCK = skip_ahead("abcefghiklmnstuvwy", r"\b(?:" + "|".join(COMMENT_STOCK_PHRASES) + ")")
+_YOU = skip_ahead("y", r"\b(?:you|your|yours|you're|you've|you'd|you'll)\b")
+_THANK_YOU = skip_ahead("t", r"\bthank[- ]you\b")  # thanks, not an address
 _I = re.compile(r"(?:^|[.!?]\s+)(?:i|i'm|i've|i'd|i'll|we|we're)\b")
-_SITE = re.compile(rf"\b(?:{COMMENT_SITE_WORDS})\b")
-_WARM = re.compile(rf"\b(?:{COMMENT_WARM_WORDS})\b")
-_REPORTING = re.compile(rf"\b(?:{ARTICLE_REPORTING_WORDS})\b")
+
+
+def _first_letters(words: str) -> str:
+    """The first letters of the alternatives of a ``|``-separated list of words."""
+    return "".join(sorted({word[0] for word in words.split("|")}))
+
+
+_SITE = skip_ahead(_first_letters(COMMENT_SITE_WORDS), rf"\b(?:{COMMENT_SITE_WORDS})\b")
+_WARM = skip_ahead(_first_letters(COMMENT_WARM_WORDS), rf"\b(?:{COMMENT_WARM_WORDS})\b")
+_REPORTING = skip_ahead(
+    _first_letters(ARTICLE_REPORTING_WORDS), rf"\b(?:{ARTICLE_REPORTING_WORDS})\b"
+)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’\n]{12,}’|«[^»]*»")
 _MIN_COMMENT_RUN = 3
 _COMMENT_GAIN, _OTHER_COST = 1, 2
