@@ -237,16 +237,31 @@ def _discover(
         if not is_dir:
             add(absolute, Path(given).as_posix())
             continue
-        shown = PurePosixPath(Path(given).as_posix())
+        # Paths under a folder are the folder's plus a relative POSIX path of plain names
+        # (no "." or ".."): joined as strings, not through pathlib for each of a million
+        # files. ``make_id`` of such a path is the folder's id followed by the same names.
+        shown = _joiner(str(PurePosixPath(Path(given).as_posix())))
+        folder_id = _joiner(make_id(absolute))
         for rel, problem in _walk(absolute, extensions, include, exclude):
-            display = str(shown / rel)
             if problem is not None:
-                skipped.append(Skipped(display, problem))
-            else:
-                add(absolute.joinpath(*rel.split("/")), display)
+                skipped.append(Skipped(shown(rel), problem))
+                continue
+            file = absolute.joinpath(*rel.split("/"))
+            if file not in seen:
+                seen.add(file)
+                sources.append(_Source(file, shown(rel), folder_id(rel)))
     if want_stdin:
         sources.append(_Source(None, STDIN_PATH, STDIN_ID))
     return sources, skipped
+
+
+def _joiner(base: str) -> Callable[[str], str]:
+    """Joins a relative POSIX path of plain names to ``base`` as ``PurePosixPath`` would
+    (``.`` as the base gives the relative path itself; ``/`` takes no second slash)."""
+    if base == ".":
+        return lambda rel: rel
+    prefix = base if base.endswith("/") else base + "/"
+    return lambda rel: prefix + rel
 
 
 def _walk(
