@@ -28,7 +28,7 @@ from provenance.arrays import mix64, ranks
 from provenance.config import Settings
 from provenance.models import Alignment, Passage, PassageKind, Span
 from provenance.similarity import SentenceFeatures, features, similarity_matrix
-from provenance.text import Analysis
+from provenance.text import Analysis, has_unspaced
 
 MAX_SEED_OCCURRENCES = 32  # an n-gram repeated more often than this is boilerplate
 QUOTE_SHARE = 0.8  # share of a passage's tokens inside quotation marks, on both sides
@@ -52,7 +52,8 @@ def token_id(norm: str) -> int:
 def prepare(analysis: Analysis) -> Prepared:
     norms = analysis.norms
     ids = tuple(map(token_id, norms))
-    sents = tuple(features(norms[lo:hi]) for lo, hi in analysis.sentence_tokens)
+    spaced = not has_unspaced("".join(norms))  # checked once, not once a sentence
+    sents = tuple(features(norms[lo:hi], spaced=spaced) for lo, hi in analysis.sentence_tokens)
     return Prepared(analysis, ids, sents)
 
 

@@ -61,9 +61,10 @@ class SentenceFeatures:
     length: int = 0  # tokens
 
 
-def features(norms: Sequence[str]) -> SentenceFeatures:
-    terms = frozenset(content_terms(norms))
-    numbers = frozenset(t for t in terms if t.isdigit())
+def features(norms: Sequence[str], *, spaced: bool = False) -> SentenceFeatures:
+    """The features of a sentence of normalized tokens (``spaced``: as ``content_terms``)."""
+    terms = frozenset(content_terms(norms, spaced=spaced))
+    numbers = frozenset(filter(str.isdigit, terms))
     return SentenceFeatures(" ".join(norms), terms, numbers, len(norms))
 
 

@@ -223,10 +223,18 @@ def _spaced_term(norm: str) -> str:
     return stem(norm)
 
 
-def content_terms(norms: Sequence[str]) -> list[str]:
+def has_unspaced(text: str) -> bool:
+    """Whether ``text`` holds a character of a script written without spaces."""
+    return _UNSPACED_RE.search(text) is not None
+
+
+def content_terms(norms: Sequence[str], *, spaced: bool = False) -> list[str]:
     """The terms that carry content: stemmed non-stopwords, and character bigrams in
-    unspaced scripts (single ideographs are too common to mean anything alone)."""
-    if not _UNSPACED_RE.search("".join(norms)):  # one term (or none) per word, memoized
+    unspaced scripts (single ideographs are too common to mean anything alone).
+
+    ``spaced``: the caller knows that no norm is in an unspaced script (a whole document
+    checked at once), so each word is looked up without checking again."""
+    if spaced or not _UNSPACED_RE.search("".join(norms)):  # one term (or none) per word
         return list(filter(None, map(_spaced_term, norms)))
     terms: list[str] = []
     n = len(norms)
