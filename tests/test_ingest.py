@@ -1104,3 +1104,18 @@ def test_skip_ahead_lookahead_admits_every_first_character(name: str) -> None:
     assert not nullable
     assert needed <= allowed, sorted(chr(k) for k in needed - allowed)
     assert needed == allowed  # no character admitted in vain
+
+
+def test_sentence_end_lookahead_admits_every_first_character() -> None:
+    """The same proof for the sentence splitter's pattern (``text``, written verbose)."""
+    import re._parser
+
+    from provenance import text
+
+    pattern = text._SENT_END
+    first, body = pattern.pattern.split("\n", 1)
+    look = first.split("(?=[", 1)[1].split("])", 1)[0]
+    allowed, _ = _first_chars(list(re._parser.parse(f"[{look}]").data))
+    needed, nullable = _first_chars(list(re._parser.parse(body, pattern.flags).data))
+    assert not nullable
+    assert needed == allowed, sorted(chr(k) for k in needed ^ allowed)

@@ -226,11 +226,11 @@ def _discover(
     skipped: list[Skipped] = []
     seen: set[Path] = set()
 
-    def add(absolute: Path, display: str) -> None:
+    def add(absolute: Path, display: str, ident: str | None = None) -> None:
         if absolute in seen:
             return
         seen.add(absolute)
-        sources.append(_Source(absolute, display, make_id(absolute)))
+        sources.append(_Source(absolute, display, make_id(absolute) if ident is None else ident))
 
     for given, is_dir in args:
         absolute = _absolute(given)
@@ -246,10 +246,7 @@ def _discover(
             if problem is not None:
                 skipped.append(Skipped(shown(rel), problem))
                 continue
-            file = absolute.joinpath(*rel.split("/"))
-            if file not in seen:
-                seen.add(file)
-                sources.append(_Source(file, shown(rel), folder_id(rel)))
+            add(absolute.joinpath(*rel.split("/")), shown(rel), folder_id(rel))
     if want_stdin:
         sources.append(_Source(None, STDIN_PATH, STDIN_ID))
     return sources, skipped

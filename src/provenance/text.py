@@ -157,7 +157,7 @@ def _token_pattern(text: str) -> re.Pattern[str]:
     """The token pattern for ``text``: the full one when it holds a character of an unspaced
     script; else one without that alternative; a plain run of ``\\w`` (much faster) when it
     holds no combining mark either. All three find the same tokens in such a text."""
-    if _UNSPACED_RE.search(text):
+    if has_unspaced(text):
         return _TOKEN_RE
     return _FAST_TOKEN_RE if _MARKS_RE.search(text) else _PLAIN_TOKEN_RE
 
@@ -234,7 +234,7 @@ def content_terms(norms: Sequence[str], *, spaced: bool = False) -> list[str]:
 
     ``spaced``: the caller knows that no norm is in an unspaced script (a whole document
     checked at once), so each word is looked up without checking again."""
-    if spaced or not _UNSPACED_RE.search("".join(norms)):  # one term (or none) per word
+    if spaced or not has_unspaced("".join(norms)):  # one term (or none) per word
         return list(filter(None, map(_spaced_term, norms)))
     terms: list[str] = []
     n = len(norms)
@@ -530,8 +530,9 @@ def sentence_terms(text: str) -> list[list[str]]:
     """The content terms of each sentence: ``content_terms`` of each sentence's tokens in
     ``analyse(text)``, computed without it."""
     sents = sentences(text)
-    if not _UNSPACED_RE.search(text):
-        findall = _token_pattern(text).findall
+    pattern = _token_pattern(text)
+    if pattern is not _TOKEN_RE:  # no unspaced script: one term (or none) per word
+        findall = pattern.findall
         if len(_TERMS) > _TERMS_LIMIT:
             _TERMS.clear()
         lookup = _TERMS.__getitem__
