@@ -64,12 +64,25 @@ def child_trace(corpus: Path, workers: int, overrides: list[str]) -> dict[str, A
 
     changes = dict(o.split("=", 1) for o in overrides)
     settings = config.from_mapping({**changes, "workers": str(workers)})
+    # The peak so far each time the trace reports a new stage: where the memory goes.
+    peaks: dict[str, float] = {}
+    current: list[str] = []
+
+    def progress(stage: str, _done: int, _total: int) -> None:
+        if not current or current[-1] != stage:
+            if current:
+                peaks[current[-1]] = _own_peak_mib()
+            current.append(stage)
+
     started = time.perf_counter()
-    result = pipeline.trace([corpus / "docs"], settings)
+    result = pipeline.trace([corpus / "docs"], settings, progress=progress)
     seconds = time.perf_counter() - started
+    if current:
+        peaks[current[-1]] = _own_peak_mib()
     return {
         "seconds": seconds,
         "timings": dict(result.timings),
+        "peak_rss_mib_by_stage": peaks,
         "documents": len(result.documents),
         "skipped": len(result.skipped),
         "relations": [[r.source, r.derived, r.kind, r.direction] for r in result.relations],

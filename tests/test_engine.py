@@ -39,6 +39,51 @@ def test_lean_fingerprint_equals_full_analysis_on_every_case_document() -> None:
         assert fast.signatures.dtype == np.uint32
 
 
+def _same(a: fp.Fingerprint, b: fp.Fingerprint) -> bool:
+    return (
+        a.units == b.units
+        and a.sizes == b.sizes
+        and a.signatures.dtype == b.signatures.dtype
+        and np.array_equal(a.signatures, b.signatures)
+    )
+
+
+def test_fingerprint_table_holds_the_same_fingerprints() -> None:
+    s = Settings()
+    texts = [*_case_documents(), "", "Too short."]  # documents without a unit too
+    table = fp.fingerprint_table(texts, s)
+    assert len(table) == len(texts)
+    for k, text in enumerate(texts):
+        assert _same(table[k], fp.fingerprint_text(text, s))
+    again = fp.FingerprintTable.of(list(table), s.num_perm)
+    assert all(_same(a, b) for a, b in zip(again, table, strict=True))
+    with pytest.raises(IndexError):
+        table[len(texts)]
+
+
+def test_fingerprint_table_gather_reorders_repeats_and_releases_parts() -> None:
+    s = Settings()
+    texts = _case_documents()[:9]
+    parts: list[fp.FingerprintTable | None] = [
+        fp.fingerprint_table(texts[:4], s),
+        fp.fingerprint_table(texts[4:], s),
+    ]
+    want = [(1, 0), (1, 1), (0, 2), (0, 3), (0, 2), (1, 4), (0, 0)]
+    gathered = fp.FingerprintTable.gather(parts, want, s.num_perm)
+    assert parts == [None, None]  # both copied, both released
+    assert len(gathered) == len(want)
+    for k, (p, d) in enumerate(want):
+        assert _same(gathered[k], fp.fingerprint_text(texts[4 * p + d], s))
+
+
+def test_candidates_from_a_table_equal_those_from_fingerprints() -> None:
+    s = Settings()
+    texts = _case_documents()
+    table = fp.fingerprint_table(texts, s)
+    assert cand.candidate_pairs(table, s) == cand.candidate_pairs(list(table), s)
+    assert len(cand.candidate_pairs(table, s)) > 10
+
+
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(
     st.lists(
@@ -183,13 +228,13 @@ def test_ingest_on_workers_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> No
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the documents fingerprinted from scratch."""
     computed: list[int] = []
-    original = fp.fingerprint_texts
+    original = fp.fingerprint_table
 
-    def counting(texts: list[str], s: Settings) -> list[fp.Fingerprint]:
+    def counting(texts: list[str], s: Settings) -> fp.FingerprintTable:
         computed.append(len(texts))
         return original(texts, s)
 
-    monkeypatch.setattr(fp, "fingerprint_texts", counting)
+    monkeypatch.setattr(fp, "fingerprint_table", counting)
     return computed
 
 

@@ -19,7 +19,7 @@ from datasketch import MinHashLSH
 
 from provenance.arrays import mix64, ranks
 from provenance.config import Settings
-from provenance.fingerprint import Fingerprint
+from provenance.fingerprint import Fingerprint, FingerprintTable
 
 
 def band_parameters(settings: Settings) -> tuple[int, int]:
@@ -73,12 +73,18 @@ def _units(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every unit's signature (stacked), document and index in its document. The indexes
     are int32: at 100,000 documents there are some 20 million (unit, band) rows."""
-    counts = np.fromiter((len(fp.units) for fp in fingerprints), dtype=np.int64)
+    if isinstance(fingerprints, FingerprintTable):  # already stacked
+        counts = fingerprints.counts()
+    else:
+        counts = np.fromiter((len(fp.units) for fp in fingerprints), dtype=np.int64)
     total = int(counts.sum())
     if total == 0:
         empty = np.zeros(0, dtype=np.int32)
         return np.zeros((0, 0), dtype=np.uint32), empty, empty
-    sigs = np.concatenate([fp.signatures for fp in fingerprints if len(fp.units)])
+    if isinstance(fingerprints, FingerprintTable):
+        sigs = fingerprints.signatures
+    else:
+        sigs = np.concatenate([fp.signatures for fp in fingerprints if len(fp.units)])
     doc = np.repeat(np.arange(first_doc, first_doc + len(fingerprints), dtype=np.int32), counts)
     unit = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
     return sigs, doc, unit.astype(np.int32)
@@ -301,6 +307,9 @@ def _unit_sizes(
     docs: np.ndarray, units: np.ndarray, fingerprints: Sequence[Fingerprint]
 ) -> np.ndarray:
     """The distinct content terms of units ``units[k]`` of documents ``docs[k]``."""
+    if isinstance(fingerprints, FingerprintTable):
+        sizes: np.ndarray = fingerprints.sizes[fingerprints.rows(docs, units)]
+        return sizes
     return np.fromiter(
         (fingerprints[d].sizes[u] for d, u in zip(docs.tolist(), units.tolist(), strict=True)),
         dtype=np.int64,
@@ -337,6 +346,9 @@ def _unit_rows(
 ) -> np.ndarray:
     """The signatures of units ``units[k]`` of documents ``docs[k]``, one row each (only the
     documents named are stacked, so memory follows the collisions, not the corpus)."""
+    if isinstance(fingerprints, FingerprintTable):
+        table_rows: np.ndarray = fingerprints.signatures[fingerprints.rows(docs, units)]
+        return table_rows
     needed, which = np.unique(docs, return_inverse=True)
     parts = [fingerprints[doc].signatures for doc in needed.tolist()]
     counts = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))

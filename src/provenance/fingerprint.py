@@ -14,9 +14,10 @@ The scheme is ours, not a library's, so signatures do not change when a dependen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import overload
 
 import numpy as np
 import xxhash
@@ -37,6 +38,110 @@ class Fingerprint:
     signatures: np.ndarray  # shape (units, num_perm), uint32
     units: tuple[tuple[int, int], ...]  # sentence index range of each unit
     sizes: tuple[int, ...]  # distinct content terms of each unit
+
+
+class FingerprintTable(Sequence[Fingerprint]):
+    """The fingerprints of many documents as four arrays, one row per unit, documents in
+    order: what the trace keeps in memory. A ``Fingerprint`` object per document costs about
+    a kilobyte of Python objects besides its signatures (a million documents: gigabytes),
+    and a list of them has to be stacked again for banding; the table is already stacked,
+    and crosses from worker processes as four arrays instead of one pickle per document.
+
+    Indexing gives a ``Fingerprint`` whose signatures are a view into the table."""
+
+    __slots__ = ("signatures", "sizes", "starts", "units")
+
+    def __init__(
+        self, signatures: np.ndarray, units: np.ndarray, sizes: np.ndarray, starts: np.ndarray
+    ) -> None:
+        self.signatures = signatures  # (units, num_perm) uint32
+        self.units = units  # (units, 2) int64: each unit's sentence index range
+        self.sizes = sizes  # (units,) int64: distinct content terms of each unit
+        self.starts = starts  # (documents + 1,) int64: document k is rows starts[k]:starts[k+1]
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> Fingerprint: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Fingerprint]: ...
+    def __getitem__(self, index: int | slice) -> Fingerprint | Sequence[Fingerprint]:
+        if isinstance(index, slice):
+            return [self[k] for k in range(len(self))[index]]
+        k = range(len(self))[index]
+        lo, hi = int(self.starts[k]), int(self.starts[k + 1])
+        return Fingerprint(
+            self.signatures[lo:hi],
+            tuple(map(tuple, self.units[lo:hi].tolist())),
+            tuple(self.sizes[lo:hi].tolist()),
+        )
+
+    def counts(self) -> np.ndarray:
+        """Units per document."""
+        counts: np.ndarray = np.diff(self.starts)
+        return counts
+
+    def rows(self, docs: np.ndarray, units: np.ndarray) -> np.ndarray:
+        """The row of unit ``units[k]`` of document ``docs[k]``."""
+        rows: np.ndarray = self.starts[docs] + units
+        return rows
+
+    @classmethod
+    def of(cls, fingerprints: Sequence[Fingerprint], num_perm: int) -> FingerprintTable:
+        """The table of ``fingerprints`` (a table is returned as it is)."""
+        if isinstance(fingerprints, FingerprintTable):
+            return fingerprints
+        counts = np.fromiter((len(f.units) for f in fingerprints), np.int64, len(fingerprints))
+        starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        total = int(starts[-1])
+        signatures = np.empty((total, num_perm), dtype=np.uint32)
+        units = np.zeros((total, 2), dtype=np.int64)
+        sizes = np.zeros(total, dtype=np.int64)
+        for k, f in enumerate(fingerprints):
+            lo, hi = int(starts[k]), int(starts[k + 1])
+            if hi > lo:
+                signatures[lo:hi] = f.signatures
+                units[lo:hi] = f.units
+                sizes[lo:hi] = f.sizes
+        return cls(signatures, units, sizes, starts)
+
+    @classmethod
+    def gather(
+        cls, parts: list[FingerprintTable | None], order: Iterable[tuple[int, int]], num_perm: int
+    ) -> FingerprintTable:
+        """A table whose documents are, in turn, document ``d`` of ``parts[p]`` for each
+        ``(p, d)`` of ``order``. A part is released (its entry set to None) once the copy
+        has passed its last document, so the rows are held about once, not twice."""
+        order = list(order)
+        last = {p: n for n, (p, _) in enumerate(order)}
+        counts = np.zeros(len(order), dtype=np.int64)
+        for n, (p, d) in enumerate(order):
+            part = parts[p]
+            assert part is not None
+            counts[n] = part.starts[d + 1] - part.starts[d]
+        starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        total = int(starts[-1])
+        signatures = np.empty((total, num_perm), dtype=np.uint32)
+        units = np.zeros((total, 2), dtype=np.int64)
+        sizes = np.zeros(total, dtype=np.int64)
+        n = 0
+        while n < len(order):  # runs of consecutive documents of one part: one copy each
+            p, d = order[n]
+            end = n + 1
+            while end < len(order) and order[end] == (p, d + end - n):
+                end += 1
+            part = parts[p]
+            assert part is not None
+            lo, hi = int(part.starts[d]), int(part.starts[d + end - n])
+            at = int(starts[n])
+            signatures[at : at + hi - lo] = part.signatures[lo:hi]
+            units[at : at + hi - lo] = part.units[lo:hi]
+            sizes[at : at + hi - lo] = part.sizes[lo:hi]
+            if last[p] < end:
+                parts[p] = None
+            n = end
+        return cls(signatures, units, sizes, starts)
 
 
 def units_of(
@@ -161,29 +266,34 @@ def fingerprint_text(text: str, settings: Settings) -> Fingerprint:
 
 def fingerprint_texts(texts: Sequence[str], settings: Settings) -> list[Fingerprint]:
     """``fingerprint_text`` of each text, hashing all their units in one numpy pass."""
+    return list(fingerprint_table(texts, settings))
+
+
+def fingerprint_table(texts: Sequence[str], settings: Settings) -> FingerprintTable:
+    """``fingerprint_texts`` as a table."""
     found = [units_of(sentence_terms(t), settings.passage_min_terms) for t in texts]
-    return fingerprint_texts_units(found, settings)
+    return _table_of_units(found, settings)
 
 
 def fingerprint_texts_units(
     found: Sequence[list[tuple[tuple[int, int], list[str]]]], settings: Settings
 ) -> list[Fingerprint]:
     """The fingerprints of documents given as ``units_of`` lists, in one numpy pass."""
+    return list(_table_of_units(found, settings))
+
+
+def _table_of_units(
+    found: Sequence[list[tuple[tuple[int, int], list[str]]]], settings: Settings
+) -> FingerprintTable:
     unique = [terms for doc in found for _, terms in doc]  # units_of gives distinct terms
-    rows = _signatures(unique, settings)
-    out = []
-    at = 0
-    for doc in found:
-        n = len(doc)
-        out.append(
-            Fingerprint(
-                rows[at : at + n].copy(),
-                tuple(rng for rng, _ in doc),
-                tuple(len(terms) for terms in unique[at : at + n]),
-            )
-        )
-        at += n
-    return out
+    counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+    units = np.array([rng for doc in found for rng, _ in doc], dtype=np.int64).reshape(-1, 2)
+    return FingerprintTable(
+        _signatures(unique, settings),
+        units,
+        np.fromiter(map(len, unique), dtype=np.int64, count=len(unique)),
+        np.concatenate(([0], np.cumsum(counts))).astype(np.int64),
+    )
 
 
 def unit_table(fingerprint: Fingerprint) -> np.ndarray:

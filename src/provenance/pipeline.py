@@ -128,10 +128,10 @@ def _init_worker(documents: Sequence[Document], settings: Settings) -> None:
     _STATE = (documents, settings, LazyAnalyses(documents, _ANALYSIS_CACHE))
 
 
-def _fingerprint_chunk(indexes: list[int]) -> list[fingerprint_stage.Fingerprint]:
+def _fingerprint_chunk(indexes: list[int]) -> fingerprint_stage.FingerprintTable:
     assert _STATE is not None
     documents, settings, _ = _STATE
-    return fingerprint_stage.fingerprint_texts([documents[k].text for k in indexes], settings)
+    return fingerprint_stage.fingerprint_table([documents[k].text for k in indexes], settings)
 
 
 def _measure_chunk(pairs: list[tuple[int, int]]) -> list[tuple[Alignment, Evidence]]:
@@ -149,7 +149,7 @@ class _Runner:
         self._settings = settings
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, fn: Callable[[list[_T]], list[_R]], chunks: list[list[_T]]) -> Iterator[list[_R]]:
+    def map(self, fn: Callable[[list[_T]], _R], chunks: list[list[_T]]) -> Iterator[_R]:
         if worker_count(self._settings) == 1 or len(chunks) < 2:
             if _STATE is None or _STATE[0] is not self._documents:
                 _init_worker(self._documents, self._settings)
@@ -179,26 +179,33 @@ def _fingerprints(
     *,
     keys: Sequence[bytes] = (),
     indexes: Sequence[int] | None = None,
-) -> list[fingerprint_stage.Fingerprint]:
+) -> fingerprint_stage.FingerprintTable:
     """The fingerprints of ``documents`` (or of those at ``indexes``), from the cache when
     it has them, else computed on the workers (and stored). ``keys``: content keys, if known."""
     wanted = range(len(documents)) if indexes is None else indexes
     total = len(wanted)
-    out: list[fingerprint_stage.Fingerprint | None] = [None] * total
+    # Where each document's fingerprint is: (part, document in the part). Part 0 holds the
+    # cache hits; each chunk computed on the workers is a part of its own.
+    found: list[fingerprint_stage.Fingerprint] = []
+    place: list[tuple[int, int] | None] = [None] * total
     cache = FingerprintCache(settings) if settings.cache else None
     try:
         if cache is not None:
             keys = [keys[i] if keys else content_key(documents[i].text) for i in wanted]
-            found = cache.get_many(keys)
-            out = [found.get(key) for key in keys]
+            hits = cache.get_many(keys)
+            for k, key in enumerate(keys):
+                if key in hits:
+                    place[k] = (0, len(found))
+                    found.append(hits[key])
+            del hits
         else:
             keys = []
         # With a cache, a text that occurs more than once is fingerprinted once.
         first: dict[bytes, int] = {}
         copies: list[tuple[int, int]] = []
         todo = []
-        for k, f in enumerate(out):
-            if f is not None:
+        for k, spot in enumerate(place):
+            if spot is not None:
                 continue
             if keys and keys[k] in first:
                 copies.append((k, first[keys[k]]))
@@ -206,23 +213,30 @@ def _fingerprints(
                 todo.append(k)
                 if keys:
                     first[keys[k]] = k
+        parts: list[fingerprint_stage.FingerprintTable | None] = [
+            fingerprint_stage.FingerprintTable.of(found, settings.num_perm)
+        ]
+        del found
         done = total - len(todo)
         report("fingerprint", done, total)
         chunks = _chunks(todo, _FINGERPRINT_CHUNK)
         jobs = [[wanted[k] for k in chunk] for chunk in chunks]
         for chunk, part in zip(chunks, runner.map(_fingerprint_chunk, jobs), strict=True):
-            for k, fingerprint in zip(chunk, part, strict=True):
-                out[k] = fingerprint
+            for d, k in enumerate(chunk):
+                place[k] = (len(parts), d)
+            parts.append(part)
             if cache is not None:
-                cache.put_many([(keys[k], f) for k, f in zip(chunk, part, strict=True)])
+                cache.put_many([(keys[k], part[d]) for d, k in enumerate(chunk)])
             done += len(chunk)
             report("fingerprint", done, total)
         for k, original in copies:
-            out[k] = out[original]
+            place[k] = place[original]
     finally:
         if cache is not None:
             cache.close()
-    return [f for f in out if f is not None]
+    return fingerprint_stage.FingerprintTable.gather(
+        parts, (spot for spot in place if spot is not None), settings.num_perm
+    )
 
 
 def _staged(
@@ -255,11 +269,15 @@ def _staged(
         )
         collisions = candidate_stage.unit_collisions(bands, settings)
         del bands
-        fingerprints = [
-            fp
+        shards: list[fingerprint_stage.FingerprintTable | None] = [
+            stages.read_fingerprints(stage.fingerprint_path(k))[1]
             for k in range(len(stage.shards()))
-            for fp in stages.read_fingerprints(stage.fingerprint_path(k))[1]
         ]
+        fingerprints = fingerprint_stage.FingerprintTable.gather(
+            shards,
+            ((k, d) for k, shard in enumerate(shards) if shard for d in range(len(shard))),
+            settings.num_perm,
+        )
         collisions = candidate_stage.similar_units(collisions, fingerprints, fingerprints, settings)
         del fingerprints
         found = candidate_stage.score_pairs(collisions, settings)

@@ -30,7 +30,7 @@ from provenance.cache import recipe
 from provenance.candidates import BandKeys, band_keys
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
-from provenance.fingerprint import Fingerprint, from_unit_table, unit_table
+from provenance.fingerprint import Fingerprint, FingerprintTable
 
 SHARD = 4096
 """Documents per shard."""
@@ -104,30 +104,27 @@ class StageDir:
 def write_fingerprints(
     path: Path, first_doc: int, keys: Sequence[bytes], fingerprints: Sequence[Fingerprint]
 ) -> None:
-    counts = np.array([len(f.units) for f in fingerprints], dtype="<i8")
-    num_perm = fingerprints[0].signatures.shape[1] if fingerprints else 0
-    units = [unit_table(f) for f in fingerprints]
-    sigs = [f.signatures.astype("<u4") for f in fingerprints]
+    num_perm = fingerprints[0].signatures.shape[1] if len(fingerprints) else 0
+    table = FingerprintTable.of(fingerprints, num_perm)
     _save(
         path,
         first_doc=np.array([first_doc], dtype="<i8"),
         key=np.frombuffer(b"".join(keys), dtype="V16") if keys else np.zeros(0, "V16"),
-        count=counts,
-        units=np.concatenate(units) if units else np.zeros((0, 3), "<i8"),
-        signatures=np.concatenate(sigs) if sigs else np.zeros((0, num_perm), "<u4"),
+        count=table.counts().astype("<i8"),
+        units=np.column_stack([table.units, table.sizes]).astype("<i8").reshape(-1, 3),
+        signatures=table.signatures.astype("<u4"),
     )
 
 
-def read_fingerprints(path: Path) -> tuple[int, list[Fingerprint]]:
+def read_fingerprints(path: Path) -> tuple[int, FingerprintTable]:
     with np.load(path) as data:
         first = int(data["first_doc"][0])
         counts, units, sigs = data["count"], data["units"], data["signatures"]
-    out = []
-    at = 0
-    for n in counts.tolist():
-        out.append(from_unit_table(sigs[at : at + n], units[at : at + n]))
-        at += n
-    return first, out
+    starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    units = units.astype(np.int64).reshape(-1, 3)
+    return first, FingerprintTable(
+        sigs.astype(np.uint32), units[:, :2].copy(), units[:, 2].copy(), starts
+    )
 
 
 def write_bands(path: Path, keys: BandKeys) -> None:
