@@ -76,6 +76,22 @@ def test_fingerprint_table_gather_reorders_repeats_and_releases_parts() -> None:
         assert _same(gathered[k], fp.fingerprint_text(texts[4 * p + d], s))
 
 
+def test_table_builder_appends_parts_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fp.TableBuilder, "MIN_ROWS", 4)  # grow many times
+    s = Settings()
+    texts = _case_documents()
+    builder = fp.TableBuilder(s.num_perm)
+    for k in range(0, len(texts), 3):
+        builder.add(fp.fingerprint_table(texts[k : k + 3], s))
+    builder.add(fp.fingerprint_table([], s))
+    table = builder.table()
+    assert len(table) == len(texts)
+    assert len(table.signatures) == len(table.sizes) == int(table.starts[-1])
+    for k, text in enumerate(texts):
+        assert _same(table[k], fp.fingerprint_text(text, s))
+    assert len(fp.TableBuilder(s.num_perm).table()) == 0
+
+
 def test_candidates_from_a_table_equal_those_from_fingerprints() -> None:
     s = Settings()
     texts = _case_documents()

@@ -144,6 +144,44 @@ class FingerprintTable(Sequence[Fingerprint]):
         return cls(signatures, units, sizes, starts)
 
 
+class TableBuilder:
+    """A ``FingerprintTable`` built from parts appended in document order, in arrays that
+    grow in place (``ndarray.resize``: large blocks are remapped, not copied), so the parts
+    and the table are never held side by side."""
+
+    MIN_ROWS = 1024  # the first allocation; each growth adds half
+
+    def __init__(self, num_perm: int) -> None:
+        self._signatures = np.empty((0, num_perm), dtype=np.uint32)
+        self._units = np.empty((0, 2), dtype=np.int64)
+        self._sizes = np.empty(0, dtype=np.int64)
+        self._rows = 0
+        self._counts: list[np.ndarray] = []
+
+    def add(self, part: FingerprintTable) -> None:
+        rows = len(part.sizes)
+        need = self._rows + rows
+        if need > len(self._sizes):
+            grown = max(need, len(self._sizes) * 3 // 2, self.MIN_ROWS)
+            for array in (self._signatures, self._units, self._sizes):
+                # no view of these arrays is ever handed out before ``table``
+                array.resize((grown, *array.shape[1:]), refcheck=False)
+        at = self._rows
+        self._signatures[at:need] = part.signatures
+        self._units[at:need] = part.units
+        self._sizes[at:need] = part.sizes
+        self._rows = need
+        self._counts.append(part.counts())
+
+    def table(self) -> FingerprintTable:
+        """The table of every part added (the builder is spent)."""
+        for array in (self._signatures, self._units, self._sizes):
+            array.resize((self._rows, *array.shape[1:]), refcheck=False)
+        counts = np.concatenate([np.zeros(0, dtype=np.int64), *self._counts])
+        starts = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        return FingerprintTable(self._signatures, self._units, self._sizes, starts)
+
+
 def units_of(
     per_sentence: Sequence[Sequence[str]], min_terms: int
 ) -> list[tuple[tuple[int, int], list[str]]]:

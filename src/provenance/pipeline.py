@@ -184,20 +184,20 @@ def _fingerprints(
     it has them, else computed on the workers (and stored). ``keys``: content keys, if known."""
     wanted = range(len(documents)) if indexes is None else indexes
     total = len(wanted)
-    # Where each document's fingerprint is: (part, document in the part). Part 0 holds the
-    # cache hits; each chunk computed on the workers is a part of its own.
+    # Where each document's fingerprint is: (0, k) for the k-th cache hit, (1, k) for the
+    # k-th document computed (on the workers, in order, into one growing table).
     found: list[fingerprint_stage.Fingerprint] = []
     place: list[tuple[int, int] | None] = [None] * total
     cache = FingerprintCache(settings) if settings.cache else None
     try:
         if cache is not None:
             keys = [keys[i] if keys else content_key(documents[i].text) for i in wanted]
-            hits = cache.get_many(keys)
+            stored = cache.get_many(keys)
             for k, key in enumerate(keys):
-                if key in hits:
+                if key in stored:
                     place[k] = (0, len(found))
-                    found.append(hits[key])
-            del hits
+                    found.append(stored[key])
+            del stored
         else:
             keys = []
         # With a cache, a text that occurs more than once is fingerprinted once.
@@ -213,29 +213,31 @@ def _fingerprints(
                 todo.append(k)
                 if keys:
                     first[keys[k]] = k
-        parts: list[fingerprint_stage.FingerprintTable | None] = [
-            fingerprint_stage.FingerprintTable.of(found, settings.num_perm)
-        ]
+        hits = fingerprint_stage.FingerprintTable.of(found, settings.num_perm)
         del found
+        computed = fingerprint_stage.TableBuilder(settings.num_perm)
         done = total - len(todo)
         report("fingerprint", done, total)
         chunks = _chunks(todo, _FINGERPRINT_CHUNK)
         jobs = [[wanted[k] for k in chunk] for chunk in chunks]
         for chunk, part in zip(chunks, runner.map(_fingerprint_chunk, jobs), strict=True):
-            for d, k in enumerate(chunk):
-                place[k] = (len(parts), d)
-            parts.append(part)
+            computed.add(part)
             if cache is not None:
                 cache.put_many([(keys[k], part[d]) for d, k in enumerate(chunk)])
             done += len(chunk)
             report("fingerprint", done, total)
+        for n, k in enumerate(todo):
+            place[k] = (1, n)
         for k, original in copies:
             place[k] = place[original]
     finally:
         if cache is not None:
             cache.close()
+    table = computed.table()
+    if len(todo) == total:  # every document computed, in order: the table is the answer
+        return table
     return fingerprint_stage.FingerprintTable.gather(
-        parts, (spot for spot in place if spot is not None), settings.num_perm
+        [hits, table], (spot for spot in place if spot is not None), settings.num_perm
     )
 
 
