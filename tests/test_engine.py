@@ -3,6 +3,7 @@ output whatever the number of workers."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from pathlib import Path
 
@@ -340,3 +341,38 @@ def test_stage_dir_of_another_corpus_is_refused(tmp_path: Path) -> None:
     pipeline.trace([CASES / "chain"], s)
     with pytest.raises(ProvenanceError, match="another corpus"):
         pipeline.trace([CASES / "cjk"], s)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(
+    st.sets(
+        st.tuples(st.integers(0, 30), st.integers(0, 30))
+        .filter(lambda p: p[0] < p[1])
+        .map(lambda p: (p[0], p[1])),
+        max_size=40,
+    )
+)
+def test_pairs_grouped_by_component_are_the_same_pairs_one_component_at_a_time(
+    found: set[tuple[int, int]],
+) -> None:
+    pairs = sorted(found)
+    grouped = pipeline.by_component(pairs)
+    assert sorted(grouped) == pairs
+    # a reference: the component of each document by repeated merging
+    component = {d: d for p in pairs for d in p}
+    changed = True
+    while changed:
+        changed = False
+        for a, b in pairs:
+            low = min(component[a], component[b])
+            if component[a] != low or component[b] != low:
+                component[a] = component[b] = low
+                changed = True
+    seen: list[int] = []
+    for a, _ in grouped:  # each component's pairs form one run, sorted inside it
+        if not seen or seen[-1] != component[a]:
+            assert component[a] not in seen
+            seen.append(component[a])
+    for x, y in itertools.pairwise(grouped):
+        if component[x[0]] == component[y[0]]:
+            assert x < y

