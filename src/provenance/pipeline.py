@@ -271,15 +271,10 @@ def _staged(
         )
         collisions = candidate_stage.unit_collisions(bands, settings)
         del bands
-        shards: list[fingerprint_stage.FingerprintTable | None] = [
-            stages.read_fingerprints(stage.fingerprint_path(k))[1]
-            for k in range(len(stage.shards()))
-        ]
-        fingerprints = fingerprint_stage.FingerprintTable.gather(
-            shards,
-            ((k, d) for k, shard in enumerate(shards) if shard for d in range(len(shard))),
-            settings.num_perm,
-        )
+        shards = fingerprint_stage.TableBuilder(settings.num_perm)
+        for k in range(len(stage.shards())):
+            shards.add(stages.read_fingerprints(stage.fingerprint_path(k))[1])
+        fingerprints = shards.table()
         collisions = candidate_stage.similar_units(collisions, fingerprints, fingerprints, settings)
         del fingerprints
         found = candidate_stage.score_pairs(collisions, settings)
