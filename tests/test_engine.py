@@ -17,6 +17,7 @@ from provenance import fingerprint as fp
 from provenance import ingest, pipeline
 from provenance import text as tx
 from provenance.config import Settings
+from provenance.models import Document
 from provenance.report import jsonout
 
 CASES = Path(__file__).parent / "cases"
@@ -376,3 +377,32 @@ def test_pairs_grouped_by_component_are_the_same_pairs_one_component_at_a_time(
     for x, y in itertools.pairwise(grouped):
         if component[x[0]] == component[y[0]]:
             assert x < y
+
+
+def test_alignment_runs_blas_on_one_thread_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenBLAS would spread the sentence-overlap product over every core, taking CPU from
+    the other worker processes; alignment limits it to one thread, and only while it runs."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads() -> list[int]:
+        return [
+            p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"
+        ]
+
+    before = blas_threads()
+    if not before:
+        pytest.skip("NumPy here loads no BLAS library that threadpoolctl controls")
+    seen: list[list[int]] = []
+    real_align = pipeline.align_stage.align
+
+    def spying_align(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(blas_threads())
+        return real_align(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline.align_stage, "align", spying_align)
+    texts = ["The council approved the new budget on Monday. It will fund three schools."] * 2
+    docs = [Document(id=f"d{k}", path=f"d{k}.txt", text=t) for k, t in enumerate(texts)]
+    out = pipeline.measure_pairs([(0, 1)], pipeline.LazyAnalyses(docs), Settings(workers=1))
+    assert len(out) == 1
+    assert seen == [[1] * len(before)]
+    assert blas_threads() == before
