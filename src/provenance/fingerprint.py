@@ -213,9 +213,8 @@ def units(analysis: Analysis, min_terms: int) -> list[tuple[tuple[int, int], lis
     return units_of([content_terms(norms[lo:hi]) for lo, hi in analysis.sentence_tokens], min_terms)
 
 
-@lru_cache(maxsize=1 << 20)
 def term_hash(term: str) -> int:
-    """The 32-bit hash of one content term (cached: news vocabularies repeat)."""
+    """The 32-bit hash of one content term (the hot path memoizes it: ``_term_hashes``)."""
     return int(xxhash.xxh32_intdigest(term.encode("utf-8")))
 
 
