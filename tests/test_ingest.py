@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import io
 import json
 import os
 import threading
@@ -426,6 +427,27 @@ def test_too_large_is_skipped(tmp_path: Path) -> None:
     assert [d.id for d in docs] == ["small.txt"]
     assert "max_document_chars" in reason_for(skipped, "big.txt")
 
+
+
+@pytest.mark.parametrize(
+    ("size", "expected", "most"),
+    [
+        (0, 0, 10),  # empty
+        (5, 5, 10),  # shorter than the limit, size as measured
+        (9, 9, 10),  # one under the limit
+        (10, 10, 10),  # exactly the limit: all of it
+        (25, 25, 10),  # over the limit: the limit's worth only
+        (8, 3, 10),  # grew after stat, still under the limit: all of it
+        (40, 3, 10),  # grew after stat past the limit: the limit's worth
+        (3, 8, 10),  # shrank after stat: what is there
+        (12, 50, 10),  # stat said larger than the limit
+    ],
+)
+def test_read_up_to_reads_what_one_large_read_would(size: int, expected: int, most: int) -> None:
+    """Reading by the measured size gives exactly ``read(most)``, however the file changed."""
+    data = bytes(range(256)) * (size // 256 + 1)
+    data = data[:size]
+    assert ingest._read_up_to(io.BytesIO(data), expected, most) == data[:most]
 
 def test_vanished_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "stays.txt", "Stays.")

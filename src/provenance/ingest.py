@@ -457,7 +457,7 @@ def _read_source(source: _Source, settings: Settings, stdin: bytes | None) -> li
         if info.st_size > limit:
             return [Skipped(source.display, _too_large(f"{info.st_size:,} bytes", settings))]
         with source.file.open("rb") as stream:
-            data = stream.read(limit + 1)
+            data = _read_up_to(stream, info.st_size, limit + 1)
     except FileNotFoundError:
         return [
             Skipped(
@@ -472,6 +472,20 @@ def _read_source(source: _Source, settings: Settings, stdin: bytes | None) -> li
     if len(data) > limit:  # grew after stat
         return [Skipped(source.display, _too_large(f"more than {limit:,} bytes", settings))]
     return [_read_document(data, fmt, source, settings)]
+
+
+def _read_up_to(stream: BinaryIO, expected: int, most: int) -> bytes:
+    """The first ``most`` bytes of ``stream`` (all of it when shorter), for a file whose size
+    was ``expected`` a moment ago.
+
+    ``read(most)`` would do, but CPython allocates a buffer of ``most`` bytes before it reads:
+    tens of MB for every 2 KB article (a third of ingest's time on news-sized files). So
+    read what the size says plus one byte, and go on up to ``most`` only if the file grew.
+    """
+    data = stream.read(min(expected, most - 1) + 1)
+    if len(data) > expected and len(data) < most:  # grew since it was measured
+        data += stream.read(most - len(data))
+    return data
 
 
 def _too_large(size: str, settings: Settings) -> str:
