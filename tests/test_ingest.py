@@ -318,6 +318,16 @@ def test_gzipped_jsonl_is_skipped(tmp_path: Path) -> None:
     assert "gzip" in reason_for(skipped, "z.jsonl")
 
 
+@pytest.mark.parametrize("content", [b"", b"\n", b"  \r\n\t\n"])
+def test_empty_jsonl_is_skipped_with_a_reason(tmp_path: Path, content: bytes) -> None:
+    """An empty JSON Lines file is named and skipped, not dropped without a word."""
+    write(tmp_path / "none.jsonl", content)
+    write(tmp_path / "one.txt", ARTICLE)
+    docs, skipped = read(tmp_path)
+    assert [d.id for d in docs] == ["one.txt"]
+    assert "no JSON records" in reason_for(skipped, "none.jsonl")
+
+
 # ------------------------------------------------------------------------------------------
 # Encodings
 # ------------------------------------------------------------------------------------------
@@ -428,7 +438,6 @@ def test_too_large_is_skipped(tmp_path: Path) -> None:
     assert "max_document_chars" in reason_for(skipped, "big.txt")
 
 
-
 @pytest.mark.parametrize(
     ("size", "expected", "most"),
     [
@@ -448,6 +457,7 @@ def test_read_up_to_reads_what_one_large_read_would(size: int, expected: int, mo
     data = bytes(range(256)) * (size // 256 + 1)
     data = data[:size]
     assert ingest._read_up_to(io.BytesIO(data), expected, most) == data[:most]
+
 
 def test_vanished_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "stays.txt", "Stays.")

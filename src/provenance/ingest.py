@@ -1093,10 +1093,12 @@ def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterat
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
         yield Skipped(source.display, "JSON Lines must be UTF-8, not UTF-16/32; re-encode it")
         return
+    records = 0
     for number, raw in enumerate(stream, start=1):  # binary mode: split on b"\n" only
         where = f"{source.display}:{number}"
         if not raw.strip():
             continue
+        records += 1
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
@@ -1145,6 +1147,8 @@ def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterat
             yield Skipped(where, exc.reason)
             continue
         yield (doc_id, source.display, number), document
+    if not records:  # said, not dropped in silence: the run would claim nothing was there
+        yield Skipped(source.display, "empty: no JSON records in it; check the file")
 
 
 def _record_id(value: object, line_number: int) -> str:
