@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import generate, scale, scoring  # noqa: E402  (the repository root is not on sys.path)
+from benchmarks import budget, generate, scale, scoring  # noqa: E402  (the repository root is not on sys.path)
 
 
 def _training() -> list[str]:
@@ -293,3 +293,24 @@ def test_exponent_fit_and_ratios() -> None:
     )
     assert "| 1,000 | 2.0 | 6.0 |" in table
     assert "5.0×" in table and "4.00×" in table and "3.00×" in table
+
+
+def test_budget_times_every_step_of_the_candidate_path() -> None:
+    """The per-step CPU budget runs the library's own steps over the seeds and reports each
+    one, their sum against the floor, and the bounds (figures vary; their shape does not)."""
+    from provenance.config import Settings
+
+    figures = budget.measure(ROOT / "seeds", Settings(cache=False), repeat=1)
+    assert figures["documents"] == 5
+    seconds = figures["seconds"]
+    steps = ["read", "decode", "front matter, format", "boilerplate, date", "sentences"]
+    steps += ["tokens, content terms", "units", "MinHash", "LSH, candidate pairs"]
+    assert list(seconds) == ["floor", *steps]
+    assert all(value >= 0 for value in seconds.values())
+    assert seconds["floor"] > 0
+    table = budget.report(figures, workers=2)
+    for step in steps:
+        assert f"| {step} | " in table
+    assert "**candidate stage**" in table
+    assert re.search(r"Best possible on 2 cores .*: \d+\.\d\d× the floor", table)
+    assert re.search(r"at zero cost: \d+\.\d\d× the floor", table)
