@@ -8,7 +8,7 @@ in the pipeline's order (each pass takes the previous one's output); a step's fi
 least CPU time (``time.process_time``) of ``--repeat`` passes, divided by the documents,
 with the garbage collector run before each pass and off during it. A first pass (not
 counted) warms the memos (term lookups, stems) as a long run does. The floor is
-``re.findall(r"\\w+", text.lower())`` over each file, reading included (as in ``scale.py``).
+``re.findall(r"\\w+", text.lower())`` over each file, reading included (``scale.floor_tokens``).
 
 It prints a Markdown table and the bounds that follow from it: the candidate stage's CPU per
 document divided by ``--workers`` cores is the least wall time any scheduling could reach,
@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -33,10 +32,10 @@ for extra in (HERE.parent, HERE.parent / "src"):  # a checkout not installed
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from provenance import candidates, fingerprint, ingest, text  # noqa: E402 -- after the path set-up
+from benchmarks import scale  # noqa: E402 -- after the path set-up
+from provenance import candidates, fingerprint, ingest, text  # noqa: E402
 from provenance.config import Settings  # noqa: E402
 
-_FLOOR = re.compile(r"\w+")
 _CHUNK = 256  # documents hashed per MinHash call, as the pipeline's workers do
 
 
@@ -68,9 +67,6 @@ def measure(folder: Path, settings: Settings, *, limit: int = 0, repeat: int = 3
     formats = [ingest._FORMAT_BY_EXTENSION.get(p.suffix.lower(), "txt") for p in paths]
     most = settings.max_document_chars * ingest._BYTES_PER_CHAR_LIMIT + 4
 
-    def floor() -> int:
-        return sum(len(_FLOOR.findall(p.read_text(encoding="utf-8").lower())) for p in paths)
-
     def read() -> list[bytes]:
         out = []
         for path in paths:
@@ -82,7 +78,7 @@ def measure(folder: Path, settings: Settings, *, limit: int = 0, repeat: int = 3
     def steps(n: int) -> tuple[dict[str, float], int]:
         """Every step, each the least of ``n`` passes, and the number of candidate pairs."""
         took: dict[str, float] = {}
-        took["floor"], _ = _best(n, floor)
+        took["floor"], _ = _best(n, lambda: scale.floor_tokens(paths))
         took["read"], data = _best(n, read)
         took["decode"], texts = _best(n, lambda: [ingest.decode_bytes(d) for d in data])
         took["front matter, format"], extracted = _best(

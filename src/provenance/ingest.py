@@ -479,7 +479,7 @@ def _read_up_to(stream: BinaryIO, expected: int, most: int) -> bytes:
     was ``expected`` a moment ago.
 
     ``read(most)`` would do, but CPython allocates a buffer of ``most`` bytes before it reads:
-    tens of MB for every 2 KB article (a third of ingest's time on news-sized files). So
+    tens of MB for every 2 KB article (15 % of ingest's CPU on news-sized files). So
     read what the size says plus one byte, and go on up to ``most`` only if the file grew.
     """
     data = stream.read(min(expected, most - 1) + 1)
