@@ -71,6 +71,8 @@ import yaml
 from provenance.config import Settings
 from provenance.errors import InputError
 from provenance.models import Document, Skipped, Stripped
+from provenance.wire import agency_credit
+from provenance.wire import reflow as reflow_wire
 
 __all__ = [
     "StripResult",
@@ -532,10 +534,20 @@ def _check_length(text: str, settings: Settings, *, markup_factor: int = 1) -> N
 def _finish(
     extracted: _Extracted, doc_id: str, display: str, fmt: str, settings: Settings
 ) -> Document:
-    """Strip boilerplate, settle the date, refuse empty or oversized text."""
+    """Reflow wire copy, strip boilerplate, settle the date, refuse empty or oversized text."""
     text = _trim(extracted.text)
     stripped = list(extracted.stripped)
-    date, author = extracted.date, extracted.author
+    date, author, title = extracted.date, extracted.author, extracted.title
+    wire = reflow_wire(text)
+    if wire is not None:
+        if settings.strip_boilerplate:
+            text = wire.text
+            stripped.extend(wire.stripped)
+        else:
+            text = _trim(wire.removed_text + "\n" + wire.text)
+        date = date or wire.date
+        title = title or wire.title
+    agency = agency_credit(text)
     if settings.strip_boilerplate:
         result = strip_boilerplate(text)
         if result.text.strip():
@@ -551,13 +563,15 @@ def _finish(
         id=doc_id,
         path=display,
         text=text,
-        title=extracted.title,
+        title=title,
         date=date,
         author=author,
         url=extracted.url,
         format=fmt,
         stripped=tuple(stripped),
         declared_sources=extracted.declared_sources,
+        agency=agency,
+        wire_copy=wire is not None,
     )
 
 
@@ -627,6 +641,7 @@ _MIN_LETTERS_FOR_LANGUAGE = 12
 _LINE_BREAKS = re.compile(r"(?=[\r\x85\u2028\u2029])(?:\r\n?|[\x85\u2028\u2029])")
 # C0/C1 control characters other than tab and line breaks; a few are tolerated and removed.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_LINE_CONTROL = re.compile(r"(?:^|(?<=\n))[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _MAX_CONTROL_SHARE = 0.01
 
 
@@ -646,7 +661,10 @@ def decode_bytes(data: bytes, *, html_declared: str | None = None) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = text.replace("\x0b", "\n").replace("\x0c", "\n")
     controls = len(_CONTROL.findall(text))
-    if controls and controls > max(3, _MAX_CONTROL_SHARE * len(text)):
+    # A control character opening a line is a paragraph mark of a wire or typesetting system
+    # (Press Association copy starts every paragraph with \x19): layout, not binary content.
+    loose = controls - len(_LINE_CONTROL.findall(text)) if controls else 0
+    if loose and loose > max(3, _MAX_CONTROL_SHARE * len(text)):
         raise InputError("", "binary content (many control characters); is this a text file?")
     if controls:
         text = _CONTROL.sub("", text)

@@ -18,6 +18,17 @@ RELATION_KINDS: tuple[RelationKind, ...] = (
     "quotes",
 )
 DIRECTIONS: tuple[Direction, ...] = ("source->derived", "undetermined", "common-source")
+DIRECTION_REASON_TEXT: dict[str, str] = {
+    "dates": "the source is dated earlier",
+    "wire-markers": "the source is agency copy (wire format or agency credit)",
+    "source-of-others": "the source explains what other documents share with the derived one",
+    "containment": "the derived text is the more contained in the other",
+    "common-source": "a common source explains what the two share",
+    "near-duplicates": "near-duplicates with nothing to order them",
+    "insufficient": "no evidence of which came first",
+}
+"""Each ``Relation.direction_reason``, in words for reports."""
+DIRECTION_REASONS: tuple[str, ...] = tuple(DIRECTION_REASON_TEXT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +56,12 @@ class Document:
     declared_sources: tuple[str, ...] = ()
     """Sources the document itself declares (front matter such as ``source``,
     ``canonical_url``, ``via``): ``provenance check`` treats reuse of them as attributed."""
+    agency: str | None = None
+    """The news agency the document credits as its origin (``PA``, ``Reuters``, ``APP``),
+    from its byline, dateline or credit line (``wire.agency_credit``)."""
+    wire_copy: bool = False
+    """The document came in agency wire format (time-stamped header, ``<`` paragraph ends):
+    agency copy as sent to newsrooms, not a paper's article."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +118,10 @@ class Relation:
     coverage_source: float
     coverage_derived: float
     passages: tuple[Passage, ...]  # oriented: ``a`` in source, ``b`` in derived
+    direction_reason: str = "insufficient"
+    """What settled the direction (``DIRECTION_REASONS``): ``dates``, ``wire-markers``,
+    ``source-of-others``, ``containment``; ``common-source`` for siblings; ``near-duplicates``
+    or ``insufficient`` when undetermined."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +140,9 @@ class TraceResult:
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = ()
     """Resource limits the run hit (each note names the setting); not part of the JSON."""
+    derived_from: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    """For each document that derives from others, its sources (ids), strongest first: the
+    source that explains the most of its text first."""
     timings: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
 
     @property
