@@ -100,7 +100,11 @@ def measure(folder: Path, settings: Settings, *, limit: int = 0, repeat: int = 3
         whole, terms = _best(n, lambda: [text.sentence_terms(b) for b in bodies])
         took["tokens, content terms"] = max(0.0, whole - took["sentences"])
         took["units"], units = _best(
-            n, lambda: [fingerprint.units_of(t, settings.passage_min_terms) for t in terms]
+            n,
+            lambda: [
+                fingerprint.units_of(t, settings.passage_min_terms, settings.passage_max_terms)
+                for t in terms
+            ],
         )
         took["MinHash"], tables = _best(
             n,

@@ -67,23 +67,32 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
         total += size
         strength_a += weight * p.similarity * len(p.a)
         strength_b += weight * p.similarity * len(p.b)
-    chars_a = max(1, a.chars())
-    chars_b = max(1, b.chars())
     reuse_cov = max(
         float(a.mask(reuse_spans_a).mean()) if a.norms else 0.0,
         float(b.mask(reuse_spans_b).mean()) if b.norms else 0.0,
     )
     copy_chars = min(copy_a, copy_b)
+    chars_a = max(1, a.chars())
+    chars_b = max(1, b.chars())
     # Copied text is evidence on its own; paraphrase needs several passages that together
     # cover a real share of a document (same-story reports share a stray fact or two), or
     # two when the aligned passages cover most of a document.
+    # The gate is relative to the documents' lengths as well: a three-sentence brief that
+    # rewrites a wire story has fewer copied characters and passages than any fixed count,
+    # and one strong passage that is most of a document is reuse.
+    shorter = min(chars_a, chars_b)
     related = (
-        copy_chars >= settings.min_evidence_chars
+        copy_chars
+        >= min(
+            settings.min_evidence_chars,
+            max(settings.min_passage_chars, settings.min_evidence_share * shorter),
+        )
         or (reuse_count >= settings.min_reuse_passages and reuse_cov >= settings.min_reuse_coverage)
         or (
             reuse_count >= 2
             and max(alignment.coverage_a, alignment.coverage_b) >= settings.strong_reuse_coverage
         )
+        or (reuse_count >= 1 and reuse_cov >= settings.lone_reuse_coverage)
     )
     # Similarity-weighted share of the more reused side; token characters only.
     score = min(1.0, max(strength_a / chars_a, strength_b / chars_b))

@@ -63,6 +63,10 @@ class Settings:
     share of values: two short passages that are nearly the same (a shared quotation)."""
     passage_min_terms: int = 6
     """Sentences with fewer content words are merged with their neighbour before hashing."""
+    passage_max_terms: int = 40
+    """A sentence unit with more distinct content words than this (a run-on paragraph where
+    no sentence end was found) is hashed as overlapping windows of this many words, so one
+    giant unit never stands for a whole document. 0: no cap."""
     max_bucket_size: int = 200
     """LSH buckets with more members are boilerplate shared by many documents: ignored."""
     max_candidates_per_document: int = 200
@@ -99,11 +103,16 @@ class Settings:
     # --- classification -------------------------------------------------------------------
     min_evidence_chars: int = 120
     """Non-quote aligned characters needed (on the derived side) before a pair is related."""
+    min_evidence_share: float = 0.25
+    """...or copied characters of at least this share of the shorter document (a short
+    brief that keeps a wire story's key sentence); never fewer than ``min_passage_chars``."""
     min_reuse_passages: int = 3
     """Without enough copied characters, a pair needs this many reused passages
     (verbatim, edited or paraphrased, outside quotations)..."""
     min_reuse_coverage: float = 0.2
     """...covering at least this share of the more reused document."""
+    lone_reuse_coverage: float = 0.5
+    """...or a single reused passage that covers this share of a document by itself."""
     strong_reuse_coverage: float = 0.5
     """...or two such passages, when all aligned passages cover this share of a document."""
     quote_evidence_weight: float = 0.25
@@ -199,6 +208,8 @@ _FRACTIONS = {
     "rewrite_coverage",
     "min_reuse_coverage",
     "strong_reuse_coverage",
+    "lone_reuse_coverage",
+    "min_evidence_share",
     "quote_evidence_weight",
     "min_direction_confidence",
     "sibling_explained",

@@ -26,7 +26,7 @@ import xxhash
 from provenance.config import Settings
 from provenance.text import Analysis, content_terms, sentence_terms
 
-SCHEME = "xxh32-mas32-v2"
+SCHEME = "xxh32-mas32-v3"
 """Names the signature scheme; part of every cache and stage-file key."""
 
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -184,10 +184,31 @@ class TableBuilder:
 
 
 def units_of(
-    per_sentence: Sequence[Sequence[str]], min_terms: int
+    per_sentence: Sequence[Sequence[str]], min_terms: int, max_terms: int = 0
 ) -> list[tuple[tuple[int, int], list[str]]]:
     """Sentence ranges with their distinct content terms (given per sentence, in order of
-    first appearance); short sentences merge with the next one."""
+    first appearance); short sentences merge with the next one. A unit of more than
+    ``max_terms`` terms (a run-on "sentence" where no sentence end could be found: a
+    paragraph of wire copy, a list) is cut into windows of ``max_terms`` terms, each
+    overlapping the next by half, all with the unit's sentence range; 0 means no cap."""
+    found = _units_of(per_sentence, min_terms)
+    if max_terms <= 0 or all(len(terms) <= max_terms for _, terms in found):
+        return found
+    step = max(1, max_terms // 2)
+    out: list[tuple[tuple[int, int], list[str]]] = []
+    for rng, terms in found:
+        if len(terms) <= max_terms:
+            out.append((rng, terms))
+            continue
+        last = len(terms) - max_terms
+        starts = [*range(0, last, step), last]
+        out.extend((rng, terms[k : k + max_terms]) for k in starts)
+    return out
+
+
+def _units_of(
+    per_sentence: Sequence[Sequence[str]], min_terms: int
+) -> list[tuple[tuple[int, int], list[str]]]:
     out: list[tuple[tuple[int, int], list[str]]] = []
     first = 0
     terms: dict[str, None] = {}
@@ -207,10 +228,13 @@ def units_of(
     return out
 
 
-def units(analysis: Analysis, min_terms: int) -> list[tuple[tuple[int, int], list[str]]]:
+def units(
+    analysis: Analysis, min_terms: int, max_terms: int = 0
+) -> list[tuple[tuple[int, int], list[str]]]:
     """``units_of`` for a document already analysed."""
     norms = analysis.norms
-    return units_of([content_terms(norms[lo:hi]) for lo, hi in analysis.sentence_tokens], min_terms)
+    per_sentence = [content_terms(norms[lo:hi]) for lo, hi in analysis.sentence_tokens]
+    return units_of(per_sentence, min_terms, max_terms)
 
 
 def term_hash(term: str) -> int:
@@ -305,7 +329,9 @@ def _from_units(found: list[tuple[tuple[int, int], list[str]]], settings: Settin
 
 def fingerprint(analysis: Analysis, settings: Settings) -> Fingerprint:
     """The fingerprint of a document already analysed."""
-    return _from_units(units(analysis, settings.passage_min_terms), settings)
+    return _from_units(
+        units(analysis, settings.passage_min_terms, settings.passage_max_terms), settings
+    )
 
 
 def fingerprint_text(text: str, settings: Settings) -> Fingerprint:
@@ -313,7 +339,8 @@ def fingerprint_text(text: str, settings: Settings) -> Fingerprint:
 
     Equal to ``fingerprint(analyse(text), settings)``.
     """
-    return _from_units(units_of(sentence_terms(text), settings.passage_min_terms), settings)
+    found = units_of(sentence_terms(text), settings.passage_min_terms, settings.passage_max_terms)
+    return _from_units(found, settings)
 
 
 def fingerprint_texts(texts: Sequence[str], settings: Settings) -> list[Fingerprint]:
@@ -323,7 +350,8 @@ def fingerprint_texts(texts: Sequence[str], settings: Settings) -> list[Fingerpr
 
 def fingerprint_table(texts: Sequence[str], settings: Settings) -> FingerprintTable:
     """``fingerprint_texts`` as a table."""
-    found = [units_of(sentence_terms(t), settings.passage_min_terms) for t in texts]
+    low, high = settings.passage_min_terms, settings.passage_max_terms
+    found = [units_of(sentence_terms(t), low, high) for t in texts]
     return _table_of_units(found, settings)
 
 

@@ -85,7 +85,23 @@ _SPACE_RE = re.compile(r"\s+")
 # Accents on Latin, Greek and Cyrillic letters, and Arabic vowel marks and tatweel, are
 # spelling variation for matching purposes; Indic vowel signs are not, so they stay.
 _DROP_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670\u0640]")
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+# Arabic-script letters that writers of Arabic, Persian and Urdu use for one another (the
+# folding search engines apply): alef forms; Arabic and Farsi yeh, alef maksura and yeh with
+# hamza (Urdu writes لئے and لیے alike); kaf and keheh; the heh forms of Urdu (goal, doachashmee,
+# with hamza) and teh marbuta; waw with hamza; noon ghunna. Eastern Arabic and Persian/Urdu
+# digits become ASCII digits, so ۲۴ matches 24.
+_ARABIC_FOLD = str.maketrans(
+    {
+        **dict.fromkeys("أإآٱ", "ا"),
+        **dict.fromkeys("ىیئې", "ي"),
+        "ك": "ک",
+        **dict.fromkeys("ہھۃۂة", "ه"),
+        "ؤ": "و",
+        "ں": "ن",
+        **{chr(0x0660 + k): str(k) for k in range(10)},
+        **{chr(0x06F0 + k): str(k) for k in range(10)},
+    }
+)
 
 
 def normalize_map(text: str) -> tuple[str, list[int]]:
