@@ -517,7 +517,17 @@ def test_seeds_json_keys_in_order() -> None:
     data = json.loads(result.stdout)
     assert list(data) == ["version", "documents", "relations", "clusters", "skipped"]
     assert len(data["documents"]) == 5
-    assert list(data["documents"][0]) == ["id", "path", "title", "date", "chars", "stripped"]
+    assert list(data["documents"][0]) == [
+        "id",
+        "path",
+        "title",
+        "date",
+        "chars",
+        "stripped",
+        "agency",
+        "wire_copy",
+        "derived_from",
+    ]
     for relation in data["relations"]:
         assert list(relation) == [
             "source",
@@ -526,6 +536,7 @@ def test_seeds_json_keys_in_order() -> None:
             "direction",
             "confidence",
             "score",
+            "direction_reason",
             "coverage",
             "passages",
         ]

@@ -91,7 +91,17 @@ def test_top_level_keys_in_contract_order() -> None:
 
 def test_document_shape() -> None:
     doc = json.loads(jsonout.dumps(sample()))["documents"][0]
-    assert list(doc) == ["id", "path", "title", "date", "chars", "stripped"]
+    assert list(doc) == [
+        "id",
+        "path",
+        "title",
+        "date",
+        "chars",
+        "stripped",
+        "agency",
+        "wire_copy",
+        "derived_from",
+    ]
     assert doc["chars"] == len(SOURCE)
     assert doc["stripped"] == [{"kind": "comments", "chars": 9812, "excerpt": "Great article! 👍"}]
     assert list(doc["stripped"][0]) == ["kind", "chars", "excerpt"]
@@ -103,7 +113,8 @@ def test_document_shape() -> None:
 
 def test_include_text_adds_text_last() -> None:
     docs = json.loads(jsonout.dumps(sample(), include_text=True))["documents"]
-    assert list(docs[0]) == ["id", "path", "title", "date", "chars", "stripped", "text"]
+    assert list(docs[0])[-1] == "text"
+    assert list(docs[0])[:6] == ["id", "path", "title", "date", "chars", "stripped"]
     assert [d["text"] for d in docs] == [SOURCE, DERIVED]
     assert "text" not in json.loads(jsonout.dumps(sample()))["documents"][0]
 
@@ -117,6 +128,7 @@ def test_relation_and_passage_shape() -> None:
         "direction",
         "confidence",
         "score",
+        "direction_reason",
         "coverage",
         "passages",
     ]

@@ -47,6 +47,7 @@ class Pair:
     direction: Direction = "undetermined"
     forward: bool = True  # with source->derived: True when a is the source
     confidence: float = 0.0
+    reason: str = "insufficient"  # one of models.DIRECTION_REASONS
 
     @property
     def a(self) -> int:
@@ -129,32 +130,81 @@ def hub_evidence(votes_for: int, votes_against: int) -> float:
 HUB_VOTE_KEEP = 0.7  # one vote gives 0.3, three give 0.66, ten give 0.97
 
 
+# Wire copy as sent to newsrooms (header, time stamp, paragraph marks) is the agency's own
+# text: strong evidence that it is the source of a paper's article. A credit to an agency in
+# a byline or dateline is weaker (papers credit the agency whose copy they print, too).
+WIRE_FORMAT_WEIGHT = 0.85
+AGENCY_CREDIT_WEIGHT = 0.6
+
+
+def _wire_level(doc: Document) -> int:
+    return 2 if doc.wire_copy else 1 if doc.agency else 0
+
+
+def wire_evidence(first: Document, second: Document) -> float:
+    """Signed evidence that ``first`` is the source: positive when it is the agency copy."""
+    la, lb = _wire_level(first), _wire_level(second)
+    if la == lb:
+        return 0.0
+    weight = WIRE_FORMAT_WEIGHT if max(la, lb) == 2 else AGENCY_CREDIT_WEIGHT
+    return weight if la > lb else -weight
+
+
 def _decide_direction(
-    pair: Pair, docs: Sequence[Document], votes: Counter[tuple[int, int]], settings: Settings
+    pair: Pair,
+    docs: Sequence[Document],
+    votes: Counter[tuple[int, int]],
+    explained: set[tuple[int, int]],
+    settings: Settings,
 ) -> None:
+    """Dates first, then the agency's wire markers, then common-source votes, then
+    containment; ``pair.reason`` names the evidence that weighed most for the answer."""
     ev = pair.evidence
     e_date = date_evidence(docs[pair.a].date, docs[pair.b].date)
-    if min(ev.coverage_a, ev.coverage_b) >= settings.near_duplicate_coverage:
+    e_wire = wire_evidence(docs[pair.a], docs[pair.b])
+    near_duplicates = min(ev.coverage_a, ev.coverage_b) >= settings.near_duplicate_coverage
+    if near_duplicates:
         # Near-duplicates contain each other: neither containment nor which of the two
         # explains the rest of the corpus says which came first. Only dates can.
         e_hub = e_cont = 0.0
     else:
         e_hub = hub_evidence(votes[(pair.a, pair.b)], votes[(pair.b, pair.a)])
         e_cont = containment_evidence(ev.coverage_a, ev.coverage_b)
-    rest = e_hub + e_cont * (1.0 - abs(e_hub))
-    total = e_date + rest * (1.0 - abs(e_date))
+    if (pair.a, pair.b) in explained and e_date == 0.0 and e_wire == 0.0:
+        # A third document explains all they share: siblings of it, whatever containment
+        # says (the shorter of two papers printing one wire story is no copy of the longer).
+        pair.direction = "common-source"
+        pair.confidence = 0.6
+        pair.reason = "common-source"
+        return
+    # Each kind of evidence closes a share of the gap the stronger kinds left open.
+    parts: list[tuple[str, float]] = []
+    left = 1.0
+    for name, value in (
+        ("dates", e_date),
+        ("wire-markers", e_wire),
+        ("source-of-others", e_hub),
+        ("containment", e_cont),
+    ):
+        parts.append((name, value * left))
+        left *= 1.0 - abs(value)
+    total = sum(v for _, v in parts)
     if abs(total) >= settings.min_direction_confidence:
         pair.direction = "source->derived"
         pair.forward = total > 0
         pair.confidence = abs(total)
+        agreeing = [(abs(v), -k, name) for k, (name, v) in enumerate(parts) if v * total > 0]
+        pair.reason = max(agreeing)[2]
         return
     pair.direction = "undetermined"
     pair.confidence = 1.0 - abs(total)
+    pair.reason = "near-duplicates" if near_duplicates else "insufficient"
     low, high = sorted((ev.coverage_a, ev.coverage_b))
-    if e_date == 0.0 and e_hub == 0.0 and 0 < high < settings.rewrite_coverage:
+    if e_date == 0.0 and e_wire == 0.0 and e_hub == 0.0 and 0 < high < settings.rewrite_coverage:
         # Partial, symmetric reuse and nothing to order the two: siblings of an absent source.
         pair.direction = "common-source"
         pair.confidence = 0.6 * low / high
+        pair.reason = "common-source"
 
 
 # --- common sources present in the corpus ----------------------------------------------------
@@ -182,13 +232,14 @@ def _side_key(pair: Pair) -> tuple[int, float]:
 
 def _common_sources(
     pairs: dict[tuple[int, int], Pair], analyses: Sequence[Analysis], settings: Settings
-) -> Counter[tuple[int, int]]:
+) -> tuple[Counter[tuple[int, int]], set[tuple[int, int]]]:
     """Look at every triangle of related documents. Its weakest side ``x-y`` (the pair that
     reads least alike) is explained by the third document ``z`` when what ``x`` and ``y``
     share lies inside what each shares with ``z``: then ``x`` and ``y`` are related through
     ``z``, and it is a vote that ``z`` is the source of both. Votes are keyed
-    ``(source, derived)``."""
+    ``(source, derived)``; the explained pairs ``(x, y)`` are returned beside them."""
     votes: Counter[tuple[int, int]] = Counter()
+    by: dict[tuple[int, int], set[int]] = {}
     neighbours: dict[int, set[int]] = {}
     for a, b in pairs:
         neighbours.setdefault(a, set()).add(b)
@@ -215,7 +266,17 @@ def _common_sources(
             if min(eu, ev) >= settings.sibling_explained:
                 votes[(w, u)] += 1
                 votes[(w, v)] += 1
-    return votes
+                by.setdefault((min(u, v), max(u, v)), set()).add(w)
+    # A pair is explained by a third document only when that one is more of a common source
+    # than either of the two (in a triangle of two close copies and their source, the
+    # weakest side can be a copy and its source; the source still collects the most votes).
+    hub: Counter[int] = Counter()
+    for (src, _), n in votes.items():
+        hub[src] += n
+    explained = {
+        pair for pair, ws in by.items() if any(hub[w] > max(hub[pair[0]], hub[pair[1]]) for w in ws)
+    }
+    return votes, explained
 
 
 # --- acyclic graph, transitive reduction ----------------------------------------------------
@@ -235,6 +296,7 @@ def _break_cycles(pairs: dict[tuple[int, int], Pair]) -> None:
         edges = [graph.edges[u, v]["key"] for u, v, *_ in cycle]
         weakest = min(edges, key=lambda k: (pairs[k].confidence, k))
         pairs[weakest].direction = "undetermined"
+        pairs[weakest].reason = "insufficient"
 
 
 def _depths(pairs: dict[tuple[int, int], Pair]) -> dict[int, int]:
@@ -340,6 +402,7 @@ def _settle_sources(
         pairs[key].direction = "common-source"
         pairs[key].forward = True
         pairs[key].confidence = confidence
+        pairs[key].reason = "common-source"
     for key in drop:
         pairs.pop(key, None)
 
@@ -362,9 +425,9 @@ def build(
             pairs[(pair.a, pair.b)] = pair
         elif is_quotes_only(ev, settings):
             quotes.append(pair)
-    votes = _common_sources(pairs, analyses, settings)
+    votes, explained = _common_sources(pairs, analyses, settings)
     for key in sorted(pairs):
-        _decide_direction(pairs[key], documents, votes, settings)
+        _decide_direction(pairs[key], documents, votes, explained, settings)
     _break_cycles(pairs)
     _settle_sources(pairs, analyses, settings)
 
@@ -377,6 +440,22 @@ def build(
             graph.add_edge(r.source, r.derived)
     clusters = sorted(tuple(sorted(c)) for c in nx.connected_components(graph))
     return relations, clusters
+
+
+def derived_from(relations: Sequence[Relation]) -> dict[str, tuple[str, ...]]:
+    """Each derived document's sources, strongest first: the directed, non-quotation
+    relations it is the derived side of, ranked by how much of it each source explains
+    (derived-side coverage weighted by the passages' similarity; it does not saturate for
+    a short source used whole, as the pair's score does), then by score, then by id."""
+    ranked: dict[str, list[tuple[float, float, str]]] = {}
+    for r in relations:
+        if r.direction != "source->derived" or r.kind == "quotes":
+            continue
+        size = sum(len(p.b) for p in r.passages)
+        similar = sum(p.similarity * len(p.b) for p in r.passages) / size if size else 0.0
+        strength = round(r.coverage_derived * similar, 4)
+        ranked.setdefault(r.derived, []).append((-strength, -r.score, r.source))
+    return {doc: tuple(src for *_, src in sorted(found)) for doc, found in sorted(ranked.items())}
 
 
 def _relation(pair: Pair, documents: Sequence[Document], settings: Settings) -> Relation:
@@ -407,4 +486,5 @@ def _relation(pair: Pair, documents: Sequence[Document], settings: Settings) -> 
         coverage_source=round(cov_src, 4),
         coverage_derived=round(cov_dst, 4),
         passages=orient(pair.alignment.passages, swap),
+        direction_reason=pair.reason if ev.related else "insufficient",
     )

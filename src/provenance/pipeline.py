@@ -493,4 +493,5 @@ def finish(
         skipped=tuple(skipped),
         notes=tuple(notes),
         timings=timings,
+        derived_from=graph_stage.derived_from(relations),
     )

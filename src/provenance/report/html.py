@@ -34,6 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from provenance import __version__
 from provenance.errors import ProvenanceError
 from provenance.models import (
+    DIRECTION_REASON_TEXT,
     PASSAGE_KINDS,
     RELATION_KINDS,
     Document,
@@ -391,6 +392,8 @@ def _relation_view(
     else:
         roles, arrow = ("first", "second"), "—"
         direction_text = "direction undetermined (first and second in id order)"
+    if rel.kind != "quotes":
+        direction_text += f" ({DIRECTION_REASON_TEXT.get(rel.direction_reason, '')})"
     view = RelationView(
         n=n,
         anchor=f"rel-{n}",

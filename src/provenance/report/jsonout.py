@@ -5,9 +5,12 @@ Shape (keys in this order; lists in the engine's order, which is already determi
     {"version": 1,
      "documents": [{"id", "path", "title", "date", "chars",
                     "stripped": [{"kind", "chars", "excerpt"}],
+                    "agency", "wire_copy",           # agency credited; came as wire copy
+                    "derived_from": [id, ...],       # its sources, strongest first
                     "declared_sources"?,             # only when the document declares any
                     "text"?}],                       # only with include_text
      "relations": [{"source", "derived", "kind", "direction", "confidence", "score",
+                    "direction_reason",              # dates | wire-markers | ... (see models)
                     "coverage": {"source", "derived"},
                     "passages": [{"source": [start, end], "derived": [start, end],
                                   "kind", "similarity"}]}],
@@ -27,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from provenance.models import (
+    DIRECTION_REASONS,
     DIRECTIONS,
     PASSAGE_KINDS,
     RELATION_KINDS,
@@ -49,7 +53,7 @@ def _num(value: float) -> float:
     return round(float(value), _DECIMALS) + 0.0  # ``+ 0.0`` turns -0.0 into 0.0
 
 
-def _document(doc: Document, include_text: bool) -> dict[str, Any]:
+def _document(doc: Document, include_text: bool, sources: Sequence[str]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": doc.id,
         "path": doc.path,
@@ -59,6 +63,9 @@ def _document(doc: Document, include_text: bool) -> dict[str, Any]:
         "stripped": [
             {"kind": s.kind, "chars": s.chars, "excerpt": s.excerpt} for s in doc.stripped
         ],
+        "agency": doc.agency,
+        "wire_copy": doc.wire_copy,
+        "derived_from": list(sources),
     }
     if doc.declared_sources:  # additive: absent when empty, so older output is unchanged
         out["declared_sources"] = list(doc.declared_sources)
@@ -84,6 +91,7 @@ def _relation(r: Relation) -> dict[str, Any]:
         "direction": r.direction,
         "confidence": _num(r.confidence),
         "score": _num(r.score),
+        "direction_reason": r.direction_reason,
         "coverage": {"source": _num(r.coverage_source), "derived": _num(r.coverage_derived)},
         "passages": [_passage(p) for p in r.passages],
     }
@@ -94,7 +102,9 @@ def to_dict(result: TraceResult, *, include_text: bool = False) -> dict[str, Any
     document's extracted ``"text"`` (which makes the file self-contained, and large)."""
     return {
         "version": VERSION,
-        "documents": [_document(d, include_text) for d in result.documents],
+        "documents": [
+            _document(d, include_text, result.derived_from.get(d.id, ())) for d in result.documents
+        ],
         "relations": [_relation(r) for r in result.relations],
         "clusters": [list(c) for c in result.clusters],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
@@ -180,6 +190,9 @@ def _read_document(obj: Any, where: str) -> Document:
     declared = obj.get("declared_sources", [])
     if not isinstance(declared, list) or not all(isinstance(v, str) for v in declared):
         raise ValueError(f"{where}: 'declared_sources' should be a list of strings")
+    wire = obj.get("wire_copy", False)
+    if not isinstance(wire, bool):
+        raise ValueError(f"{where}: 'wire_copy' should be true or false")
     return Document(
         id=_get(obj, "id", str, where),
         path=_get(obj, "path", str, where),
@@ -188,7 +201,16 @@ def _read_document(obj: Any, where: str) -> Document:
         date=_opt_str(obj, "date", where),
         stripped=tuple(stripped),
         declared_sources=tuple(declared),
+        agency=_opt_str(obj, "agency", where) if "agency" in obj else None,
+        wire_copy=wire,
     )
+
+
+def _derived_from(obj: Any, where: str) -> tuple[str, ...]:
+    sources = obj.get("derived_from", []) if isinstance(obj, dict) else []
+    if not isinstance(sources, list) or not all(isinstance(v, str) for v in sources):
+        raise ValueError(f"{where}: 'derived_from' should be a list of document ids")
+    return tuple(sources)
 
 
 def _read_passage(obj: Any, where: str) -> Passage:
@@ -223,6 +245,9 @@ def _read_relation(obj: Any, where: str) -> Relation:
         coverage_source=_get(coverage, "source", float, f"{where}.coverage"),
         coverage_derived=_get(coverage, "derived", float, f"{where}.coverage"),
         passages=passages,
+        direction_reason=_one_of(
+            obj.get("direction_reason", "insufficient"), DIRECTION_REASONS, where
+        ),
     )
 
 
@@ -259,11 +284,18 @@ def from_dict(data: Mapping[str, Any]) -> TraceResult:
         if not isinstance(s, dict):
             raise ValueError(f"{w}: expected an object")
         skipped.append(Skipped(path=_get(s, "path", str, w), reason=_get(s, "reason", str, w)))
+    raw_documents = _list(data, "documents", "trace")
+    sources = {
+        doc.id: found
+        for k, (doc, raw) in enumerate(zip(documents, raw_documents, strict=True))
+        if (found := _derived_from(raw, f"documents[{k}]"))
+    }
     return TraceResult(
         documents=documents,
         relations=relations,
         clusters=tuple(clusters),
         skipped=tuple(skipped),
+        derived_from=sources,
     )
 
 

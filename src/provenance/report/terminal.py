@@ -18,7 +18,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from provenance.models import RELATION_KINDS, Document, Passage, Relation, TraceResult
+from provenance.models import (
+    DIRECTION_REASON_TEXT,
+    RELATION_KINDS,
+    Document,
+    Passage,
+    Relation,
+    TraceResult,
+)
 
 __all__ = ["render", "safe_markup", "sanitize"]
 
@@ -263,6 +270,8 @@ def _relation(
     shown = _strongest(rel.passages, passages)
     counted = _passages_counted(rel.passages)
     details = [coverage, f"score {rel.score:.2f}"]
+    if rel.kind != "quotes":
+        details.append(f"why: {DIRECTION_REASON_TEXT.get(rel.direction_reason, '')}")
     if rel.passages and not shown:
         details.append(counted)
     console.print(Text(f" {g.dot} ".join(details), style="dim"), overflow="fold")
