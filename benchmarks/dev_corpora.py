@@ -1,7 +1,7 @@
 """Accuracy of the engine on the labelled development corpora.
 
-    python benchmarks/dev_corpora.py [--corpora PATH] [--json OUT] [--only cs|mrpc]
-                                     [--set NAME=VALUE ...]
+    python benchmarks/dev_corpora.py [--corpora PATH] [--json OUT]
+                                     [--only cs|mrpc|meter|counter] [--set NAME=VALUE ...]
 
 * **Clough & Stevenson (2011)**, short answers written from a Wikipedia source (cut, light
   and heavy revision) or without it (non): ``provenance.trace`` over the whole folder with
@@ -10,6 +10,16 @@
   categories.
 * **MRPC** (Dolan & Brockett 2005): ``sentence_similarity`` on every sentence pair, the
   accuracy-maximising threshold chosen on train only, accuracy and F1 reported on test.
+* **METER** (Gaizauskas et al. 2001), PA wire copy and the papers' stories: each day folder
+  traced on its own; each article's wholly / partially / non label read from its strongest
+  relation with any PA file of the day, with attribution, direction, siblings and a loss
+  table by pipeline stage, beside a word 5-gram containment baseline (thresholds chosen
+  2-fold) and the all-derived answer.
+* **COUNTER** (Sharjeel et al. 2017), Urdu agency and newspaper stories: all 400 texts
+  traced together, each pair's label read from the relation between its two texts; the same
+  figures, with a word 3-gram baseline and the links between texts of different pairs.
+
+``--set`` overrides apply to every trace (C&S, METER, COUNTER).
 
 The corpora are not part of the project: their path comes from ``--corpora``, else the
 ``PROVENANCE_CORPORA`` environment variable, else ``../shared/corpora`` from the repository
@@ -25,20 +35,28 @@ import itertools
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Sequence
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "src") not in sys.path:  # run from a checkout without `pip install -e .`
+# Run from a checkout without `pip install -e .`, unless PYTHONPATH names another copy of the
+# engine (``PYTHONPATH=/elsewhere/src python benchmarks/dev_corpora.py`` scores that one).
+if str(ROOT / "src") not in sys.path and not any(
+    (Path(entry) / "provenance").is_dir()
+    for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if entry
+):
     sys.path.insert(0, str(ROOT / "src"))
 
 CS_DIR = "clough_stevenson_2011"
@@ -385,6 +403,830 @@ def score_mrpc(root: Path) -> dict[str, Any]:
     }
 
 
+# --- METER and COUNTER: three-class reuse labels ---------------------------------------------
+
+METER_DIR = "meter_dev"
+METER_LABELS = "labels.csv"
+METER_LABEL = {"wholly_derived": "wholly", "partially_derived": "partially", "non_derived": "non"}
+METER_GRAM = 5  # the baseline's word n-gram
+COUNTER_DIR = "counter_dev"
+COUNTER_PAIRS = "pairs.csv"
+COUNTER_LABEL = {"WD": "wholly", "PD": "partially", "ND": "non"}
+COUNTER_GRAM = 3
+
+THREE = ("non", "partially", "wholly")  # least to most reuse: the index is the degree
+KIND_SEVERITY = {"quotes": 0, "partial": 1, "rewrite": 2, "near-duplicate": 3, "duplicate": 4}
+KIND_LABEL = {
+    "duplicate": "wholly",
+    "near-duplicate": "wholly",
+    "rewrite": "wholly",
+    "partial": "partially",
+    "quotes": "non",
+}
+LOSS_STAGES = (
+    "not a candidate",
+    "candidate, no relation",
+    "too weak",
+    "wrong kind",
+    "wrong direction",
+)
+HALVES = ("A", "B")
+
+_K = TypeVar("_K", str, tuple[str, str])
+
+
+def two_halves(keys: Iterable[_K]) -> dict[_K, str]:
+    """THE split, used for every fold and half: the sorted distinct keys (METER day folders
+    ``(domain, day)``, COUNTER pair ids), even positions in half A, odd ones in half B."""
+    return {key: HALVES[n % 2] for n, key in enumerate(sorted(set(keys)))}
+
+
+def label_of(rel: Any | None) -> str:
+    """The three-class label a relation implies (no relation: ``non``)."""
+    return "non" if rel is None else KIND_LABEL[rel.kind]
+
+
+def strongest(relations: Iterable[Any]) -> Any | None:
+    """The most severe relation (duplicate > near-duplicate > rewrite > partial > quotes),
+    then the highest score; the first of equals."""
+    return max(relations, key=lambda r: (KIND_SEVERITY[r.kind], r.score), default=None)
+
+
+def _as_id(entry: Any) -> str:
+    """A source as a ``derived_from`` entry may name it: an id, an object with ``id`` or
+    ``source``, or a tuple whose first item is the id."""
+    if isinstance(entry, str):
+        return entry
+    for attr in ("id", "source"):
+        value = getattr(entry, attr, None)
+        if isinstance(value, str):
+            return value
+    return str(entry[0])
+
+
+def named_sources(result: Any, doc_id: str, *, undirected: bool = True) -> list[str]:
+    """The sources the trace names for a document, strongest first: ``result.derived_from``
+    (a mapping id -> ids) or the document's ``derived_from`` field when the engine has one;
+    else the sources of the directed non-quotes relations into it, by score; else (unless
+    ``undirected`` is False) the other document of its strongest non-quotes relation."""
+    mapping = getattr(result, "derived_from", None)
+    if isinstance(mapping, Mapping):
+        return [_as_id(e) for e in mapping.get(doc_id, ())]
+    for doc in result.documents:
+        if doc.id == doc_id and getattr(doc, "derived_from", None) is not None:
+            return [_as_id(e) for e in doc.derived_from]
+    mine = [r for r in result.relations if r.kind != "quotes" and doc_id in (r.source, r.derived)]
+    directed = [r for r in mine if r.direction == "source->derived" and r.derived == doc_id]
+    if directed:
+        return [r.source for r in sorted(directed, key=lambda r: -r.score)]
+    best = strongest(mine)
+    if best is None or not undirected:
+        return []
+    return [best.derived if best.source == doc_id else best.source]
+
+
+def confusion_matrix(gold: Sequence[str], predicted: Sequence[str]) -> np.ndarray:
+    """3x3 counts, rows gold and columns predicted, in ``THREE`` order."""
+    index = {label: k for k, label in enumerate(THREE)}
+    cm = np.zeros((3, 3), dtype=np.int64)
+    for g, p in zip(gold, predicted, strict=True):
+        cm[index[g], index[p]] += 1
+    return cm
+
+
+def macro_f1(cm: np.ndarray) -> tuple[float, list[float]]:
+    """The macro-averaged F1 of a confusion matrix and each class's F1 (a class neither
+    present nor predicted scores 0)."""
+    den = cm.sum(axis=0) + cm.sum(axis=1)
+    f1 = np.where(den > 0, 2 * np.diag(cm) / np.maximum(den, 1), 0.0)
+    return float(f1.mean()), [float(x) for x in f1]
+
+
+def label_figures(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+    """Derived-vs-non P/R/F1 (derived = wholly or partially), 3-class macro-F1, accuracy and
+    the confusion matrix (``confusion[gold][predicted]``)."""
+    cm = confusion_matrix(gold, predicted)
+    macro, per = macro_f1(cm)
+    pairs = list(zip(gold, predicted, strict=True))
+    tp = sum(1 for g, p in pairs if g != "non" and p != "non")
+    fp = sum(1 for g, p in pairs if g == "non" and p != "non")
+    fn = sum(1 for g, p in pairs if g != "non" and p == "non")
+    return {
+        "n": len(pairs),
+        "derived": _prf(tp, fp, fn),
+        "macro_f1": macro,
+        "f1_per_class": dict(zip(THREE, per, strict=True)),
+        "accuracy": _ratio(int(np.trace(cm)), len(pairs)),
+        "confusion": {
+            g: {p: int(cm[i, j]) for j, p in enumerate(THREE)} for i, g in enumerate(THREE)
+        },
+    }
+
+
+def attribution_figures(rows: Iterable[tuple[str, str, bool]]) -> dict[str, Any]:
+    """From ``(gold, predicted, names the right source)`` rows: of the items labelled and
+    predicted derived, how many name the right source."""
+    scored = [right for gold, pred, right in rows if gold != "non" and pred != "non"]
+    right = sum(scored)
+    return {"scored": len(scored), "right": right, "share": _ratio(right, len(scored))}
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def word_ngrams(text: str, n: int) -> set[tuple[str, ...]]:
+    """The distinct word n-grams of ``text`` (lowercased ``\\w+`` tokens)."""
+    tokens = _WORDS.findall(text.lower())
+    return {tuple(tokens[k : k + n]) for k in range(len(tokens) - n + 1)}
+
+
+def containment(derived: set[tuple[str, ...]], source: set[tuple[str, ...]]) -> float:
+    """The share of ``derived``'s n-grams also in ``source`` (0 when it has none)."""
+    return _ratio(len(derived & source), len(derived))
+
+
+def best_containment(
+    derived: set[tuple[str, ...]], sources: Mapping[str, set[tuple[str, ...]]]
+) -> tuple[float, str | None]:
+    """The highest containment of ``derived`` in any of ``sources``, and that source (the
+    first name in sorted order among equals; None without sources)."""
+    best, name = 0.0, None
+    for candidate in sorted(sources):
+        value = containment(derived, sources[candidate])
+        if name is None or value > best:
+            best, name = value, candidate
+    return best, name
+
+
+def apply_thresholds(scores: Sequence[float], t_partial: float, t_wholly: float) -> list[str]:
+    """``wholly`` when ``score >= t_wholly``, ``partially`` when ``>= t_partial``, else non."""
+    return [THREE[int(s >= t_partial) + int(s >= t_wholly)] for s in scores]
+
+
+def choose_thresholds(scores: Sequence[float], gold: Sequence[str]) -> tuple[float, float, float]:
+    """``(t_partial, t_wholly, macro-F1)``, ``t_partial < t_wholly``, maximising the macro-F1
+    of ``apply_thresholds`` on these items. Cuts lie below every score, midway between
+    distinct scores, or above every score; ties go to the lowest pair."""
+    s = np.asarray(scores, dtype=np.float64)
+    if not len(s):
+        return 0.0, 1.0, 0.0
+    g = np.array([THREE.index(x) for x in gold], dtype=np.int64)
+    u = np.unique(s)
+    cuts = np.concatenate([u[:1], (u[:-1] + u[1:]) / 2, u[-1:] + 1e-6])
+    level = np.searchsorted(cuts, s, side="right")  # s >= cuts[k] exactly when k < level
+    best = (-1.0, 0, 1)
+    for p in range(len(cuts) - 1):
+        above_p = (level > p).astype(np.int64)
+        for w in range(p + 1, len(cuts)):
+            cm = np.bincount(g * 3 + above_p + (level > w), minlength=9).reshape(3, 3)
+            value = macro_f1(cm)[0]
+            if value > best[0]:
+                best = (value, p, w)
+    return float(cuts[best[1]]), float(cuts[best[2]]), best[0]
+
+
+def two_fold(
+    scores: Sequence[float], gold: Sequence[str], halves: Sequence[str]
+) -> tuple[list[str], dict[str, Any]]:
+    """Each item's label from thresholds chosen (``choose_thresholds``) on the other half;
+    ``folds[half]`` says which thresholds labelled that half."""
+    predicted = [""] * len(scores)
+    folds: dict[str, Any] = {}
+    for test in HALVES:
+        train = [k for k, h in enumerate(halves) if h != test]
+        held = [k for k, h in enumerate(halves) if h == test]
+        t_partial, t_wholly, fit = choose_thresholds(
+            [scores[k] for k in train], [gold[k] for k in train]
+        )
+        labels = apply_thresholds([scores[k] for k in held], t_partial, t_wholly)
+        for k, label in zip(held, labels, strict=True):
+            predicted[k] = label
+        folds[test] = {
+            "t_partial": t_partial,
+            "t_wholly": t_wholly,
+            "macro_f1_other_half": fit,
+            "macro_f1": label_figures([gold[k] for k in held], labels)["macro_f1"],
+        }
+    return predicted, folds
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One labelled text on the derived side: a METER article or a COUNTER newspaper story."""
+
+    key: str  # as the labels name it (METER: newspaper_file; COUNTER: pair_id)
+    doc: str  # its name in the traced folder
+    gold: str  # wholly | partially | non
+    sources: tuple[str, ...]  # the names its predicted label is read against
+    own: tuple[str, ...]  # the right sources among them
+    half: str  # A | B (``two_halves``)
+
+
+@dataclass(slots=True)
+class Traced:
+    """One trace by document name (path under the traced folder), with the pipeline's
+    candidate pairs and documents, for the loss table."""
+
+    result: Any
+    name_of: dict[str, str]  # document id -> name
+    relations: dict[frozenset[str], list[Any]]  # by the pair of names
+    candidates: set[frozenset[str]]
+    documents: Sequence[Any]  # as ingest read them
+    seconds: float = 0.0
+
+
+def index_result(
+    result: Any,
+    name_of: Mapping[str, str] | None = None,
+    candidates: Iterable[frozenset[str]] = (),
+    documents: Sequence[Any] = (),
+    seconds: float = 0.0,
+) -> Traced:
+    """A ``Traced`` of a ``TraceResult`` (names default to the ids)."""
+    names = dict(name_of) if name_of is not None else {d.id: d.id for d in result.documents}
+    by_pair: dict[frozenset[str], list[Any]] = defaultdict(list)
+    for rel in result.relations:
+        by_pair[frozenset((names[rel.source], names[rel.derived]))].append(rel)
+    return Traced(result, names, dict(by_pair), set(candidates), documents, seconds)
+
+
+def _name_in(folder: Path, doc: Any) -> str:
+    try:
+        return Path(doc.path).relative_to(folder).as_posix()
+    except ValueError:
+        return str(doc.id)
+
+
+def pipeline_candidates(folder: Path, settings: Any) -> tuple[list[Any], list[tuple[int, int]]]:
+    """The documents of ``folder`` and the pairs the pipeline would align, through its own
+    functions (``trace_documents`` up to ``select_pairs``; local engine, no stage folder)."""
+    from provenance import candidates, ingest, pipeline
+
+    documents, _ = ingest.read_inputs([folder], settings)
+    runner = pipeline._Runner(documents, settings)
+    try:
+        table = pipeline._fingerprints(documents, settings, runner, pipeline._quiet)
+    finally:
+        runner.close()
+    found = candidates.candidate_pairs(table, settings)
+    return documents, pipeline.select_pairs(found, documents, settings)
+
+
+def trace_folder(folder: Path, settings: Any) -> Traced:
+    """``provenance.trace`` of ``folder``, with the pipeline's candidate pairs beside it."""
+    import provenance
+    from provenance.config import Settings
+
+    settings = settings or Settings()
+    start = time.perf_counter()
+    result = provenance.trace([folder], settings)
+    seconds = time.perf_counter() - start
+    documents, pairs = pipeline_candidates(folder, settings)
+    name_of = {d.id: _name_in(folder, d) for d in (*result.documents, *documents)}
+    found = [frozenset((name_of[documents[a].id], name_of[documents[b].id])) for a, b in pairs]
+    return index_result(result, name_of, found, documents, seconds)
+
+
+def measure_named(
+    traced: Traced, pairs: Iterable[frozenset[str]], settings: Any
+) -> dict[frozenset[str], dict[str, Any]]:
+    """Align + evidence (``pipeline.measure_pairs``, as the trace measures a candidate pair)
+    for pairs of document names: passages found, ``related`` and the evidence score."""
+    from provenance import pipeline
+    from provenance.config import Settings
+
+    index = {traced.name_of[d.id]: k for k, d in enumerate(traced.documents)}
+    wanted = sorted(
+        (min(ks), max(ks))
+        for ks in ([index[n] for n in p] for p in set(pairs) if all(n in index for n in p))
+    )
+    out: dict[frozenset[str], dict[str, Any]] = {}
+    analyses = pipeline.LazyAnalyses(traced.documents)
+    for alignment, ev in pipeline.measure_pairs(wanted, analyses, settings or Settings()):
+        a, b = (traced.name_of[traced.documents[k].id] for k in (alignment.a, alignment.b))
+        out[frozenset((a, b))] = {
+            "passages": len(alignment.passages),
+            "related": bool(ev.related),
+            "score": float(ev.score),
+        }
+    return out
+
+
+def _direction(rel: Any, doc: str, name_of: Mapping[str, str]) -> str:
+    """``correct`` (the other document -> ``doc``), ``reversed``, or the undirected kind."""
+    if rel.direction != "source->derived":
+        return str(rel.direction)
+    return "correct" if name_of[rel.derived] == doc else "reversed"
+
+
+def _describe_named(rel: Any | None, name_of: Mapping[str, str]) -> str:
+    if rel is None:
+        return "no relation"
+    return (
+        f"{rel.kind} {rel.direction} {name_of[rel.source]}->{name_of[rel.derived]}"
+        f" score={rel.score:.2f} cov={rel.coverage_source:.2f}/{rel.coverage_derived:.2f}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the trace says about one item."""
+
+    item: Item
+    predicted: str
+    named: str | None  # the first source the trace names for the item's text
+    named_directed: str | None  # the same, from the engine's list or directed relations only
+    oriented: bool  # the strongest relation runs from one of its own sources to it
+    directions: tuple[str, ...]  # of its non-quotes relations with its own sources
+    reasons: tuple[str, ...]  # their ``direction_reason``s, where the engine gives them
+    described: str  # the strongest relation, for reading
+
+
+def judge(traced: Traced, item: Item) -> Outcome:
+    """The item's predicted label (from its strongest relation with any of its sources), the
+    source the trace names for it, and the directions of its relations with its own sources."""
+
+    def pair(source: str) -> frozenset[str]:
+        return frozenset((item.doc, source))
+
+    best = strongest(r for s in item.sources for r in traced.relations.get(pair(s), ()))
+    doc_id = next((i for i, n in traced.name_of.items() if n == item.doc), None)
+    named, named_directed = (
+        next((traced.name_of.get(i, i) for i in ids), None)
+        for ids in (
+            named_sources(traced.result, doc_id, undirected=undirected) if doc_id else []
+            for undirected in (True, False)
+        )
+    )
+    own = [r for s in item.own for r in traced.relations.get(pair(s), ()) if r.kind != "quotes"]
+    directions = tuple(_direction(r, item.doc, traced.name_of) for r in own)
+    reasons = tuple(
+        f"{d}: {getattr(r, 'direction_reason', None)}"
+        for d, r in zip(directions, own, strict=True)
+        if getattr(r, "direction_reason", None) is not None
+    )
+    oriented = bool(
+        best is not None
+        and best.kind != "quotes"
+        and best.direction == "source->derived"
+        and traced.name_of[best.derived] == item.doc
+        and traced.name_of[best.source] in item.own
+    )
+    return Outcome(
+        item,
+        label_of(best),
+        named,
+        named_directed,
+        oriented,
+        directions,
+        reasons,
+        _describe_named(best, traced.name_of),
+    )
+
+
+def loss_stage(
+    gold: str,
+    predicted: str,
+    oriented: bool,
+    candidate: bool,
+    measured: Sequence[Mapping[str, Any]],
+) -> str | None:
+    """Where a derived item was lost (None when its label and direction are right):
+    ``measured`` is the align + evidence of its candidate pairs with its own sources."""
+    if gold == "non" or (predicted == gold and oriented):
+        return None
+    if predicted == gold:
+        return "wrong direction"
+    if not candidate:
+        return "not a candidate"
+    if not any(m["passages"] for m in measured):
+        return "candidate, no relation"
+    if not any(m["related"] for m in measured):
+        return "too weak"
+    return "wrong kind"
+
+
+def _right(o: Outcome) -> bool:
+    return o.predicted == o.item.gold and o.oriented
+
+
+def loss_table(
+    units: Sequence[tuple[Traced, Sequence[Outcome]]], settings: Any
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The loss table over the derived-labelled items (counts by stage and gold label) and
+    each lost item's stage. Only lost items' own pairs are aligned again."""
+    table: dict[str, Counter[str]] = {s: Counter() for s in ("right", *LOSS_STAGES)}
+    stage_of: dict[str, str] = {}
+    unaligned_related = 0  # lost as "not a candidate" although alignment relates them
+    dropped = 0  # "wrong kind" with related evidence but no relation at all in the result
+    for traced, outcomes in units:
+        lost = [o for o in outcomes if o.item.gold != "non" and not _right(o)]
+        pairs = {frozenset((o.item.doc, s)) for o in lost for s in o.item.own}
+        measured = measure_named(traced, pairs, settings)
+        for o in outcomes:
+            if o.item.gold == "non":
+                continue
+            own = [frozenset((o.item.doc, s)) for s in o.item.own]
+            candidate = [p for p in own if p in traced.candidates]
+            stage = loss_stage(
+                o.item.gold,
+                o.predicted,
+                o.oriented,
+                bool(candidate),
+                [measured[p] for p in candidate if p in measured],
+            )
+            table[stage or "right"][o.item.gold] += 1
+            if stage is None:
+                continue
+            stage_of[o.item.key] = stage
+            if stage == "not a candidate" and any(measured.get(p, {}).get("related") for p in own):
+                unaligned_related += 1
+            if stage == "wrong kind" and o.predicted == "non":
+                dropped += 1
+    rows = {
+        stage: {
+            "wholly": counts["wholly"],
+            "partially": counts["partially"],
+            "all": counts["wholly"] + counts["partially"],
+        }
+        for stage, counts in table.items()
+    }
+    return {
+        "rows": rows,
+        "derived": sum(r["all"] for r in rows.values()),
+        "not_candidate_but_alignment_relates": unaligned_related,
+        "wrong_kind_called_non": dropped,
+    }, stage_of
+
+
+def tool_figures(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """Label figures, attribution and direction of the trace over ``outcomes``."""
+    figures = label_figures([o.item.gold for o in outcomes], [o.predicted for o in outcomes])
+    figures["attribution"] = attribution_figures(
+        (o.item.gold, o.predicted, o.named in o.item.own) for o in outcomes
+    )
+    # Comparable across engines with and without ``derived_from``: an undirected relation
+    # names no source.
+    figures["attribution_directed"] = attribution_figures(
+        (o.item.gold, o.predicted, o.named_directed in o.item.own) for o in outcomes
+    )
+    counts = Counter(d for o in outcomes if o.item.gold != "non" for d in o.directions)
+    detected = sum(counts.values())
+    figures["direction"] = {
+        "detected": detected,
+        **{k: counts[k] for k in ("correct", "reversed", "undetermined", "common-source")},
+        "share": _ratio(counts["correct"], detected),
+        "reasons": dict(
+            sorted(Counter(r for o in outcomes if o.item.gold != "non" for r in o.reasons).items())
+        ),
+    }
+    return figures
+
+
+def baseline_figures(
+    items: Sequence[Item], scores: Mapping[str, tuple[float, str | None]], n: int
+) -> tuple[dict[str, Any], list[str]]:
+    """Word n-gram containment (``scores[item.key]``: the value and the source it is
+    highest in), thresholds chosen 2-fold on ``two_halves``; and its predictions."""
+    gold = [it.gold for it in items]
+    predicted, folds = two_fold(
+        [scores[it.key][0] for it in items], gold, [it.half for it in items]
+    )
+    figures = label_figures(gold, predicted)
+    figures["gram"] = n
+    figures["thresholds"] = folds
+    many = any(len(it.sources) > 1 for it in items)
+    figures["attribution"] = (
+        attribution_figures(
+            (it.gold, p, scores[it.key][1] in it.own)
+            for it, p in zip(items, predicted, strict=True)
+        )
+        if many
+        else None  # one candidate source per item: attribution says nothing
+    )
+    figures["halves"] = {
+        h: label_figures(
+            [it.gold for it in items if it.half == h],
+            [p for it, p in zip(items, predicted, strict=True) if it.half == h],
+        )
+        for h in HALVES
+    }
+    return figures, predicted
+
+
+def _mistake_lines(
+    outcomes: Sequence[Outcome], stage_of: Mapping[str, str], baseline: Mapping[str, str]
+) -> list[str]:
+    return sorted(
+        f"{o.item.gold}->{o.predicted} {o.item.key}"
+        f" [{stage_of.get(o.item.key, 'false alarm' if o.item.gold == 'non' else '')}]"
+        f" baseline {baseline[o.item.key]}; named {o.named}: {o.described}"
+        for o in outcomes
+        if o.predicted != o.item.gold or o.item.key in stage_of
+    )
+
+
+def score_three_class(
+    units: Sequence[tuple[Traced, Sequence[Item]]],
+    baseline: Mapping[str, tuple[float, str | None]],
+    n: int,
+    settings: Any,
+) -> dict[str, Any]:
+    """Every METER / COUNTER figure: the tool, the containment baseline and the all-derived
+    answer side by side, the loss table, the halves and the mistakes."""
+    judged = [(t, [judge(t, it) for it in items]) for t, items in units]
+    outcomes = [o for _, outs in judged for o in outs]
+    items = [o.item for o in outcomes]
+    gold = [it.gold for it in items]
+    figures: dict[str, Any] = {"tool": tool_figures(outcomes)}
+    figures["baseline"], base_pred = baseline_figures(items, baseline, n)
+    figures["all_derived"] = label_figures(gold, ["partially"] * len(gold))
+    figures["halves"] = {
+        h: {
+            "traces": sum(1 for _, outs in judged if any(o.item.half == h for o in outs)),
+            **tool_figures([o for o in outcomes if o.item.half == h]),
+        }
+        for h in HALVES
+    }
+    figures["loss"], stage_of = loss_table(judged, settings)
+    # Every relation of a trace joins a candidate pair, if the reproduction is the pipeline's.
+    figures["loss"]["relations_outside_candidates"] = sum(
+        1 for t, _ in units for pair in t.relations if pair not in t.candidates
+    )
+    base_of = {it.key: p for it, p in zip(items, base_pred, strict=True)}
+    lines = _mistake_lines(outcomes, stage_of, base_of)
+    cells = Counter(line.split(" ", 1)[0] for line in lines)
+    figures["mistakes"] = {"by_cell": dict(sorted(cells.items())), "lines": lines}
+    figures["labels"] = dict(sorted(Counter(gold).items()))
+    return figures
+
+
+# --- METER -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    file: str  # newspapers/<domain>/<day>/<catchline>/<file>.txt
+    domain: str
+    day: str
+    catchline: str
+    newspaper: str
+    label: str  # wholly | partially | non
+
+    @property
+    def name(self) -> str:
+        """Its name in the traced day folder."""
+        return f"newspapers/{self.catchline}/{Path(self.file).name}"
+
+
+def meter_available(root: Path) -> bool:
+    base = root / METER_DIR
+    return (base / METER_LABELS).is_file() and (base / "PA").is_dir()
+
+
+def load_meter_labels(root: Path) -> list[Article]:
+    """The labelled newspaper articles of ``labels.csv``."""
+    path = root / METER_DIR / METER_LABELS
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    bad = sorted({r["label"] for r in rows} - set(METER_LABEL))
+    if bad:
+        raise ValueError(f"{path}: unknown labels {bad}")
+    return [
+        Article(
+            r["newspaper_file"].strip(),
+            r["domain"].strip(),
+            r["day"].strip(),
+            r["catchline"].strip(),
+            r["newspaper"].strip(),
+            METER_LABEL[r["label"].strip()],
+        )
+        for r in rows
+    ]
+
+
+def meter_pa_files(root: Path, domain: str, day: str) -> dict[str, Path]:
+    """The day's PA files: name in the traced folder (``PA/<catchline>/<file>``) -> path."""
+    base = root / METER_DIR / "PA" / domain / day
+    return {f"PA/{p.relative_to(base).as_posix()}": p for p in sorted(base.glob("*/*.txt"))}
+
+
+def trace_meter(root: Path, settings: Any = None) -> list[tuple[Traced, list[Item]]]:
+    """Each day folder traced on its own: its PA and newspaper files, bytes unchanged, in one
+    temporary folder as ``PA/<catchline>/`` and ``newspapers/<catchline>/``."""
+    articles = load_meter_labels(root)
+    days = sorted({(a.domain, a.day) for a in articles})
+    half = two_halves(days)
+    units = []
+    for domain, day in days:
+        pa = meter_pa_files(root, domain, day)
+        with tempfile.TemporaryDirectory(prefix="provenance-meter-") as tmp:
+            folder = Path(tmp) / f"{domain}-{day}"
+            for part in ("PA", "newspapers"):
+                shutil.copytree(root / METER_DIR / part / domain / day, folder / part)
+            traced = trace_folder(folder, settings)
+        items = [
+            Item(
+                a.file,
+                a.name,
+                a.label,
+                tuple(pa),
+                tuple(n for n in pa if n.split("/")[1] == a.catchline),
+                half[domain, day],
+            )
+            for a in articles
+            if (a.domain, a.day) == (domain, day)
+        ]
+        units.append((traced, items))
+    return units
+
+
+def meter_baseline(root: Path, n: int = METER_GRAM) -> dict[str, tuple[float, str | None]]:
+    """Per article: the highest word n-gram containment of the article in any PA file of its
+    day, and that file (raw bytes read as Latin-1)."""
+    out: dict[str, tuple[float, str | None]] = {}
+    articles = load_meter_labels(root)
+    for domain, day in sorted({(a.domain, a.day) for a in articles}):
+        pa = {
+            name: word_ngrams(path.read_bytes().decode("latin-1"), n)
+            for name, path in meter_pa_files(root, domain, day).items()
+        }
+        for a in articles:
+            if (a.domain, a.day) == (domain, day):
+                text = (root / METER_DIR / a.file).read_bytes().decode("latin-1")
+                out[a.file] = best_containment(word_ngrams(text, n), pa)
+    return out
+
+
+def meter_links(units: Sequence[tuple[Traced, Sequence[Item]]]) -> dict[str, Any]:
+    """Newspaper-newspaper relations: siblings of one catchline (should be common-source,
+    never source->derived) and non-quotes links across catchlines (false links)."""
+    same = 0
+    sibling: Counter[str] = Counter()
+    cross: Counter[str] = Counter()
+    for traced, _ in units:
+        papers = sorted(n for n in traced.name_of.values() if n.startswith("newspapers/"))
+        same += sum(1 for x, y in itertools.combinations(papers, 2) if _story(x) == _story(y))
+        for pair, rels in traced.relations.items():
+            x, y = sorted(pair)
+            for rel in rels:
+                if rel.kind == "quotes":
+                    continue
+                if _story(x) != _story(y):
+                    cross[f"{x.split('/')[0]}-{y.split('/')[0]} {rel.kind}"] += 1
+                elif x.startswith("newspapers/") and y.startswith("newspapers/"):
+                    sibling[rel.direction] += 1
+    related = sum(sibling.values())
+    return {
+        "same_catchline_pairs": same,
+        "related": related,
+        **{d: sibling[d] for d in ("source->derived", "common-source", "undetermined")},
+        "directed_share_of_related": _ratio(sibling["source->derived"], related),
+        "directed_share_of_all": _ratio(sibling["source->derived"], same),
+        "cross_catchline": dict(sorted(cross.items())),
+        "cross_catchline_total": sum(cross.values()),
+    }
+
+
+def _story(name: str) -> str:
+    return name.split("/")[1]
+
+
+def score_meter(root: Path, settings: Any = None) -> dict[str, Any]:
+    start = time.perf_counter()
+    units = trace_meter(root, settings)
+    traced_at = time.perf_counter()
+    baseline = meter_baseline(root)
+    figures = score_three_class(units, baseline, METER_GRAM, settings)
+    figures["links"] = meter_links(units)
+    figures["units"] = len(units)
+    figures["documents"] = sum(len(t.result.documents) for t, _ in units)
+    figures["skipped"] = [s.path for t, _ in units for s in t.result.skipped]
+    figures["seconds"] = {
+        "trace": sum(t.seconds for t, _ in units),
+        "trace_and_candidates": traced_at - start,
+        "total": time.perf_counter() - start,
+    }
+    return figures
+
+
+# --- COUNTER -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CounterPair:
+    pair_id: str
+    source_file: str  # COUNTER/NNNN.xml (agency)
+    derived_file: str  # COUNTER/NNNNp.xml (newspaper)
+    label: str  # wholly | partially | non
+
+
+def counter_available(root: Path) -> bool:
+    base = root / COUNTER_DIR
+    return (base / COUNTER_PAIRS).is_file() and (base / "COUNTER").is_dir()
+
+
+def load_counter_pairs(root: Path) -> list[CounterPair]:
+    path = root / COUNTER_DIR / COUNTER_PAIRS
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    bad = sorted({r["label"] for r in rows} - set(COUNTER_LABEL))
+    if bad:
+        raise ValueError(f"{path}: unknown labels {bad}")
+    return [
+        CounterPair(
+            r["pair_id"].strip(),
+            r["source_file"].strip(),
+            r["derived_file"].strip(),
+            COUNTER_LABEL[r["label"].strip()],
+        )
+        for r in rows
+    ]
+
+
+def counter_text(path: Path) -> str:
+    """A COUNTER XML file as a scraper would leave it: ``headline\\n\\nbody\\n``."""
+    doc = ET.parse(path).getroot()
+    headline, body = (_all_text(doc.find(tag)) for tag in ("headline", "body"))
+    return f"{headline}\n\n{body}\n"
+
+
+def _all_text(element: ET.Element | None) -> str:
+    return "" if element is None else "".join(element.itertext()).strip()
+
+
+def _txt(file: str) -> str:
+    return f"{Path(file).stem}.txt"
+
+
+def trace_counter(root: Path, settings: Any = None) -> tuple[Traced, list[Item]]:
+    """All texts of the pairs in one temporary folder as ``NNNN.txt`` / ``NNNNp.txt``
+    (headline and body, undated), traced once."""
+    pairs = load_counter_pairs(root)
+    half = two_halves(p.pair_id for p in pairs)
+    with tempfile.TemporaryDirectory(prefix="provenance-counter-") as tmp:
+        folder = Path(tmp) / "COUNTER"
+        folder.mkdir()
+        for p in pairs:
+            for file in (p.source_file, p.derived_file):
+                text = counter_text(root / COUNTER_DIR / file)
+                (folder / _txt(file)).write_text(text, encoding="utf-8")
+        traced = trace_folder(folder, settings)
+    items = [
+        Item(
+            p.pair_id,
+            _txt(p.derived_file),
+            p.label,
+            (_txt(p.source_file),),
+            (_txt(p.source_file),),
+            half[p.pair_id],
+        )
+        for p in pairs
+    ]
+    return traced, items
+
+
+def counter_baseline(root: Path, n: int = COUNTER_GRAM) -> dict[str, tuple[float, str | None]]:
+    """Per pair: word n-gram containment of the newspaper text in its agency text."""
+    out: dict[str, tuple[float, str | None]] = {}
+    for p in load_counter_pairs(root):
+        derived = word_ngrams(counter_text(root / COUNTER_DIR / p.derived_file), n)
+        source = word_ngrams(counter_text(root / COUNTER_DIR / p.source_file), n)
+        out[p.pair_id] = (containment(derived, source), _txt(p.source_file))
+    return out
+
+
+def counter_links(traced: Traced) -> dict[str, Any]:
+    """Relations between texts of different pairs (false links), by kind."""
+    found: Counter[str] = Counter()
+    for pair, rels in traced.relations.items():
+        x, y = (name.removesuffix(".txt").removesuffix("p") for name in pair)
+        if x != y:
+            found.update(rel.kind for rel in rels)
+    non_quotes = sum(v for k, v in found.items() if k != "quotes")
+    return {
+        "by_kind": dict(sorted(found.items())),
+        "non_quotes": non_quotes,
+        "quotes": found["quotes"],
+    }
+
+
+def score_counter(root: Path, settings: Any = None) -> dict[str, Any]:
+    start = time.perf_counter()
+    traced, items = trace_counter(root, settings)
+    traced_at = time.perf_counter()
+    figures = score_three_class([(traced, items)], counter_baseline(root), COUNTER_GRAM, settings)
+    figures["false_links"] = counter_links(traced)
+    figures["documents"] = len(traced.result.documents)
+    figures["skipped"] = [s.path for s in traced.result.skipped]
+    figures["seconds"] = {
+        "trace": traced.seconds,
+        "trace_and_candidates": traced_at - start,
+        "total": time.perf_counter() - start,
+    }
+    return figures
+
+
 # --- output ----------------------------------------------------------------------------------
 
 
@@ -467,17 +1309,184 @@ def render_mrpc(m: dict[str, Any]) -> list[str]:
     ]
 
 
+def _share(part: dict[str, Any] | None, right: str, total: str) -> str:
+    if part is None:
+        return "      -     "
+    return f"{_pct(part['share'])} {part[right]:>3}/{part[total]:<3}"
+
+
+def _confusion_lines(title: str, confusion: dict[str, dict[str, int]]) -> list[str]:
+    rows = "  ".join(f"{g} [{' '.join(f'{confusion[g][p]:3}' for p in THREE)}]" for g in THREE)
+    return [f"    {title:11} {rows}"]
+
+
+def render_three_class(title: str, f: dict[str, Any], source: str) -> list[str]:
+    """The side-by-side block, loss table, halves and mistakes of METER or COUNTER."""
+    tool, base, alld = f["tool"], f["baseline"], f["all_derived"]
+    gram = f"{base['gram']}-gram cont."
+    out = [
+        title,
+        f"  {'':28}{'tool':>14}{gram:>16}{'all-derived':>14}",
+    ]
+    for key, label in (
+        ("precision", "derived precision"),
+        ("recall", "derived recall"),
+        ("f1", "derived F1"),
+    ):
+        out.append(
+            f"  {label:28}{_pct(tool['derived'][key]):>14}{_pct(base['derived'][key]):>16}"
+            f"{_pct(alld['derived'][key]):>14}"
+        )
+    out.append(
+        f"  {'3-class macro-F1':28}{_pct(tool['macro_f1']):>14}{_pct(base['macro_f1']):>16}"
+        f"{_pct(alld['macro_f1']):>14}"
+    )
+    out.append(
+        f"  {'accuracy (3 classes)':28}{_pct(tool['accuracy']):>14}{_pct(base['accuracy']):>16}"
+        f"{_pct(alld['accuracy']):>14}"
+    )
+    out.append(
+        f"  {'attribution (right source)':28}{_share(tool['attribution'], 'right', 'scored'):>14}"
+        f"{_share(base['attribution'], 'right', 'scored'):>16}{'-':>14}"
+    )
+    out.append(
+        f"  {'  directed names only':28}"
+        f"{_share(tool['attribution_directed'], 'right', 'scored'):>14}{'-':>16}{'-':>14}"
+    )
+    d = tool["direction"]
+    out.append(
+        f"  {'direction ' + source:28}{_share(d, 'correct', 'detected'):>14}{'-':>16}{'-':>14}"
+    )
+    out.append(
+        f"    direction of the {d['detected']} non-quotes relations of derived items with"
+        f" their own sources: correct {d['correct']}, reversed {d['reversed']}, undetermined"
+        f" {d['undetermined']}, common-source {d['common-source']}"
+    )
+    if d["reasons"]:
+        out.append("    reasons: " + ", ".join(f"{k} {v}" for k, v in d["reasons"].items()))
+    out.append("  confusion (rows gold, columns predicted: non partially wholly)")
+    out += _confusion_lines("tool", tool["confusion"])
+    out += _confusion_lines("baseline", base["confusion"])
+    folds = "; ".join(
+        f"half {h} labelled with t_partial={v['t_partial']:.3f} t_wholly={v['t_wholly']:.3f}"
+        f" (macro-F1 {v['macro_f1_other_half']:.3f} where chosen, {v['macro_f1']:.3f} here)"
+        for h, v in base["thresholds"].items()
+    )
+    out.append(f"  baseline thresholds, 2-fold: {folds}")
+    loss = f["loss"]
+    out.append(f"  loss table ({loss['derived']} derived-labelled)   wholly  partially   all")
+    for stage, row in loss["rows"].items():
+        label = "right (label and direction)" if stage == "right" else stage
+        out.append(f"    {label:32}{row['wholly']:6}{row['partially']:11}{row['all']:6}")
+    out.append(
+        f"    (not a candidate, yet alignment relates it: "
+        f"{loss['not_candidate_but_alignment_relates']}; wrong kind called non:"
+        f" {loss['wrong_kind_called_non']}; relations outside the reproduced candidate pairs:"
+        f" {loss['relations_outside_candidates']}, should be 0)"
+    )
+    out.append(
+        "  halves (the fixed split)        derived F1  macro-F1  attribution  direction"
+        "   baseline F1 / macro-F1"
+    )
+    for h in HALVES:
+        t, b = f["halves"][h], base["halves"][h]
+        out.append(
+            f"    {h} ({t['traces']:2} traces, {t['n']:3} items)    {_pct(t['derived']['f1']):>10}"
+            f"{_pct(t['macro_f1']):>10}{_pct(t['attribution']['share']):>13}"
+            f"{_pct(t['direction']['share']):>11}"
+            f"   {_pct(b['derived']['f1'])} / {_pct(b['macro_f1'])}"
+        )
+    m = f["mistakes"]
+    out.append(
+        "  mistakes by cell (gold->predicted): "
+        + ", ".join(f"{k} {v}" for k, v in m["by_cell"].items())
+    )
+    out += [f"    {line}" for line in _examples(m["lines"], 15)]
+    if len(m["lines"]) > 15:
+        out.append(f"    ... {len(m['lines']) - 15} more in --json")
+    s = f["seconds"]
+    out.append(
+        f"  time: trace {s['trace']:.1f} s, with the candidate reproduction"
+        f" {s['trace_and_candidates']:.1f} s, all scoring {s['total']:.1f} s"
+    )
+    return out
+
+
+def _examples(lines: Sequence[str], most: int) -> list[str]:
+    """Up to ``most`` lines, taken in turn from each confusion cell (first word)."""
+    cells: dict[str, list[str]] = defaultdict(list)
+    for line in lines:
+        cells[line.split(" ", 1)[0]].append(line)
+    out: list[str] = []
+    for row in itertools.zip_longest(*cells.values()):
+        out.extend(line for line in row if line is not None)
+    return sorted(out[:most])
+
+
+def render_meter(f: dict[str, Any]) -> list[str]:
+    labels = ", ".join(f"{k} {v}" for k, v in f["labels"].items())
+    out = render_three_class(
+        f"METER ({f['units']} day folders traced one at a time, {f['documents']} documents,"
+        f" {len(f['skipped'])} skipped; {f['tool']['n']} labelled articles: {labels})",
+        f,
+        "(PA -> paper)",
+    )
+    if f["skipped"]:
+        out.insert(1, "  skipped: " + ", ".join(_in_day(path) for path in f["skipped"]))
+    k = f["links"]
+    out.insert(
+        -1,
+        f"  siblings: {k['related']} of {k['same_catchline_pairs']} same-catchline newspaper"
+        f" pairs related (non-quotes): source->derived {k['source->derived']}"
+        f" ({_pct(k['directed_share_of_related'])} of related,"
+        f" {_pct(k['directed_share_of_all'])} of all pairs), common-source {k['common-source']},"
+        f" undetermined {k['undetermined']}",
+    )
+    cross = ", ".join(f"{kk} {v}" for kk, v in k["cross_catchline"].items()) or "none"
+    out.insert(-1, f"  non-quotes links across catchlines: {k['cross_catchline_total']} ({cross})")
+    return out
+
+
+def _in_day(path: str) -> str:
+    """A path in a temporary day folder, from the day folder on (``courts-08.12.99/PA/...``)."""
+    parts = Path(path).parts
+    return "/".join(parts[-4:]) if len(parts) >= 4 else path
+
+
+def render_counter(f: dict[str, Any]) -> list[str]:
+    labels = ", ".join(f"{k} {v}" for k, v in f["labels"].items())
+    out = render_three_class(
+        f"COUNTER ({f['documents']} texts traced together, {len(f['skipped'])} skipped;"
+        f" {f['tool']['n']} pairs: {labels})",
+        f,
+        "(agency -> paper)",
+    )
+    fl = f["false_links"]
+    kinds = ", ".join(f"{k} {v}" for k, v in fl["by_kind"].items()) or "none"
+    out.insert(
+        -1,
+        f"  relations between texts of different pairs: {fl['non_quotes']} non-quotes,"
+        f" {fl['quotes']} quotes ({kinds})",
+    )
+    return out
+
+
+CORPORA = ("cs", "mrpc", "meter", "counter")
+TRACED = ("cs", "meter", "counter")  # the corpora scored through ``provenance.trace``
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--corpora", help="folder holding the corpora (default: see README)")
     parser.add_argument("--json", metavar="OUT", help="also write every figure as JSON here")
-    parser.add_argument("--only", choices=("cs", "mrpc"), help="run one corpus only")
+    parser.add_argument("--only", choices=CORPORA, help="run one corpus only")
     parser.add_argument(
         "--set",
         metavar="NAME=VALUE",
         action="append",
         default=[],
-        help="override one setting for the C&S trace, e.g. --set paraphrase_similarity=0.42",
+        help="override one setting for every trace (C&S, METER, COUNTER),"
+        " e.g. --set paraphrase_similarity=0.42",
     )
     args = parser.parse_args(argv)
     overrides = dict(item.partition("=")[::2] for item in args.set)
@@ -485,21 +1494,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--set expects NAME=VALUE")
 
     root = corpora_root(args.corpora)
-    want_cs = args.only in (None, "cs")
-    want_mrpc = args.only in (None, "mrpc")
-    have_cs, have_mrpc = cs_available(root), mrpc_available(root)
-    if not (want_cs and have_cs) and not (want_mrpc and have_mrpc):
+    available = {
+        "cs": cs_available(root),
+        "mrpc": mrpc_available(root),
+        "meter": meter_available(root),
+        "counter": counter_available(root),
+    }
+    wanted = [c for c in CORPORA if args.only in (None, c)]
+    if not any(available[c] for c in wanted):
         print(f"dev corpora not found under {root}: nothing to measure (set PROVENANCE_CORPORA)")
         return 0
 
+    import provenance
+
+    engine = str(Path(provenance.__file__).parent)
     figures: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores,"
         f" Python {platform.python_version()}",
         "corpora": str(root),
+        "engine": engine,
     }
-    lines: list[str] = []
-    if want_cs and have_cs:
+    lines: list[str] = [f"engine: {engine}"]
+    settings: Any = None
+    if any(available[c] for c in wanted if c in TRACED):
         from provenance.config import Settings, from_mapping
         from provenance.errors import ConfigError
 
@@ -512,27 +1530,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             "paraphrase_context_similarity": settings.paraphrase_context_similarity,
             **overrides,
         }
-        start = time.perf_counter()
-        result = trace_cs(root, settings)
-        labels = load_cs_labels(root)
-        cs = score_cs(result, labels)
-        cs["seconds"] = time.perf_counter() - start
-        cs["pairs"] = score_cs_pairs(result, labels, settings)
         lines.append(
             f"settings: paraphrase_similarity={settings.paraphrase_similarity}"
             f" paraphrase_context_similarity={settings.paraphrase_context_similarity}"
             + "".join(f" {k}={v}" for k, v in overrides.items() if "paraphrase" not in k)
         )
-        figures["clough_stevenson"] = cs
-        lines += [*render_cs(cs), f"  trace time {cs['seconds']:.1f} s", ""]
-    elif want_cs:
-        lines += [f"Clough & Stevenson: not found under {root}, skipped", ""]
-    if want_mrpc and have_mrpc:
-        figures["mrpc"] = score_mrpc(root)
-        lines += render_mrpc(figures["mrpc"])
-    elif want_mrpc:
-        lines.append(f"MRPC: not found under {root}, skipped")
-    print("\n".join(lines))
+    names = {"cs": "Clough & Stevenson", "mrpc": "MRPC", "meter": "METER", "counter": "COUNTER"}
+    for corpus in wanted:
+        if not available[corpus]:
+            lines += [f"{names[corpus]}: not found under {root}, skipped", ""]
+        elif corpus == "cs":
+            start = time.perf_counter()
+            result = trace_cs(root, settings)
+            labels = load_cs_labels(root)
+            cs = score_cs(result, labels)
+            cs["seconds"] = time.perf_counter() - start
+            cs["pairs"] = score_cs_pairs(result, labels, settings)
+            figures["clough_stevenson"] = cs
+            lines += [*render_cs(cs), f"  trace time {cs['seconds']:.1f} s", ""]
+        elif corpus == "mrpc":
+            figures["mrpc"] = score_mrpc(root)
+            lines += [*render_mrpc(figures["mrpc"]), ""]
+        elif corpus == "meter":
+            figures["meter"] = score_meter(root, settings)
+            lines += [*render_meter(figures["meter"]), ""]
+        else:
+            figures["counter"] = score_counter(root, settings)
+            lines += [*render_counter(figures["counter"]), ""]
+    print("\n".join(lines).rstrip())
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", "utf-8")
     return 0
