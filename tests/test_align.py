@@ -142,3 +142,40 @@ def test_band_parameters_fill_the_signature() -> None:
     bands, rows = band_parameters(Settings())
     assert bands * rows <= Settings().num_perm
     assert rows >= 1
+
+
+def test_shared_phrases_need_content_words_and_leave_quotations_out() -> None:
+    from provenance.align import alignment
+
+    source = "Police closed the harbour road near the old mill after the storm on Tuesday night."
+    derived = (
+        "Residents said that it was in the end of it all. Police closed the harbour road near"
+        ' the old mill. "After the storm on Tuesday night" was the phrase everyone used.'
+    )
+    x, y = prepare(tx.analyse(source)), prepare(tx.analyse(derived))
+    found = alignment(0, 1, x, y, Settings())
+    ny = len(y.analysis.norms)
+    # "police closed the harbour road near the old mill" (9 tokens) counts in the derived
+    # text; the run inside quotation marks does not
+    assert found.phrases_b == pytest.approx(9 / ny)
+    assert 0 < found.phrases_a <= 1
+    function_words = prepare(tx.analyse("it was in the end of it all and then"))
+    same = alignment(0, 1, function_words, function_words, Settings())
+    assert same.phrases_a == 0.0  # a run of function words is no shared phrase
+
+
+def testphrase_evidence_relates_a_rewrite_around_the_sources_phrases() -> None:
+    from provenance.classify import phrase_evidence
+    from provenance.models import Alignment
+
+    a = tx.analyse(" ".join(f"word{k}" for k in range(200)))
+    b = tx.analyse(" ".join(f"term{k}" for k in range(100)))
+    settings = Settings()
+    assert phrase_evidence(Alignment(0, 1, (), 0.0, 0.0, 0.01, 0.3), a, b, settings)
+    # too small a share, or too few words however large the share
+    assert not phrase_evidence(Alignment(0, 1, (), 0.0, 0.0, 0.01, 0.05), a, b, settings)
+    tiny = tx.analyse("one two three four five six seven eight nine ten")
+    assert not phrase_evidence(Alignment(0, 1, (), 0.0, 0.0, 0.01, 0.9), a, tiny, settings)
+    assert not phrase_evidence(
+        Alignment(0, 1, (), 0.0, 0.0, 0.01, 0.3), a, b, settings.replace(min_phrase_share=0)
+    )

@@ -393,13 +393,13 @@ def test_alignment_runs_blas_on_one_thread_and_restores_it(monkeypatch: pytest.M
     if not before:
         pytest.skip("NumPy here loads no BLAS library that threadpoolctl controls")
     seen: list[list[int]] = []
-    real_align = pipeline.align_stage.align
+    real_align = pipeline.align_stage.alignment
 
     def spying_align(*args, **kwargs):  # type: ignore[no-untyped-def]
         seen.append(blas_threads())
         return real_align(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline.align_stage, "align", spying_align)
+    monkeypatch.setattr(pipeline.align_stage, "alignment", spying_align)
     texts = ["The council approved the new budget on Monday. It will fund three schools."] * 2
     docs = [Document(id=f"d{k}", path=f"d{k}.txt", text=t) for k, t in enumerate(texts)]
     out = pipeline.measure_pairs([(0, 1)], pipeline.LazyAnalyses(docs), Settings(workers=1))

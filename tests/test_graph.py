@@ -6,7 +6,9 @@ import pytest
 
 from provenance.classify import Evidence, kind_for
 from provenance.config import Settings
-from provenance.graph import containment_evidence, date_evidence
+from provenance.graph import build, containment_evidence, date_evidence, derived_from
+from provenance.models import Alignment, Document, Passage, Relation, Span
+from provenance.text import analyse
 
 
 def _ev(cov_a: float, cov_b: float, similarity: float, related: bool = True) -> Evidence:
@@ -64,3 +66,77 @@ def test_kind_for(cov_s: float, cov_d: float, sim: float, kind: str) -> None:
 
 def test_kind_without_evidence_is_quotes() -> None:
     assert kind_for(0.1, 0.1, _ev(0.1, 0.1, 1.0, related=False), Settings()) == "quotes"
+
+
+# --- direction reasons, siblings of a known source, derived_from -----------------------------
+
+
+def _pair(a: int, b: int, cov_a: float, cov_b: float) -> tuple[Alignment, Evidence]:
+    passage = Passage(Span(0, 50), Span(0, 50), "edited", 0.9)
+    return Alignment(a, b, (passage,), cov_a, cov_b), _ev(cov_a, cov_b, 0.9)
+
+
+def _build(docs: list[Document], measured: list[tuple[Alignment, Evidence]]) -> list[Relation]:
+    analyses = [analyse(d.text) for d in docs]
+    relations, _ = build(docs, analyses, measured, Settings())
+    return relations
+
+
+def _between(relations: list[Relation], x: str, y: str) -> Relation:
+    return next(r for r in relations if {r.source, r.derived} == {x, y})
+
+
+def test_wire_copy_is_the_source_and_says_why() -> None:
+    text = "The council met on Monday. " * 8
+    docs = [Document("paper", "paper", text), Document("wire", "wire", text, wire_copy=True)]
+    # the paper is the less contained: containment alone would call it the source
+    relations = _build(docs, [_pair(0, 1, 0.3, 0.9)])
+    rel = relations[0]
+    assert (rel.source, rel.derived, rel.direction) == ("wire", "paper", "source->derived")
+    assert rel.direction_reason == "wire-markers"
+
+
+def test_two_papers_of_one_wire_story_are_siblings_whatever_containment_says() -> None:
+    text = "The council met on Monday. " * 8
+    docs = [
+        Document("wire", "wire", text, wire_copy=True),
+        Document("long", "long", text),
+        Document("short", "short", text),
+    ]
+    # the short paper is far more contained in the long one than the reverse
+    measured = [_pair(0, 1, 0.8, 0.7), _pair(0, 2, 0.5, 0.9), _pair(1, 2, 0.3, 0.9)]
+    relations = _build(docs, measured)
+    papers = _between(relations, "long", "short")
+    assert papers.direction == "common-source" and papers.direction_reason == "common-source"
+    for paper in ("long", "short"):
+        rel = _between(relations, "wire", paper)
+        assert (rel.source, rel.direction, rel.direction_reason) == (
+            "wire",
+            "source->derived",
+            "wire-markers",
+        )
+
+
+def test_without_a_known_source_containment_still_directs() -> None:
+    text = "The council met on Monday. " * 8
+    docs = [Document("long", "long", text), Document("short", "short", text)]
+    rel = _build(docs, [_pair(0, 1, 0.3, 0.9)])[0]
+    assert (rel.source, rel.direction, rel.direction_reason) == (
+        "long",
+        "source->derived",
+        "containment",
+    )
+
+
+def test_derived_from_ranks_the_source_that_explains_more_first() -> None:
+    def rel(source: str, cov_derived: float, score: float) -> Relation:
+        passage = Passage(Span(0, 10), Span(0, 10), "verbatim", 1.0)
+        return Relation(
+            source, "d", "partial", "source->derived", 0.9, score, 1.0, cov_derived, (passage,)
+        )
+
+    # the short source is used whole (score 1.0) but explains less of d than the long one
+    found = derived_from([rel("short", 0.2, 1.0), rel("long", 0.7, 0.6), rel("x", 0.0, 0.1)])
+    assert found == {"d": ("long", "short", "x")}
+    undirected = Relation("a", "b", "partial", "common-source", 0.5, 0.5, 0.5, 0.5, ())
+    assert derived_from([undirected]) == {}

@@ -28,10 +28,11 @@ from provenance.arrays import mix64, ranks
 from provenance.config import Settings
 from provenance.models import Alignment, Passage, PassageKind, Span
 from provenance.similarity import SentenceFeatures, features, similarity_matrix
-from provenance.text import Analysis, has_unspaced
+from provenance.text import Analysis, content_terms, has_unspaced
 
 MAX_SEED_OCCURRENCES = 32  # an n-gram repeated more often than this is boilerplate
 QUOTE_SHARE = 0.8  # share of a passage's tokens inside quotation marks, on both sides
+PHRASE_CONTENT_WORDS = 3  # content words a shared phrase must hold to count
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class Prepared:
     analysis: Analysis
     ids: tuple[int, ...]  # one integer per token
     sentences: tuple[SentenceFeatures, ...]
+    content: np.ndarray  # one bool per token: it carries a content term (not a stopword)
 
 
 @lru_cache(maxsize=262144)
@@ -54,7 +56,10 @@ def prepare(analysis: Analysis) -> Prepared:
     ids = tuple(map(token_id, norms))
     spaced = not has_unspaced("".join(norms))  # checked once, not once a sentence
     sents = tuple(features(norms[lo:hi], spaced=spaced) for lo, hi in analysis.sentence_tokens)
-    return Prepared(analysis, ids, sents)
+    content = np.fromiter(
+        (bool(content_terms([n], spaced=spaced)) for n in norms), dtype=bool, count=len(norms)
+    )
+    return Prepared(analysis, ids, sents, content)
 
 
 @dataclass(slots=True)
@@ -409,10 +414,42 @@ def align(x: Prepared, y: Prepared, settings: Settings) -> tuple[list[Passage], 
     Passages have ``a`` in ``x`` and ``b`` in ``y``, sorted by their position in ``x``.
     Coverage is the share of a document's tokens inside any aligned passage.
     """
+    passages, coverage_x, coverage_y, _ = _align(x, y, settings)
+    return passages, coverage_x, coverage_y
+
+
+def _phrase_shares(
+    x: Prepared, y: Prepared, runs: Sequence[tuple[int, int, int]], n: int
+) -> tuple[float, float]:
+    """Share of each document's unquoted tokens inside shared runs of at least ``n`` tokens
+    that hold ``PHRASE_CONTENT_WORDS`` content words (a run of function words and one name
+    is what any two reports of a story share)."""
+    mask_x = np.zeros(len(x.ids), dtype=bool)
+    mask_y = np.zeros(len(y.ids), dtype=bool)
+    for i, j, length in runs:
+        if length >= n and int(x.content[i : i + length].sum()) >= PHRASE_CONTENT_WORDS:
+            mask_x[i : i + length] = True
+            mask_y[j : j + length] = True
+    return (
+        float((mask_x & ~x.analysis.quoted).mean()),
+        float((mask_y & ~y.analysis.quoted).mean()),
+    )
+
+
+def alignment(a: int, b: int, x: Prepared, y: Prepared, settings: Settings) -> Alignment:
+    """The ``Alignment`` of documents ``a`` and ``b`` (prepared as ``x`` and ``y``)."""
+    passages, cov_a, cov_b, (phrases_a, phrases_b) = _align(x, y, settings)
+    return Alignment(a, b, tuple(passages), cov_a, cov_b, phrases_a, phrases_b)
+
+
+def _align(
+    x: Prepared, y: Prepared, settings: Settings
+) -> tuple[list[Passage], float, float, tuple[float, float]]:
     nx, ny = len(x.ids), len(y.ids)
     if nx == 0 or ny == 0:
-        return [], 0.0, 0.0
+        return [], 0.0, 0.0, (0.0, 0.0)
     runs = verbatim_runs(x.ids, y.ids, settings.seed_ngram)
+    phrases = _phrase_shares(x, y, runs, max(settings.phrase_tokens, settings.seed_ngram))
     chains = chain_runs(runs, settings.edit_gap_tokens, max(settings.seed_ngram + 1, 5))
     blocks = _blocks_from_chains(x, y, chains, settings)
     mask_x = _mask(nx, [(b.i0, b.i1) for b in blocks])
@@ -441,9 +478,8 @@ def align(x: Prepared, y: Prepared, settings: Settings) -> tuple[list[Passage], 
         spans_y.append((blk.j0, blk.j1))
     coverage_x = float(_mask(nx, spans_x).mean())
     coverage_y = float(_mask(ny, spans_y).mean())
-    return passages, coverage_x, coverage_y
+    return passages, coverage_x, coverage_y, phrases
 
 
 def align_pair(a: int, b: int, prepared: Sequence[Prepared], settings: Settings) -> Alignment:
-    passages, cov_a, cov_b = align(prepared[a], prepared[b], settings)
-    return Alignment(a, b, tuple(passages), cov_a, cov_b)
+    return alignment(a, b, prepared[a], prepared[b], settings)

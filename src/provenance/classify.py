@@ -29,6 +29,8 @@ class Evidence:
     similarity: float  # token-weighted mean similarity of all passages
     score: float  # strength of the reuse evidence in [0, 1]
     related: bool  # enough non-quotation evidence to call it reuse
+    phrases_a: float = 0.0  # share of unquoted tokens in shared phrases (Alignment.phrases_a)
+    phrases_b: float = 0.0
 
 
 def _quote_free_chars(analysis: Analysis, span: Span) -> int:
@@ -93,6 +95,7 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
             and max(alignment.coverage_a, alignment.coverage_b) >= settings.strong_reuse_coverage
         )
         or (reuse_count >= 1 and reuse_cov >= settings.lone_reuse_coverage)
+        or phrase_evidence(alignment, a, b, settings)
     )
     # Similarity-weighted share of the more reused side; token characters only.
     score = min(1.0, max(strength_a / chars_a, strength_b / chars_b))
@@ -110,7 +113,22 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
         similarity=weighted / total if total else 0.0,
         score=round(score, 4),
         related=related,
+        phrases_a=alignment.phrases_a,
+        phrases_b=alignment.phrases_b,
     )
+
+
+def phrase_evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings) -> bool:
+    """Whether one document is made of the other's phrases to a degree chance does not give:
+    ``min_phrase_share`` of its unquoted words in shared runs, and ``min_phrase_words`` of
+    them. Same-story reports share names and stock phrases; a paper that rewrote the wire
+    keeps its phrases between its own words."""
+    if settings.min_phrase_share <= 0:
+        return False
+    for share, size in ((alignment.phrases_a, len(a.norms)), (alignment.phrases_b, len(b.norms))):
+        if share >= settings.min_phrase_share and share * size >= settings.min_phrase_words:
+            return True
+    return False
 
 
 def is_quotes_only(ev: Evidence, settings: Settings) -> bool:

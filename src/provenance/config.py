@@ -92,6 +92,9 @@ class Settings:
     """Sentence pairs sharing less than this (Dice of content terms) are not compared."""
     paraphrase_context_sentences: int = 2
     """How far (in sentences) from an aligned pair the context pass looks."""
+    phrase_tokens: int = 5
+    """Exact shared runs of at least this many tokens count as shared phrases (``Alignment.
+    phrases_a``), passages or not: a rewrite around the wire's phrases keeps many of them."""
     min_passage_chars: int = 40
     """Aligned passages shorter than this (on either side) are dropped."""
     max_sentence_pairs: int = 4_000_000
@@ -111,6 +114,11 @@ class Settings:
     (verbatim, edited or paraphrased, outside quotations)..."""
     min_reuse_coverage: float = 0.2
     """...covering at least this share of the more reused document."""
+    min_phrase_share: float = 0.06
+    """...or this share of a document's unquoted words inside phrases shared with the other
+    (``phrase_tokens`` or more in a row), with at least ``min_phrase_words`` such words.
+    0 turns the phrase evidence off."""
+    min_phrase_words: int = 20
     lone_reuse_coverage: float = 0.5
     """...or a single reused passage that covers this share of a document by itself."""
     strong_reuse_coverage: float = 0.5
@@ -210,6 +218,7 @@ _FRACTIONS = {
     "strong_reuse_coverage",
     "lone_reuse_coverage",
     "min_evidence_share",
+    "min_phrase_share",
     "quote_evidence_weight",
     "min_direction_confidence",
     "sibling_explained",

@@ -26,7 +26,7 @@ import xxhash
 from provenance.config import Settings
 from provenance.text import Analysis, content_terms, sentence_terms
 
-SCHEME = "xxh32-mas32-v3"
+SCHEME = "xxh32-mas32-v4"
 """Names the signature scheme; part of every cache and stage-file key."""
 
 _EMPTY = np.uint32(0xFFFFFFFF)

@@ -279,6 +279,39 @@ def _common_sources(
     return votes, explained
 
 
+# Direction evidence that does not rest on the pair's own containment.
+_INDEPENDENT_REASONS = frozenset({"dates", "wire-markers", "source-of-others"})
+
+
+def _siblings_of_known_sources(pairs: dict[tuple[int, int], Pair]) -> None:
+    """Two documents that share a source, ordered between themselves by containment only,
+    are siblings: the shorter of two papers printing one wire story is no copy of the
+    longer. The common source's own directions must rest on other evidence (dates, wire
+    markers, common-source votes), or containment would be judging containment; and when
+    they rest on dates or wire markers, votes between the two do not order them either."""
+    parents: dict[int, set[int]] = {}  # sources by dates or wire markers
+    voted: dict[int, set[int]] = {}  # ... or by common-source votes
+    for pair in pairs.values():
+        if pair.directed and pair.reason in _INDEPENDENT_REASONS:
+            src, dst = pair.source_derived()
+            voted.setdefault(dst, set()).add(src)
+            if pair.reason != "source-of-others":
+                parents.setdefault(dst, set()).add(src)
+    for key in sorted(pairs):
+        pair = pairs[key]
+        if not pair.directed or pair.reason not in {"containment", "source-of-others"}:
+            continue
+        # Votes order two documents only when no source ordered by firmer evidence explains
+        # both: among one wire story's papers, the fullest collects votes from the others.
+        firm = parents.get(pair.a, set()) & parents.get(pair.b, set())
+        loose = voted.get(pair.a, set()) & voted.get(pair.b, set())
+        if firm or (pair.reason == "containment" and loose):
+            pair.direction = "common-source"
+            pair.forward = True
+            pair.reason = "common-source"
+            pair.confidence = round(1.0 - pair.confidence, 4)
+
+
 # --- acyclic graph, transitive reduction ----------------------------------------------------
 
 
@@ -428,6 +461,7 @@ def build(
     votes, explained = _common_sources(pairs, analyses, settings)
     for key in sorted(pairs):
         _decide_direction(pairs[key], documents, votes, explained, settings)
+    _siblings_of_known_sources(pairs)
     _break_cycles(pairs)
     _settle_sources(pairs, analyses, settings)
 

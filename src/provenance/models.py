@@ -102,6 +102,11 @@ class Alignment:
     passages: tuple[Passage, ...]
     coverage_a: float
     coverage_b: float
+    phrases_a: float = 0.0
+    """Share of ``a``'s tokens, outside its quotations, inside exact runs of at least
+    ``phrase_tokens`` tokens shared with ``b``: how much of it is made of the other's phrases,
+    passages or not (reuse that rewrites around the wire's phrases leaves little else)."""
+    phrases_b: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,10 +125,9 @@ def measure_pairs(
     out = []
     with _blas().limit(limits=1, user_api="blas"):
         for a, b in pairs:
-            passages, cov_a, cov_b = align_stage.align(
-                analyses.prepared(a), analyses.prepared(b), settings
+            alignment = align_stage.alignment(
+                a, b, analyses.prepared(a), analyses.prepared(b), settings
             )
-            alignment = Alignment(a, b, tuple(passages), cov_a, cov_b)
             out.append(
                 (alignment, classify_stage.evidence(alignment, analyses[a], analyses[b], settings))
             )

@@ -220,6 +220,15 @@ STOPWORDS: frozenset[str] = frozenset(
     ne se der die das und ist ein eine zu den von mit nicht sich des auf für im dem el los las
     del y por con una para es al lo como más pero sus
     """.split()
+) | frozenset(
+    # Urdu postpositions, auxiliaries, pronouns and conjunctions, in their folded spelling
+    # (``fold_token``: Farsi yeh and the Urdu heh forms fold to their Arabic letters).
+    fold_token(word)
+    for word in """
+    کے کی کا کو نے میں سے پر تک ہے ہیں تھا تھی تھے ہو ہوا ہوئے ہوئی گا گی گے گیا گئے گئی
+    اور یا کہ جو جس جن یہ وہ اس ان ایک بھی ہی نہیں نہ لیے لئے کیلئے والے والی والا کر کیا
+    کی کرنے کرتے کیے کئے دیا دی دیے گیا رہا رہی رہے بعد ساتھ بھر جب تو اب اپنے اپنی مگر لیکن
+    """.split()
 )
 
 _STEMMER = Stemmer.Stemmer("english")
