@@ -20,7 +20,7 @@ RELATION_KINDS: tuple[RelationKind, ...] = (
 DIRECTIONS: tuple[Direction, ...] = ("source->derived", "undetermined", "common-source")
 DIRECTION_REASON_TEXT: dict[str, str] = {
     "dates": "the source is dated earlier",
-    "wire-markers": "the source is agency copy (wire format or agency credit)",
+    "wire-markers": "the source is agency copy: wire format or an agency credit",
     "source-of-others": "the source explains what other documents share with the derived one",
     "containment": "the derived text is the more contained in the other",
     "common-source": "a common source explains what the two share",

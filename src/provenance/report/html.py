@@ -393,7 +393,7 @@ def _relation_view(
         roles, arrow = ("first", "second"), "—"
         direction_text = "direction undetermined (first and second in id order)"
     if rel.kind != "quotes":
-        direction_text += f" ({DIRECTION_REASON_TEXT.get(rel.direction_reason, '')})"
+        direction_text += f"; {DIRECTION_REASON_TEXT.get(rel.direction_reason, '')}"
     view = RelationView(
         n=n,
         anchor=f"rel-{n}",
