@@ -179,3 +179,27 @@ def testphrase_evidence_relates_a_rewrite_around_the_sources_phrases() -> None:
     assert not phrase_evidence(
         Alignment(0, 1, (), 0.0, 0.0, 0.01, 0.3), a, b, settings.replace(min_phrase_share=0)
     )
+
+
+def test_quotations_taken_over_with_reused_text_count_as_inherited() -> None:
+    from provenance.classify import evidence
+    from provenance.models import Alignment, Passage, Span
+
+    lead = "The harbour master of Porthleven resigned on Friday after the storm."
+    quote = '"I have given this port thirty years and I leave it in good order," he said.'
+    mine = " The board will meet next week. " + "Repairs to the quay will cost more. " * 12
+    theirs = " Ferry crews were surprised. " + "They asked the council for a meeting. " * 12
+    source, derived = f"{lead} {quote}{mine}", f"{lead} {quote}{theirs}"
+    a, b = tx.analyse(source), tx.analyse(derived)
+    q0 = source.index(quote)
+    lead_passage = Passage(Span(0, len(lead)), Span(0, len(lead)), "verbatim", 1.0)
+    quote_passage = Passage(Span(q0, q0 + len(quote)), Span(q0, q0 + len(quote)), "quote", 1.0)
+    settings = Settings(min_phrase_share=0)  # the copied characters alone decide here
+    # the lead alone is too little copying for documents this long, the quotation alone is
+    # no evidence of copying; the quotation taken over with the lead around it is
+    lead_only = evidence(Alignment(0, 1, (lead_passage,), 0.1, 0.1), a, b, settings)
+    assert lead_only.reuse_passages == 1 and not lead_only.related
+    quotes_only = Alignment(0, 1, (quote_passage,), 0.1, 0.1)
+    assert not evidence(quotes_only, a, b, settings).related
+    both = Alignment(0, 1, (lead_passage, quote_passage), 0.2, 0.2)
+    assert evidence(both, a, b, settings).related

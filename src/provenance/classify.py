@@ -83,8 +83,12 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
     # rewrites a wire story has fewer copied characters and passages than any fixed count,
     # and one strong passage that is most of a document is reuse.
     shorter = min(chars_a, chars_b)
+    # Quotations the derived text took over with the wire's own words around them are
+    # inherited material too: once one reused passage stands outside quotation marks, the
+    # shared quotations count with the copied characters.
+    inherited = copy_chars + (min(quote_a, quote_b) if reuse_count else 0)
     related = (
-        copy_chars
+        inherited
         >= min(
             settings.min_evidence_chars,
             max(settings.min_passage_chars, settings.min_evidence_share * shorter),
