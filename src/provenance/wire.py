@@ -40,6 +40,7 @@ _SLUG = re.compile(
 _PARA_MARK = re.compile(r"<[ \t]*$", re.MULTILINE)
 _PARA_SPLIT = re.compile(r"<[ \t]*(?:\n|$)")
 _HEADER_LINES = 12  # the header sits in the first lines
+_HEADER_CHARS = 2_000  # ... within these characters
 _MIN_PARA_MARKS = 3
 _MIN_PARA_MARK_SHARE = 0.25  # of the non-blank lines (the rest are wrapped continuations)
 
@@ -92,20 +93,25 @@ def _spelling(name: str) -> str:
     return r"\s*".join(re.escape(part) for part in name.split())
 
 
-def _credit_patterns() -> tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]:
-    out = []
-    for names, canonical in AGENCIES:
+def _credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One pattern for a name in parentheses and one for a name closing a line, each with a
+    named group per agency (``g0``, ``g1``, ... in ``AGENCIES`` order)."""
+    groups = []
+    for k, (names, _) in enumerate(AGENCIES):
         alternatives = "|".join(_spelling(n) for n in sorted(names, key=len, reverse=True))
-        parens = re.compile(rf"\(\s*(?:{alternatives})\s*\)")
-        closing = re.compile(rf"(?:[,|/;]|\s[-\u2013\u2014])\s*(?:{alternatives})[\s.]*$")
-        out.append((parens, closing, canonical))
-    return tuple(out)
+        groups.append(f"(?P<g{k}>{alternatives})")
+    every = "|".join(groups)
+    parens = re.compile(rf"\(\s*(?:{every})\s*\)")
+    closing = re.compile(rf"(?:[,|/;]|\s[-\u2013\u2014])\s*(?:{every})[\s.]*$")
+    return parens, closing
 
 
-_CREDITS = _credit_patterns()
+_PARENS_CREDIT, _CLOSING_CREDIT = _credit_patterns()
 # Where an origin credit stands: the byline or dateline at the top, a credit line at the end.
 _CREDIT_HEAD_CHARS = 240
 _CREDIT_HEAD_LINES = 3
+_CREDIT_SCAN_CHARS = 2_000  # the first and last lines are looked for in these characters
+_CREDIT_LINE_CHARS = 160  # a longer line is prose, not a byline or credit line
 _CREDIT_TAIL_LINES = 2
 
 
@@ -194,8 +200,12 @@ def reflow(text: str) -> WireCopy | None:
     breaks, hard-wrapped lines inside a paragraph are joined with a space, and the header,
     editors' memos and end markers are taken out and recorded.
     """
+    # Most documents are not wire copy: look at the first lines and for a "<" line end
+    # before splitting the whole text.
+    start, slug = _header_end(text[:_HEADER_CHARS].split("\n"))
+    if not start and _PARA_MARK.search(text) is None:
+        return None
     lines = text.split("\n")
-    start, slug = _header_end(lines)
     marks = _has_para_marks(lines[start:])
     if not start and not marks:
         return None
@@ -247,12 +257,23 @@ def reflow(text: str) -> WireCopy | None:
 def agency_credit(text: str) -> str | None:
     """The news agency ``text`` credits as its origin, in its byline or dateline (the first
     few lines) or a credit line at its end; None when it credits none."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    heads = [ln[:_CREDIT_HEAD_CHARS] for ln in lines[:_CREDIT_HEAD_LINES]]
-    edge = lines[:_CREDIT_HEAD_LINES] + lines[-_CREDIT_TAIL_LINES:]
-    for parens, closing, name in _CREDITS:
-        if any(parens.search(head) for head in heads) or any(
-            len(ln) <= 160 and (parens.search(ln) or closing.search(ln)) for ln in edge
-        ):
-            return name
+    first = [ln.strip() for ln in text[:_CREDIT_SCAN_CHARS].split("\n") if ln.strip()]
+    last = [ln.strip() for ln in text[-_CREDIT_SCAN_CHARS:].split("\n") if ln.strip()]
+    heads = [ln[:_CREDIT_HEAD_CHARS] for ln in first[:_CREDIT_HEAD_LINES]]
+    edge = first[:_CREDIT_HEAD_LINES] + last[-_CREDIT_TAIL_LINES:]
+    for line in heads:
+        found = _PARENS_CREDIT.search(line)
+        if found:
+            return _agency_of(found)
+    for line in edge:
+        if len(line) <= _CREDIT_LINE_CHARS:
+            found = _PARENS_CREDIT.search(line) or _CLOSING_CREDIT.search(line)
+            if found:
+                return _agency_of(found)
     return None
+
+
+def _agency_of(match: re.Match[str]) -> str:
+    group = match.lastgroup
+    assert group is not None  # every alternative is a named group
+    return AGENCIES[int(group[1:])][1]
