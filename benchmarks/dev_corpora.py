@@ -979,6 +979,16 @@ class Article:
         return f"newspapers/{self.catchline}/{Path(self.file).name}"
 
 
+def _labelled_rows(path: Path, labels: Mapping[str, str]) -> list[dict[str, str]]:
+    """The rows of a labels CSV, refusing a label that is not among ``labels``."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    bad = sorted({r["label"] for r in rows} - set(labels))
+    if bad:
+        raise ValueError(f"{path}: unknown labels {bad}")
+    return rows
+
+
 def meter_available(root: Path) -> bool:
     base = root / METER_DIR
     return (base / METER_LABELS).is_file() and (base / "PA").is_dir()
@@ -986,12 +996,7 @@ def meter_available(root: Path) -> bool:
 
 def load_meter_labels(root: Path) -> list[Article]:
     """The labelled newspaper articles of ``labels.csv``."""
-    path = root / METER_DIR / METER_LABELS
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    bad = sorted({r["label"] for r in rows} - set(METER_LABEL))
-    if bad:
-        raise ValueError(f"{path}: unknown labels {bad}")
+    rows = _labelled_rows(root / METER_DIR / METER_LABELS, METER_LABEL)
     return [
         Article(
             r["newspaper_file"].strip(),
@@ -1127,12 +1132,7 @@ def counter_available(root: Path) -> bool:
 
 
 def load_counter_pairs(root: Path) -> list[CounterPair]:
-    path = root / COUNTER_DIR / COUNTER_PAIRS
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    bad = sorted({r["label"] for r in rows} - set(COUNTER_LABEL))
-    if bad:
-        raise ValueError(f"{path}: unknown labels {bad}")
+    rows = _labelled_rows(root / COUNTER_DIR / COUNTER_PAIRS, COUNTER_LABEL)
     return [
         CounterPair(
             r["pair_id"].strip(),

@@ -248,6 +248,9 @@
     });
   }
   function build(section) {
+    // While the page is still being parsed, a relation's texts and table may be only partly
+    // there: an open relation is built once parsing ends (DOMContentLoaded, below).
+    if (document.readyState === "loading") { return; }
     var views = section ? section.querySelector(".views[data-passages]") : null;
     if (!views || views.getAttribute("data-built")) { return; }
     views.setAttribute("data-built", "1");
