@@ -140,3 +140,23 @@ def test_derived_from_ranks_the_source_that_explains_more_first() -> None:
     assert found == {"d": ("long", "short", "x")}
     undirected = Relation("a", "b", "partial", "common-source", 0.5, 0.5, 0.5, 0.5, ())
     assert derived_from([undirected]) == {}
+
+
+def test_a_paper_that_shares_only_wire_material_with_another_is_its_sibling() -> None:
+    text = "The council met on Monday. " * 8
+    docs = [
+        Document("wire", "wire", text, wire_copy=True),
+        Document("long", "long", text),
+        Document("brief", "brief", text),
+    ]
+    # the brief shares with the long paper only what the long paper took from the wire,
+    # and its own use of the wire was too slight to be related to it
+    measured = [_pair(0, 1, 0.8, 0.4), _pair(1, 2, 0.3, 0.9)]
+    relations = _build(docs, measured)
+    papers = _between(relations, "long", "brief")
+    assert (papers.direction, papers.direction_reason) == ("common-source", "common-source")
+    outside = Passage(Span(100, 200), Span(0, 100), "edited", 0.9)
+    own = (Alignment(1, 2, (outside,), 0.3, 0.9), _ev(0.3, 0.9, 0.9))
+    copied = _between(_build(docs, [measured[0], own]), "long", "brief")
+    # what they share is the long paper's own text: the brief may have copied it
+    assert (copied.source, copied.direction) == ("long", "source->derived")

@@ -283,7 +283,9 @@ def _common_sources(
 _INDEPENDENT_REASONS = frozenset({"dates", "wire-markers", "source-of-others"})
 
 
-def _siblings_of_known_sources(pairs: dict[tuple[int, int], Pair]) -> None:
+def _siblings_of_known_sources(
+    pairs: dict[tuple[int, int], Pair], analyses: Sequence[Analysis], settings: Settings
+) -> None:
     """Two documents that share a source, ordered between themselves by containment only,
     are siblings: the shorter of two papers printing one wire story is no copy of the
     longer. The common source's own directions must rest on other evidence (dates, wire
@@ -291,6 +293,21 @@ def _siblings_of_known_sources(pairs: dict[tuple[int, int], Pair]) -> None:
     they rest on dates or wire markers, votes between the two do not order them either."""
     parents: dict[int, set[int]] = {}  # sources by dates or wire markers
     voted: dict[int, set[int]] = {}  # ... or by common-source votes
+
+    def get(u: int, v: int) -> Pair:
+        return pairs[(min(u, v), max(u, v))]
+
+    def _wire_material(pair: Pair) -> bool:
+        # What one of the two shares with the other lies inside what it took from a source
+        # ordered by dates or wire markers: the other may have taken it there too (a paper
+        # whose own use of the wire was too slight to count), so the two are siblings.
+        for doc in (pair.a, pair.b):
+            for src in sorted(parents.get(doc, set())):
+                inside = _explained(pair.spans_in(doc), get(src, doc).spans_in(doc), analyses[doc])
+                if inside >= settings.sibling_explained:
+                    return True
+        return False
+
     for pair in pairs.values():
         if pair.directed and pair.reason in _INDEPENDENT_REASONS:
             src, dst = pair.source_derived()
@@ -305,7 +322,7 @@ def _siblings_of_known_sources(pairs: dict[tuple[int, int], Pair]) -> None:
         # both: among one wire story's papers, the fullest collects votes from the others.
         firm = parents.get(pair.a, set()) & parents.get(pair.b, set())
         loose = voted.get(pair.a, set()) & voted.get(pair.b, set())
-        if firm or (pair.reason == "containment" and loose):
+        if firm or (pair.reason == "containment" and loose) or _wire_material(pair):
             pair.direction = "common-source"
             pair.forward = True
             pair.reason = "common-source"
@@ -461,7 +478,7 @@ def build(
     votes, explained = _common_sources(pairs, analyses, settings)
     for key in sorted(pairs):
         _decide_direction(pairs[key], documents, votes, explained, settings)
-    _siblings_of_known_sources(pairs)
+    _siblings_of_known_sources(pairs, analyses, settings)
     _break_cycles(pairs)
     _settle_sources(pairs, analyses, settings)
 
