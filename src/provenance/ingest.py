@@ -87,7 +87,6 @@ __all__ = [
 
 STDIN_ID = "stdin"
 STDIN_PATH = "<stdin>"
-EXCERPT_CHARS = 120
 DATE_SEARCH_CHARS = 300
 # A UTF-8 character takes at most 4 bytes, so a file larger than this cannot hold a document
 # within max_document_chars (HTML markup included: generous on purpose).
@@ -830,7 +829,7 @@ def _from_text(text: str, *, markdown: bool, settings: Settings) -> _Extracted:
     if settings.strip_boilerplate or front is None:
         extracted = _Extracted(body)
         if front is not None:
-            extracted.stripped.append(_record("front-matter", block))
+            extracted.stripped.append(Stripped.of("front-matter", block))
     else:
         extracted = _Extracted(block + "\n" + body)
     extracted.title = _meta_text(meta, META_TITLE_KEYS)
@@ -1497,7 +1496,7 @@ def strip_boilerplate(text: str) -> StripResult:
         match = None  # "Dated 11 November 2025, the letter said": prose, not a metadata prefix
     if match:
         date = parse_date(match.group("date"))
-        records.append((0, _record("dateline", match.group(0))))
+        records.append((0, Stripped.of("dateline", match.group(0))))
         offset = match.end()
     else:
         offset = 0
@@ -1525,7 +1524,7 @@ def strip_boilerplate(text: str) -> StripResult:
             j += 1
         span = "\n".join(lines[i : j + 1])
         if span.strip():
-            records.append((offset + starts[i], _record(kind, span.strip())))
+            records.append((offset + starts[i], Stripped.of(kind, span.strip())))
         i = j + 1
 
     kept: list[str] = []
@@ -1543,13 +1542,6 @@ def strip_boilerplate(text: str) -> StripResult:
     names = (_byline_author(lines[i]) for i in leading)
     author = next((name for name in names if name), None)
     return StripResult(_trim("\n".join(kept)), tuple(r for _, r in records), date, author)
-
-
-def _record(kind: str, removed: str) -> Stripped:
-    excerpt = " ".join(removed.split())
-    if len(excerpt) > EXCERPT_CHARS:
-        excerpt = excerpt[: EXCERPT_CHARS - 1].rstrip() + "…"
-    return Stripped(kind, len(removed), excerpt)
 
 
 def _trim(text: str) -> str:

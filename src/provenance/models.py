@@ -31,13 +31,26 @@ DIRECTION_REASON_TEXT: dict[str, str] = {
 DIRECTION_REASONS: tuple[str, ...] = tuple(DIRECTION_REASON_TEXT)
 
 
+EXCERPT_CHARS = 120
+"""Length of a ``Stripped`` excerpt."""
+
+
 @dataclass(frozen=True, slots=True)
 class Stripped:
     """Something ingest removed from a document because it is not the article."""
 
-    kind: str  # front-matter | byline | dateline | furniture | comments | boilerplate
+    kind: str  # front-matter | byline | dateline | furniture | comments | wire-header | ...
     chars: int
     excerpt: str
+
+    @classmethod
+    def of(cls, kind: str, removed: str, shown: str | None = None) -> Stripped:
+        """The record of ``removed``: its size, and the start of ``shown`` (default: of
+        ``removed`` itself) as one line of at most ``EXCERPT_CHARS`` characters."""
+        excerpt = " ".join((removed if shown is None else shown).split())
+        if len(excerpt) > EXCERPT_CHARS:
+            excerpt = excerpt[: EXCERPT_CHARS - 1].rstrip() + "…"
+        return cls(kind, len(removed), excerpt)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ _MEMO_PLACES = 3  # paragraphs from either end where a memo may stand
 
 # A marker line that ends (or continues) a take.
 _END_MARKER = re.compile(
-    r"[-(\[ ]*(?:ends?|more|mfl?|m?ore|xxx+|#+|-?30-?|end\s+of\s+story|endit)[-)\] .]*",
+    r"[-(\[ ]*(?:ends?|more|mfl?|xxx+|#+|-?30-?|end\s+of\s+story|endit)[-)\] .]*",
     re.IGNORECASE,
 )
 
@@ -126,13 +126,6 @@ class WireCopy:
     removed_text: str = ""  # header, memos and markers as one block (kept when not stripping)
 
 
-def _record(kind: str, removed: str) -> Stripped:
-    excerpt = " ".join(removed.split())
-    if len(excerpt) > 120:
-        excerpt = excerpt[:119].rstrip() + "…"
-    return Stripped(kind, len(removed), excerpt)
-
-
 def _slug_date(match: re.Match[str]) -> str | None:
     """``16:52`` and ``01/03/00`` -> ``2000-03-01T16:52``. Day first (as agencies outside the
     US write it) unless only month-first is a valid date."""
@@ -177,8 +170,6 @@ def _has_para_marks(lines: list[str]) -> bool:
     return marked >= _MIN_PARA_MARKS and marked >= _MIN_PARA_MARK_SHARE * len(filled)
 
 
-_TEX_OPEN = re.compile(r"``")
-_TEX_CLOSE = re.compile(r"''")
 _POUND = re.compile(r"#(?=\d)")
 _DASH = re.compile(r"(?<=\s)_(?=\s)")
 
@@ -186,8 +177,7 @@ _DASH = re.compile(r"(?<=\s)_(?=\s)")
 def _typewriter(text: str) -> str:
     """``TeX-style'' quotes to curly ones, ``_`` between spaces to a dash, ``#`` before a
     figure to £ (agency copy is 7-bit)."""
-    text = _TEX_OPEN.sub("\u201c", text)
-    text = _TEX_CLOSE.sub("\u201d", text)
+    text = text.replace("``", "\u201c").replace("''", "\u201d")
     text = _DASH.sub("\u2013", text)
     return _POUND.sub("\u00a3", text)
 
@@ -214,9 +204,7 @@ def reflow(text: str) -> WireCopy | None:
     if start:
         header = "\n".join(lines[:start]).strip("\n")
         shown = [ln for ln in lines[:start] if ln.strip() and not _RULE.fullmatch(ln)]
-        out.stripped.append(
-            Stripped("wire-header", len(header), _record("", "\n".join(shown)).excerpt)
-        )
+        out.stripped.append(Stripped.of("wire-header", header, "\n".join(shown)))
         removed.append(header)
         if slug is not None:
             out.date = _slug_date(slug)
@@ -232,13 +220,13 @@ def reflow(text: str) -> WireCopy | None:
         near_end = i < _MEMO_PLACES or i >= len(paras) - _MEMO_PLACES
         if near_end and len(para) <= _MEMO_MAX_CHARS and _MEMO.match(para):
             keep[i] = False
-            out.stripped.append(_record("editors-note", para))
+            out.stripped.append(Stripped.of("editors-note", para))
             removed.append(para)
     k = len(paras) - 1
     while k >= 0 and (not keep[k] or _END_MARKER.fullmatch(paras[k])):
         if keep[k]:
             keep[k] = False
-            out.stripped.append(_record("wire-marker", paras[k]))
+            out.stripped.append(Stripped.of("wire-marker", paras[k]))
             removed.append(paras[k])
         k -= 1
     kept = [p for p, ok in zip(paras, keep, strict=True) if ok]
