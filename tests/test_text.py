@@ -117,3 +117,10 @@ def test_analyse_marks_quoted_tokens() -> None:
     quoted = [t.norm for t, q in zip(analysis.tokens, analysis.in_quote, strict=True) if q]
     assert quoted == ["we", "will", "win"]
     assert analysis.sentence_tokens == ((0, len(analysis.tokens)),)
+
+
+def test_is_content_word_agrees_with_content_terms_of_one_token() -> None:
+    from provenance.text import content_terms, is_content_word
+
+    for norm in ["the", "harbour", "a", "7", "x", "said", "کے", "ہسپتال", "的", "東京", "ok"]:
+        assert is_content_word(norm) == bool(content_terms([norm])), norm

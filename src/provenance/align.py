@@ -28,7 +28,7 @@ from provenance.arrays import mix64, ranks
 from provenance.config import Settings
 from provenance.models import Alignment, Passage, PassageKind, Span
 from provenance.similarity import SentenceFeatures, features, similarity_matrix
-from provenance.text import Analysis, content_terms, has_unspaced
+from provenance.text import Analysis, has_unspaced, is_content_word
 
 MAX_SEED_OCCURRENCES = 32  # an n-gram repeated more often than this is boilerplate
 QUOTE_SHARE = 0.8  # share of a passage's tokens inside quotation marks, on both sides
@@ -56,9 +56,7 @@ def prepare(analysis: Analysis) -> Prepared:
     ids = tuple(map(token_id, norms))
     spaced = not has_unspaced("".join(norms))  # checked once, not once a sentence
     sents = tuple(features(norms[lo:hi], spaced=spaced) for lo, hi in analysis.sentence_tokens)
-    content = np.fromiter(
-        (bool(content_terms([n], spaced=spaced)) for n in norms), dtype=bool, count=len(norms)
-    )
+    content = np.fromiter(map(is_content_word, norms), dtype=bool, count=len(norms))
     return Prepared(analysis, ids, sents, content)
 
 

@@ -29,8 +29,6 @@ class Evidence:
     similarity: float  # token-weighted mean similarity of all passages
     score: float  # strength of the reuse evidence in [0, 1]
     related: bool  # enough non-quotation evidence to call it reuse
-    phrases_a: float = 0.0  # share of unquoted tokens in shared phrases (Alignment.phrases_a)
-    phrases_b: float = 0.0
 
 
 def _quote_free_chars(analysis: Analysis, span: Span) -> int:
@@ -117,8 +115,6 @@ def evidence(alignment: Alignment, a: Analysis, b: Analysis, settings: Settings)
         similarity=weighted / total if total else 0.0,
         score=round(score, 4),
         related=related,
-        phrases_a=alignment.phrases_a,
-        phrases_b=alignment.phrases_b,
     )
 
 

@@ -257,6 +257,13 @@ def has_unspaced(text: str) -> bool:
     return _UNSPACED_RE.search(text) is not None
 
 
+@lru_cache(maxsize=262144)
+def is_content_word(norm: str) -> bool:
+    """Whether one token carries a content term by itself (``content_terms([norm])`` is not
+    empty): not a stopword, and no lone character of an unspaced script."""
+    return not is_unspaced(norm) and bool(_spaced_term(norm))
+
+
 def content_terms(norms: Sequence[str], *, spaced: bool = False) -> list[str]:
     """The terms that carry content: stemmed non-stopwords, and character bigrams in
     unspaced scripts (single ideographs are too common to mean anything alone).
