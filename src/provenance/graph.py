@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 import networkx as nx
 import numpy as np
@@ -61,6 +62,13 @@ class Pair:
     def directed(self) -> bool:
         return self.direction == "source->derived"
 
+    def siblings(self, confidence: float) -> None:
+        """Make the pair two siblings of a common source."""
+        self.direction = "common-source"
+        self.forward = True
+        self.confidence = confidence
+        self.reason = "common-source"
+
     def source_derived(self) -> tuple[int, int]:
         return (self.a, self.b) if self.forward else (self.b, self.a)
 
@@ -69,6 +77,11 @@ class Pair:
         if doc == self.a:
             return [p.a for p in self.alignment.passages]
         return [p.b for p in self.alignment.passages]
+
+
+def _pair_of(pairs: dict[tuple[int, int], Pair], u: int, v: int) -> Pair:
+    """The pair of documents ``u`` and ``v``, in either order."""
+    return pairs[(min(u, v), max(u, v))]
 
 
 # --- evidence for direction ------------------------------------------------------------------
@@ -173,9 +186,7 @@ def _decide_direction(
     if (pair.a, pair.b) in explained and e_date == 0.0 and e_wire == 0.0:
         # A third document explains all they share: siblings of it, whatever containment
         # says (the shorter of two papers printing one wire story is no copy of the longer).
-        pair.direction = "common-source"
-        pair.confidence = 0.6
-        pair.reason = "common-source"
+        pair.siblings(0.6)
         return
     # Each kind of evidence closes a share of the gap the stronger kinds left open.
     parts: list[tuple[str, float]] = []
@@ -202,9 +213,7 @@ def _decide_direction(
     low, high = sorted((ev.coverage_a, ev.coverage_b))
     if e_date == 0.0 and e_wire == 0.0 and e_hub == 0.0 and 0 < high < settings.rewrite_coverage:
         # Partial, symmetric reuse and nothing to order the two: siblings of an absent source.
-        pair.direction = "common-source"
-        pair.confidence = 0.6 * low / high
-        pair.reason = "common-source"
+        pair.siblings(0.6 * low / high)
 
 
 # --- common sources present in the corpus ----------------------------------------------------
@@ -245,8 +254,7 @@ def _common_sources(
         neighbours.setdefault(a, set()).add(b)
         neighbours.setdefault(b, set()).add(a)
 
-    def get(u: int, v: int) -> Pair:
-        return pairs[(min(u, v), max(u, v))]
+    get = partial(_pair_of, pairs)
 
     for x, y in sorted(pairs):
         for z in sorted(neighbours[x] & neighbours[y]):
@@ -294,10 +302,9 @@ def _siblings_of_known_sources(
     parents: dict[int, set[int]] = {}  # sources by dates or wire markers
     voted: dict[int, set[int]] = {}  # ... or by common-source votes
 
-    def get(u: int, v: int) -> Pair:
-        return pairs[(min(u, v), max(u, v))]
+    get = partial(_pair_of, pairs)
 
-    def _wire_material(pair: Pair) -> bool:
+    def wire_material(pair: Pair) -> bool:
         # What one of the two shares with the other lies inside what it took from a source
         # ordered by dates or wire markers: the other may have taken it there too (a paper
         # whose own use of the wire was too slight to count), so the two are siblings.
@@ -322,11 +329,8 @@ def _siblings_of_known_sources(
         # both: among one wire story's papers, the fullest collects votes from the others.
         firm = parents.get(pair.a, set()) & parents.get(pair.b, set())
         loose = voted.get(pair.a, set()) & voted.get(pair.b, set())
-        if firm or (pair.reason == "containment" and loose) or _wire_material(pair):
-            pair.direction = "common-source"
-            pair.forward = True
-            pair.reason = "common-source"
-            pair.confidence = round(1.0 - pair.confidence, 4)
+        if firm or (pair.reason == "containment" and loose) or wire_material(pair):
+            pair.siblings(round(1.0 - pair.confidence, 4))
 
 
 # --- acyclic graph, transitive reduction ----------------------------------------------------
@@ -400,8 +404,7 @@ def _settle_sources(
             graph.add_edge(src, dst)
             sources.setdefault(dst, []).append(src)
 
-    def get(u: int, v: int) -> Pair:
-        return pairs[(min(u, v), max(u, v))]
+    get = partial(_pair_of, pairs)
 
     drop: list[tuple[int, int]] = []
     siblings: list[tuple[tuple[int, int], float]] = []
@@ -449,10 +452,7 @@ def _settle_sources(
             # else: src and the primary are interchangeable (tied, neither derived from the
             # other, e.g. near-duplicates of each other): either may be dst's source.
     for key, confidence in siblings:
-        pairs[key].direction = "common-source"
-        pairs[key].forward = True
-        pairs[key].confidence = confidence
-        pairs[key].reason = "common-source"
+        pairs[key].siblings(confidence)
     for key in drop:
         pairs.pop(key, None)
 
