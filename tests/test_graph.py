@@ -86,6 +86,13 @@ def _between(relations: list[Relation], x: str, y: str) -> Relation:
     return next(r for r in relations if {r.source, r.derived} == {x, y})
 
 
+def _wire_and_papers(*papers: str) -> list[Document]:
+    """A wire story (document 0) and papers of the same text after it."""
+    text = "The council met on Monday. " * 8
+    wire = Document("wire", "wire", text, wire_copy=True)
+    return [wire, *(Document(name, name, text) for name in papers)]
+
+
 def test_wire_copy_is_the_source_and_says_why() -> None:
     text = "The council met on Monday. " * 8
     docs = [Document("paper", "paper", text), Document("wire", "wire", text, wire_copy=True)]
@@ -97,12 +104,7 @@ def test_wire_copy_is_the_source_and_says_why() -> None:
 
 
 def test_two_papers_of_one_wire_story_are_siblings_whatever_containment_says() -> None:
-    text = "The council met on Monday. " * 8
-    docs = [
-        Document("wire", "wire", text, wire_copy=True),
-        Document("long", "long", text),
-        Document("short", "short", text),
-    ]
+    docs = _wire_and_papers("long", "short")
     # the short paper is far more contained in the long one than the reverse
     measured = [_pair(0, 1, 0.8, 0.7), _pair(0, 2, 0.5, 0.9), _pair(1, 2, 0.3, 0.9)]
     relations = _build(docs, measured)
@@ -143,12 +145,7 @@ def test_derived_from_ranks_the_source_that_explains_more_first() -> None:
 
 
 def test_a_paper_that_shares_only_wire_material_with_another_is_its_sibling() -> None:
-    text = "The council met on Monday. " * 8
-    docs = [
-        Document("wire", "wire", text, wire_copy=True),
-        Document("long", "long", text),
-        Document("brief", "brief", text),
-    ]
+    docs = _wire_and_papers("long", "brief")
     # the brief shares with the long paper only what the long paper took from the wire,
     # and its own use of the wire was too slight to be related to it
     measured = [_pair(0, 1, 0.8, 0.4), _pair(1, 2, 0.3, 0.9)]
