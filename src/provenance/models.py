@@ -22,7 +22,7 @@ DIRECTION_REASON_TEXT: dict[str, str] = {
     "dates": "the source is dated earlier",
     "wire-markers": "the source is agency copy: wire format or an agency credit",
     "source-of-others": "the source explains what other documents share with the derived one",
-    "containment": "the derived text is the more contained in the other",
+    "containment": "more of the derived text than of the source is shared with the other",
     "common-source": "a common source explains what the two share",
     "near-duplicates": "near-duplicates with nothing to order them",
     "insufficient": "no evidence of which came first",
