@@ -49,6 +49,23 @@ from provenance.models import Document, Stripped
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 120_000
+_WAL_RETRY_SECONDS = 0.05
+
+
+def _enable_wal(db: sqlite3.Connection) -> None:
+    """Switch a connection's database to WAL. SQLite answers "database is locked" at once,
+    without waiting on the busy timeout, when another process is creating or converting the
+    same file at that moment (two ``index add`` runs on a new index): try again until the
+    busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(_WAL_RETRY_SECONDS)
 FINGERPRINT_SETTINGS = (
     "num_perm",
     "seed",
@@ -208,7 +225,7 @@ class Index:
         db = self._db
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable against a killed process
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         if "meta" not in tables:
