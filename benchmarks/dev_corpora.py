@@ -413,6 +413,7 @@ COUNTER_DIR = "counter_dev"
 COUNTER_PAIRS = "pairs.csv"
 COUNTER_LABEL = {"WD": "wholly", "PD": "partially", "ND": "non"}
 COUNTER_GRAM = 3
+CEILING_GRAMS = (1, 2, 3, 5)  # the word n-grams of the lexical ceiling
 
 THREE = ("non", "partially", "wholly")  # least to most reuse: the index is the degree
 KIND_SEVERITY = {"quotes": 0, "partial": 1, "rewrite": 2, "near-duplicate": 3, "duplicate": 4}
@@ -583,6 +584,49 @@ def choose_thresholds(scores: Sequence[float], gold: Sequence[str]) -> tuple[flo
             if value > best[0]:
                 best = (value, p, w)
     return float(cuts[best[1]]), float(cuts[best[2]]), best[0]
+
+
+def best_derived_cut(scores: Sequence[float], gold: Sequence[str]) -> tuple[float, float]:
+    """``(cut, derived F1)``: the cut maximising the F1 of "derived when ``score >= cut``"
+    on these items (cuts as in ``choose_thresholds``; ties go to the lowest cut, so calling
+    everything derived wins a tie)."""
+    s = np.asarray(scores, dtype=np.float64)
+    derived = np.array([g != "non" for g in gold], dtype=bool)
+    if not len(s):
+        return 0.0, 0.0
+    u = np.unique(s)
+    cuts = np.concatenate([u[:1], (u[:-1] + u[1:]) / 2, u[-1:] + 1e-6])
+    best = (-1.0, 0.0)
+    for cut in cuts:
+        called = s >= cut
+        tp = int((called & derived).sum())
+        wrong = int((called ^ derived).sum())
+        f1 = _ratio(2 * tp, 2 * tp + wrong)
+        if f1 > best[0]:
+            best = (f1, float(cut))
+    return best[1], best[0]
+
+
+def lexical_ceiling(
+    items: Sequence[Item], scores_by_n: Mapping[int, Mapping[str, tuple[float, str | None]]]
+) -> dict[int, dict[str, float]]:
+    """For each word n-gram size: the best derived F1 and 3-class macro-F1 that any
+    thresholds on n-gram containment reach when fitted on these very labels (no held-out
+    half: an optimistic bound on what word overlap alone can tell)."""
+    gold = [it.gold for it in items]
+    out: dict[int, dict[str, float]] = {}
+    for n, scores in sorted(scores_by_n.items()):
+        values = [scores[it.key][0] for it in items]
+        cut, f1 = best_derived_cut(values, gold)
+        t_partial, t_wholly, macro = choose_thresholds(values, gold)
+        out[n] = {
+            "derived_f1": f1,
+            "derived_cut": cut,
+            "macro_f1": macro,
+            "t_partial": t_partial,
+            "t_wholly": t_wholly,
+        }
+    return out
 
 
 def two_fold(
@@ -931,6 +975,7 @@ def score_three_class(
     baseline: Mapping[str, tuple[float, str | None]],
     n: int,
     settings: Any,
+    ceiling: Mapping[int, Mapping[str, tuple[float, str | None]]] | None = None,
 ) -> dict[str, Any]:
     """Every METER / COUNTER figure: the tool, the containment baseline and the all-derived
     answer side by side, the loss table, the halves and the mistakes."""
@@ -941,6 +986,7 @@ def score_three_class(
     figures: dict[str, Any] = {"tool": tool_figures(outcomes)}
     figures["baseline"], base_pred = baseline_figures(items, baseline, n)
     figures["all_derived"] = label_figures(gold, ["partially"] * len(gold))
+    figures["lexical_ceiling"] = lexical_ceiling(items, {n: baseline, **(ceiling or {})})
     figures["halves"] = {
         h: {
             "traces": sum(1 for _, outs in judged if any(o.item.half == h for o in outs)),
@@ -1102,7 +1148,8 @@ def score_meter(root: Path, settings: Any = None) -> dict[str, Any]:
     units = trace_meter(root, settings)
     traced_at = time.perf_counter()
     baseline = meter_baseline(root)
-    figures = score_three_class(units, baseline, METER_GRAM, settings)
+    ceiling = {n: meter_baseline(root, n) for n in CEILING_GRAMS if n != METER_GRAM}
+    figures = score_three_class(units, baseline, METER_GRAM, settings, ceiling)
     figures["links"] = meter_links(units)
     figures["units"] = len(units)
     figures["documents"] = sum(len(t.result.documents) for t, _ in units)
@@ -1215,7 +1262,10 @@ def score_counter(root: Path, settings: Any = None) -> dict[str, Any]:
     start = time.perf_counter()
     traced, items = trace_counter(root, settings)
     traced_at = time.perf_counter()
-    figures = score_three_class([(traced, items)], counter_baseline(root), COUNTER_GRAM, settings)
+    ceiling = {n: counter_baseline(root, n) for n in CEILING_GRAMS if n != COUNTER_GRAM}
+    figures = score_three_class(
+        [(traced, items)], counter_baseline(root), COUNTER_GRAM, settings, ceiling
+    )
     figures["false_links"] = counter_links(traced)
     figures["documents"] = len(traced.result.documents)
     figures["skipped"] = [s.path for s in traced.result.skipped]
@@ -1373,6 +1423,13 @@ def render_three_class(title: str, f: dict[str, Any], source: str) -> list[str]:
         for h, v in base["thresholds"].items()
     )
     out.append(f"  baseline thresholds, 2-fold: {folds}")
+    ceiling = ", ".join(
+        f"{n}-gram F1 {_pct(v['derived_f1']).strip()} macro-F1 {_pct(v['macro_f1']).strip()}"
+        for n, v in sorted(f["lexical_ceiling"].items())
+    )
+    out.append(
+        f"  lexical ceiling (n-gram containment, thresholds fitted on these very labels): {ceiling}"
+    )
     loss = f["loss"]
     out.append(f"  loss table ({loss['derived']} derived-labelled)   wholly  partially   all")
     for stage, row in loss["rows"].items():

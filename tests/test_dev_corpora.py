@@ -304,6 +304,33 @@ def test_choose_thresholds_separates_the_classes() -> None:
                 assert dc.macro_f1(cm)[0] <= best + 1e-12
 
 
+def test_best_derived_cut_and_the_lexical_ceiling() -> None:
+    # separable: the cut lies between the last non and the first derived score
+    scores = [0.0, 0.1, 0.3, 0.6]
+    gold = ["non", "non", "partially", "wholly"]
+    cut, f1 = dc.best_derived_cut(scores, gold)
+    assert 0.1 < cut <= 0.3 and f1 == pytest.approx(1.0)
+    # a non above every derived text: no cut beats calling all derived (F1 6/7), and the tie
+    # with the cut that drops the two lowest goes to the lower cut
+    scores = [0.0, 0.2, 0.3, 0.9]
+    gold = ["partially", "wholly", "partially", "non"]
+    cut, f1 = dc.best_derived_cut(scores, gold)
+    assert cut == 0.0 and f1 == pytest.approx(6 / 7)
+    for c in np.linspace(0, 1, 101):
+        called = [s >= c for s in scores]
+        tp = sum(1 for k, g in zip(called, gold, strict=True) if k and g != "non")
+        wrong = sum(1 for k, g in zip(called, gold, strict=True) if k != (g != "non"))
+        assert (2 * tp / (2 * tp + wrong) if tp or wrong else 0.0) <= f1 + 1e-12
+    items = [_item(f"d{k}", g) for k, g in enumerate(gold)]
+    by_n = {2: {f"d{k}": (s, None) for k, s in enumerate(scores)}}
+    by_n[1] = {f"d{k}": (1.0 - s, None) for k, s in enumerate(scores)}
+    ceiling = dc.lexical_ceiling(items, by_n)
+    assert list(ceiling) == [1, 2]
+    assert ceiling[2]["derived_f1"] == pytest.approx(6 / 7)
+    assert ceiling[2]["macro_f1"] == pytest.approx(dc.choose_thresholds(scores, gold)[2])
+    assert ceiling[1]["derived_f1"] == pytest.approx(1.0)  # reversed scores separate them
+
+
 def test_two_fold_labels_each_half_with_the_other_halfs_thresholds() -> None:
     # Each half is perfect with its own cuts: A's (0.1, 0.55) also label B right, but B's
     # (0.275, 0.725) miss A's partially at 0.2, which A's own cuts would catch.
@@ -399,6 +426,7 @@ def test_score_three_class_puts_tool_and_baselines_side_by_side() -> None:
     assert f["mistakes"]["by_cell"] == {"non->partially": 1}
     # B's cuts (0.1, 0.1 + 1e-6: B has one non at 0.1) call SUN wholly, from its own PA file
     assert f["baseline"]["attribution"] == {"scored": 1, "right": 1, "share": 1.0}
+    assert f["lexical_ceiling"][5]["derived_f1"] == pytest.approx(1.0)  # 0.9 vs 0.1 separate
 
 
 def test_counter_text_and_false_links(tmp_path: Path) -> None:
