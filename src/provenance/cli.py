@@ -226,6 +226,12 @@ _CORPUS_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
     click.option("--jsonl-id-field", metavar="NAME", help="JSONL: the field holding the id."),
     click.option("--jsonl-text-field", metavar="NAME", help="JSONL: the field holding the text."),
     click.option(
+        "--follow-links",
+        is_flag=True,
+        help="Read what symbolic links lead to outside the given paths (each real file "
+        "once). Default: such links are skipped with a message.",
+    ),
+    click.option(
         "--no-strip",
         is_flag=True,
         help="Keep bylines, front matter, page furniture and comments in the text.",
@@ -247,12 +253,14 @@ def _corpus_shortcuts(
     jsonl_id_field: str | None,
     jsonl_text_field: str | None,
     no_strip: bool,
+    follow_links: bool,
 ) -> dict[str, Any]:
     return {
         "workers": workers,
         "jsonl_id_field": jsonl_id_field,
         "jsonl_text_field": jsonl_text_field,
         "strip_boilerplate": False if no_strip else None,
+        "follow_links": True if follow_links else None,
     }
 
 
@@ -512,6 +520,7 @@ def trace(
     jsonl_id_field: str | None,
     jsonl_text_field: str | None,
     no_strip: bool,
+    follow_links: bool,
     passages: int,
     show_quotes: bool,
     html: Path | None,
@@ -540,7 +549,9 @@ def trace(
             exclude=exclude,
             assignments=assignments,
             shortcuts={
-                **_corpus_shortcuts(workers, jsonl_id_field, jsonl_text_field, no_strip),
+                **_corpus_shortcuts(
+                    workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links
+                ),
                 "cache_dir": cache_dir,
                 "cache": False if no_cache else None,
                 "stage_dir": stage_dir,
@@ -737,6 +748,7 @@ def check(
     jsonl_id_field: str | None,
     jsonl_text_field: str | None,
     no_strip: bool,
+    follow_links: bool,
     quiet: bool,
 ) -> None:
     """Check PATHS (files or folders; default: the current folder) for text that reuses
@@ -752,7 +764,7 @@ def check(
     """
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    shortcuts = _corpus_shortcuts(workers, jsonl_id_field, jsonl_text_field, no_strip)
+    shortcuts = _corpus_shortcuts(workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links)
     shortcuts.update(
         check_fail_on=fail_on,
         check_min_coverage=min_coverage,
@@ -967,6 +979,7 @@ def index_add(
     jsonl_id_field: str | None,
     jsonl_text_field: str | None,
     no_strip: bool,
+    follow_links: bool,
     quiet: bool,
 ) -> None:
     """Add the documents in PATHS to the index (created if missing). Documents already
@@ -982,7 +995,9 @@ def index_add(
         include=include,
         exclude=exclude,
         assignments=assignments,
-        shortcuts=_corpus_shortcuts(workers, jsonl_id_field, jsonl_text_field, no_strip),
+        shortcuts=_corpus_shortcuts(
+            workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links
+        ),
     )
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     try:

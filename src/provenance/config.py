@@ -24,6 +24,10 @@ class Settings:
     """Glob patterns (matched against the path relative to the traced folder) to read."""
     exclude: tuple[str, ...] = ()
     """Glob patterns to leave out; applied after ``include``."""
+    follow_links: bool = False
+    """Read files and folders that symbolic links lead to outside the paths given (each real
+    file and folder still once). Off, such links are skipped with a message: a pull request
+    could otherwise add ``post.md -> ../.git/config`` or a link to ``/``."""
     extensions: tuple[str, ...] = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl")
     """File name endings read when walking a folder; others are ignored silently."""
     jsonl_id_field: str = "id"

@@ -29,6 +29,11 @@ Decisions worth knowing:
   parse but its lines look like ``key: value`` / ``key = value`` lines, it is still removed
   (recorded as ``front-matter``) and no metadata is read: it is not article text either way.
   Anything else that merely starts with ``---`` (a horizontal rule) is left alone as text.
+* Symbolic links are read only when their real path lies inside the real path of a folder
+  given (or of the folder holding a file given): a link out of the traced folders (to
+  ``/etc/passwd``, ``../.git/config`` or ``/``) is skipped with a message, unless
+  ``settings.follow_links``. Either way each real folder is walked once and each real file
+  read once.
 * ``include``/``exclude`` globs apply to files found by walking a folder; a file named
   explicitly on the command line is always read (as black does for explicit files).
 * Globs use gitignore-like rules: ``*`` and ``?`` stay inside one path segment, ``**``
@@ -208,6 +213,7 @@ def _discover(
         args.append((given, Path(given).is_dir()))
 
     bases = [_absolute(given) if is_dir else _absolute(given).parent for given, is_dir in args]
+    fence = None if settings.follow_links else _Fence(bases)
     common: str | None
     try:
         common = os.path.commonpath(bases) if bases else None
@@ -226,16 +232,25 @@ def _discover(
     sources: list[_Source] = []
     skipped: list[Skipped] = []
     seen: set[Path] = set()
+    seen_real: set[str] = set()
 
     def add(absolute: Path, display: str, ident: str | None = None) -> None:
         if absolute in seen:
             return
         seen.add(absolute)
+        if settings.follow_links:
+            real = os.path.realpath(absolute)
+            if real in seen_real:
+                return  # another link to a file already read
+            seen_real.add(real)
         sources.append(_Source(absolute, display, make_id(absolute) if ident is None else ident))
 
     for given, is_dir in args:
         absolute = _absolute(given)
         if not is_dir:
+            if fence is not None and absolute.exists() and not fence.holds(absolute):
+                skipped.append(Skipped(Path(given).as_posix(), OUTSIDE_LINK))
+                continue
             add(absolute, Path(given).as_posix())
             continue
         # Paths under a folder are the folder's plus a relative POSIX path of plain names
@@ -243,7 +258,7 @@ def _discover(
         # files. ``make_id`` of such a path is the folder's id followed by the same names.
         shown = _joiner(str(PurePosixPath(Path(given).as_posix())))
         folder_id = _joiner(make_id(absolute))
-        for rel, problem in _walk(absolute, extensions, include, exclude):
+        for rel, problem in _walk(absolute, extensions, include, exclude, fence):
             if problem is not None:
                 skipped.append(Skipped(shown(rel), problem))
                 continue
@@ -262,16 +277,39 @@ def _joiner(base: str) -> Callable[[str], str]:
     return lambda rel: prefix + rel
 
 
+OUTSIDE_LINK = (
+    "symbolic link to a file or folder outside the traced paths: not read "
+    "(pass --follow-links to read it)"
+)
+
+
+class _Fence:
+    """The real paths of the folders traced: a symbolic link may lead anywhere inside
+    them, and nowhere else."""
+
+    def __init__(self, bases: Sequence[Path]) -> None:
+        self.roots = sorted({os.path.realpath(b) for b in bases})
+
+    def holds(self, path: Path | str) -> bool:
+        real = os.path.realpath(path)
+        for root in self.roots:
+            if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+                return True
+        return False
+
+
 def _walk(
     root: Path,
     extensions: tuple[str, ...],
     include: list[re.Pattern[str]],
     exclude: list[re.Pattern[str]],
+    fence: _Fence | None = None,
 ) -> Iterator[tuple[str, str | None]]:
     """Yield ``(relative POSIX path, problem or None)`` for files to read under ``root``.
 
-    Symbolic links are followed, but each real folder is entered once, so link loops end.
-    Entries are visited in sorted order so discovery is deterministic.
+    Symbolic links are followed when ``fence`` is None or holds their real path (others are
+    yielded with the problem ``OUTSIDE_LINK``), and each real folder is entered once, so link
+    loops end. Entries are visited in sorted order so discovery is deterministic.
     """
     visited: set[tuple[int, int]] = set()
     try:
@@ -300,8 +338,12 @@ def _walk(
                 is_file = not is_dir and entry.is_file(follow_symlinks=True)
             except OSError:
                 is_dir = is_file = False
+            link = entry.is_symlink()
             if is_dir:
                 if _glob_matches(rel, exclude):
+                    continue
+                if link and fence is not None and not fence.holds(folder / entry.name):
+                    yield rel, OUTSIDE_LINK
                     continue
                 try:
                     info = entry.stat(follow_symlinks=True)
@@ -319,12 +361,25 @@ def _walk(
                 continue
             if _glob_matches(rel, exclude):
                 continue
+            target = folder / entry.name
+            if link and fence is not None and target.exists() and not fence.holds(target):
+                yield rel, OUTSIDE_LINK
+                continue
             if is_file:
                 yield rel, None
-            elif entry.is_symlink():
-                yield rel, "broken symbolic link; fix or remove the link"
+            elif link:
+                yield rel, _link_problem(entry.path)
             # FIFOs, sockets and devices named like documents are ignored: reading could hang.
         stack.extend(reversed(subfolders))
+
+
+def _link_problem(path: str) -> str:
+    """Why a symbolic link that leads to no regular file or folder cannot be read."""
+    try:
+        Path(path).stat()
+    except OSError:
+        return "broken symbolic link; fix or remove the link"
+    return "symbolic link to something that is not a regular file (a FIFO, device or socket)"
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
