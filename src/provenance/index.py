@@ -210,9 +210,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         name = _error_name(exc)
         if name == "SQLITE_NOTADB":
             raise IndexFileError(
-                f"{path} is not an SQLite database, so not a provenance index (or one damaged "
-                "beyond reading); it was left unchanged. Give the index file's name, or a new "
-                "file name to create an index with 'provenance index add'"
+                f"{path} is not a provenance index: it is not an SQLite database (or is an "
+                "index damaged beyond reading); it was left unchanged. Give the index file's "
+                "name, or a new file name to create an index with 'provenance index add'"
             ) from None
         if not name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")):
             raise
