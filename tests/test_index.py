@@ -3,9 +3,11 @@ safety (a killed ``index add`` keeps every committed document; two writers at on
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -19,8 +21,16 @@ from click.testing import CliRunner, Result
 
 import newsroom
 from provenance import cli, ingest
+from provenance import index as index_module
 from provenance.config import Settings
-from provenance.index import Index, IndexFileError, content_hash, document_keys
+from provenance.index import (
+    APPLICATION_ID,
+    Index,
+    IndexFileError,
+    content_hash,
+    document_keys,
+)
+from provenance.models import Document
 
 CASES = Path(__file__).resolve().parent / "cases"
 
@@ -251,3 +261,171 @@ def test_two_writers_at_once(tmp_path: Path) -> None:
     assert all(declared == stored > 0 for _, declared, stored in rows.values())
     with Index.open(db, Settings()) as index:
         assert index.integrity() == "ok"
+
+
+# --- files that are not indexes, read-only opens, damage, counts under concurrency -----------
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _other_file(path: Path, kind: str) -> None:
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "text":
+        path.write_bytes(b"this is not SQLite at all, just some text\n" * 50)
+    else:
+        with sqlite3.connect(path) as conn:
+            if kind == "sqlite-app-id":
+                conn.execute("PRAGMA application_id = 1234")
+            if kind != "sqlite-no-tables":
+                conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            else:
+                conn.execute("PRAGMA user_version = 7")  # a header, no table
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "kind", ["empty", "text", "sqlite-foreign", "sqlite-app-id", "sqlite-no-tables"]
+)
+def test_files_that_are_not_indexes_are_refused_and_left_unchanged(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "app.db"
+    _other_file(path, kind)
+    before = _sha(path)
+    post = tmp_path / "post.txt"
+    post.write_text((CASES / "chain" / "b_regional.txt").read_text(encoding="utf-8"))
+    commands = [
+        ["index", "stats"],
+        ["index", "list"],
+        ["index", "remove", "x"],
+        ["check", str(post)],
+    ]
+    if kind != "empty":  # an empty file is a new index for 'index add' (below)
+        commands.append(["index", "add", str(CASES / "chain")])
+    for args in commands:
+        result = run([*args, "--index", str(path)])
+        assert result.exit_code == 2, args
+        expected = "is an empty file" if kind == "empty" else "is not a provenance index"
+        assert f"{path} {expected}" in result.stderr, args
+        assert _sha(path) == before, args
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db", "post.txt"], args
+
+
+def test_an_empty_file_or_a_new_path_becomes_an_index_with_the_application_id(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    for db in (empty, tmp_path / "new.db"):
+        result = run(["index", "add", str(CASES / "chain"), "--index", str(db)])
+        assert result.exit_code == 0
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+        conn.close()
+        assert db.read_bytes()[68:72] == b"PROV"
+
+
+def test_an_index_made_before_the_application_id_is_read_unchanged_and_stamped_on_write(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.db"
+    run(["index", "add", str(CASES / "chain"), "--index", str(db)])
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA application_id = 0")
+        conn.execute("PRAGMA journal_mode = DELETE")  # readers must not switch it to WAL
+    conn.close()
+    before = _sha(db)
+    assert run(["index", "stats", "--index", str(db)]).exit_code == 0
+    assert run(["index", "list", "--index", str(db)]).exit_code == 0
+    post = tmp_path / "post.txt"
+    post.write_text((CASES / "chain" / "b_regional.txt").read_text(encoding="utf-8"))
+    assert run(["check", str(post), "--index", str(db)]).exit_code in (0, 1)
+    assert _sha(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.db", "post.txt"]
+
+    result = run(["index", "add", str(CASES / "chain"), "--index", str(db)])
+    assert result.exit_code == 0 and "0 added, 0 updated, 3 unchanged" in result.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    conn.close()
+
+
+@pytest.mark.parametrize("how", ["middle", "truncated"])
+def test_a_damaged_index_is_reported_as_damaged(tmp_path: Path, how: str) -> None:
+    folder = tmp_path / "docs"
+    _many_documents(folder, 30)
+    db = tmp_path / "index.db"
+    assert run(["index", "add", str(folder), "--index", str(db), "-q"]).exit_code == 0
+    size = db.stat().st_size
+    if how == "truncated":
+        os.truncate(db, size // 2)
+    else:
+        with db.open("r+b") as f:
+            f.seek(size // 4)
+            f.write(b"\xa5" * (size // 2))
+    post = folder / "doc0001.txt"
+    for args in (
+        ["index", "stats"],
+        ["index", "list"],
+        ["check", str(post)],
+        ["index", "add", str(folder)],
+    ):
+        result = run([*args, "--index", str(db)])
+        assert result.exit_code == 2, args
+        assert f"index {db} is damaged" in result.stderr, args
+        assert "rebuild it" in result.stderr and "index add" in result.stderr
+
+
+def test_a_document_stored_by_another_run_meanwhile_is_not_counted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race of two runs, made deterministic: between this run's look-up and its write,
+    another run stores the same document."""
+    settings = Settings()
+    documents, _ = ingest.read_inputs([CASES / "chain"], settings)
+    db = tmp_path / "a.db"
+    with (
+        Index.open(db, settings, create=True) as first,
+        Index.open(db, settings, write=True) as other,
+    ):
+        keys = index_module.document_keys
+        reports = []
+        raced: list[bool] = []
+
+        def keys_while_another_run_adds(document: Document, s: Settings) -> list[int]:
+            if document.id == documents[0].id and not raced:
+                raced.append(True)
+                reports.append(other.add([document]))
+            return keys(document, s)
+
+        monkeypatch.setattr(index_module, "document_keys", keys_while_another_run_adds)
+        report = first.add(documents)
+    assert reports[0].added == (documents[0].id,)
+    assert report.unchanged == (documents[0].id,)
+    assert report.added == tuple(d.id for d in documents[1:])
+    assert len(_doc_rows(db)) == len(documents)
+
+
+def test_two_concurrent_adds_of_the_same_documents_count_each_once(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    total = 300
+    _many_documents(folder, total)
+    db = tmp_path / "shared.db"
+    command = _add_command(folder, db)[:-1]  # without -q: the counts are wanted
+    procs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    errors = [p.communicate(timeout=600)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    added = unchanged = 0
+    for stderr in errors:
+        found = re.search(r": (\d+) added, 0 updated, (\d+) unchanged", stderr)
+        assert found, stderr
+        added += int(found.group(1))
+        unchanged += int(found.group(2))
+    rows = _doc_rows(db)
+    assert len(rows) == total
+    assert added == total and unchanged == total, errors
+    assert all(declared == stored > 0 for _, declared, stored in rows.values())

@@ -1021,15 +1021,13 @@ def index_add(
     sys.exit(ExitCode.SKIPPED if skipped else ExitCode.OK)
 
 
-def _open_for_reading(index_file: Path) -> Any:
+def _open_index(index_file: Path, *, write: bool = False) -> Any:
+    """The index, opened read-only unless ``write`` (its fingerprint settings unchecked)."""
     from provenance.config import Settings
-    from provenance.errors import ProvenanceError
     from provenance.index import Index
 
-    try:
-        return Index.open(index_file, Settings(), verify=False)
-    except ProvenanceError as exc:
-        raise click.UsageError(_oneline(str(exc))) from None
+    with _usage_errors():
+        return Index.open(index_file, Settings(), write=write, verify=False)
 
 
 @index.command("list")
@@ -1039,7 +1037,7 @@ def index_list(*, index_file: Path, fmt: str) -> None:
     """List the archived documents: id, date, size, title."""
     import json
 
-    with _open_for_reading(index_file) as archive:
+    with _open_index(index_file) as archive, _usage_errors():
         entries = archive.entries()
     if fmt == "json":
         rows = [
@@ -1058,7 +1056,7 @@ def index_list(*, index_file: Path, fmt: str) -> None:
 @_INDEX_OPTION
 def index_remove(*, ids: tuple[str, ...], index_file: Path) -> None:
     """Remove documents by id (glob patterns such as 'wire/2023-*' allowed)."""
-    with _open_for_reading(index_file) as archive:
+    with _open_index(index_file, write=True) as archive, _usage_errors():
         removed = archive.remove(ids)
     for doc_id in removed:
         click.echo(f"removed {_oneline(doc_id)}")
@@ -1073,9 +1071,9 @@ def index_stats(*, index_file: Path, fmt: str) -> None:
     """Documents, characters, band keys and file size of the index."""
     import json
 
-    with _open_for_reading(index_file) as archive:
+    with _open_index(index_file) as archive, _usage_errors():
         stats = archive.stats()
-        stats["integrity"] = archive.integrity()
+        stats["integrity"] = archive.require_integrity()
     if fmt == "json":
         click.echo(json.dumps(stats, indent=2))
         return

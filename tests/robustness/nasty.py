@@ -21,6 +21,7 @@ returns a ``Run`` with that command's arguments, and append a ``Case``. The tabl
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import random
@@ -554,6 +555,128 @@ def html_inert(observed: Observed) -> None:
     _no_controls(page)
 
 
+# --- index files: other programs' databases, read-only folders, damage (issue 15) ------------
+
+
+def _unchanged_at_exit(root: Path, name: str) -> str:
+    """Prelude: when the command ends, exit 99 instead if file ``root/name`` changed at all
+    (its bytes, or -wal/-shm files beside it where there were none)."""
+    digest = hashlib.sha256((root / name).read_bytes()).hexdigest()
+    return (
+        "import atexit, hashlib, os, sys\n"
+        f"def _same(name={name!r}, digest={digest!r}):\n"
+        "    now = hashlib.sha256(open(name, 'rb').read()).hexdigest()\n"
+        "    if now != digest or os.path.exists(name + '-wal') or os.path.exists(name + '-shm'):\n"
+        "        sys.stderr.flush()\n"
+        "        os._exit(99)\n"
+        "atexit.register(_same)\n"
+    )
+
+
+def _foreign_sqlite(root: Path) -> str:
+    """``root/app.db``: another program's SQLite database (no application id, no meta)."""
+    import sqlite3
+
+    db = sqlite3.connect(root / "app.db")
+    with db:
+        db.execute("CREATE TABLE users (name TEXT, email TEXT)")
+        db.execute("INSERT INTO users VALUES ('ada', 'ada@example.org')")
+    db.close()
+    return "app.db"
+
+
+def index_add_foreign_sqlite(root: Path) -> Run:
+    corpus(root)
+    name = _foreign_sqlite(root)
+    return Run(
+        ["index", "add", "corpus", "--index", name, "-q"],
+        root,
+        prelude=_unchanged_at_exit(root, name),
+    )
+
+
+def check_foreign_sqlite(root: Path) -> Run:
+    corpus(root)
+    name = _foreign_sqlite(root)
+    return Run(
+        ["check", "corpus", "-q", "--index", name], root, prelude=_unchanged_at_exit(root, name)
+    )
+
+
+def check_empty_index(root: Path) -> Run:
+    corpus(root)
+    (root / "sources.db").write_bytes(b"")
+    return Run(
+        ["check", "corpus", "-q", "--index", "sources.db"],
+        root,
+        prelude=_unchanged_at_exit(root, "sources.db"),
+    )
+
+
+def _archive(root: Path, folder: str = "archive") -> Path:
+    """``root/FOLDER/sources.db``: an index of the companion source article; the copy is
+    in ``root/post``."""
+    from provenance import ingest
+    from provenance.config import Settings
+    from provenance.index import Index
+
+    (root / "known").mkdir()
+    (root / "known" / "source.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "post").mkdir()
+    (root / "post" / "copy.txt").write_text(COPY, encoding="utf-8")
+    (root / folder).mkdir()
+    settings = Settings()
+    documents, _ = ingest.read_inputs([root / "known"], settings)
+    with Index.open(root / folder / "sources.db", settings, create=True) as index:
+        index.add(documents)
+    return root / folder / "sources.db"
+
+
+def _read_only_archive(root: Path) -> str:
+    db = _archive(root, "readonly")
+    db.chmod(0o444)
+    db.parent.chmod(0o555)
+    return "readonly/sources.db"
+
+
+def read_only_index(*command: str) -> Callable[[Path], Run]:
+    def build(root: Path) -> Run:
+        name = _read_only_archive(root)
+        return Run([*command, "--index", name], root, unprivileged=True)
+
+    return build
+
+
+def check_read_only_index(root: Path) -> Run:
+    name = _read_only_archive(root)
+    return Run(
+        ["check", "post", "-q", "--format", "json", "--index", name], root, unprivileged=True
+    )
+
+
+def found_archived_source(observed: Observed) -> None:
+    findings = json.loads(observed.stdout)["findings"]
+    assert [f["other"] for f in findings] == ["index:source.txt"]
+
+
+def _damage(db: Path, how: str) -> None:
+    size = db.stat().st_size
+    if how == "truncated":
+        os.truncate(db, size // 2)
+    else:  # the middle half overwritten
+        with db.open("r+b") as f:
+            f.seek(size // 4)
+            f.write(b"\xa5" * (size // 2))
+
+
+def damaged_index(how: str, *command: str) -> Callable[[Path], Run]:
+    def build(root: Path) -> Run:
+        _damage(_archive(root), how)
+        return Run([*command, "--index", "archive/sources.db"], root)
+
+    return build
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -920,7 +1043,92 @@ CASES: tuple[Case, ...] = (
         companions=False,
         check=html_inert,
     ),
+    # --- index files: other programs' databases, read-only folders, damage (issue 15) ---
+    Case(
+        "index-add-foreign-sqlite",
+        "index add --index naming another program's SQLite database (left byte-identical)",
+        index_add_foreign_sqlite,
+        USAGE,
+        reason="app.db is not a provenance index",
+        companions=False,
+    ),
+    Case(
+        "check-foreign-sqlite",
+        "check --index naming another program's SQLite database (left byte-identical)",
+        check_foreign_sqlite,
+        USAGE,
+        reason="app.db is not a provenance index",
+        companions=False,
+    ),
+    Case(
+        "check-empty-index",
+        "check --index naming an empty file (left empty, not made an index)",
+        check_empty_index,
+        USAGE,
+        reason="sources.db is an empty file",
+        companions=False,
+    ),
+    Case(
+        "check-read-only-index",
+        "check --index: a read-only index in a read-only folder",
+        check_read_only_index,
+        FINDINGS,
+        companions=False,
+        check=found_archived_source,
+    ),
+    Case(
+        "index-stats-read-only",
+        "index stats: a read-only index in a read-only folder",
+        read_only_index("index", "stats"),
+        PROCESSED,
+        companions=False,
+        check=lambda observed: _assert_in("integrity: ok", observed.stdout),
+    ),
+    Case(
+        "index-list-read-only",
+        "index list: a read-only index in a read-only folder",
+        read_only_index("index", "list"),
+        PROCESSED,
+        companions=False,
+        check=lambda observed: _assert_in("source.txt", observed.stdout),
+    ),
+    Case(
+        "index-stats-damaged",
+        "index stats: an index with the middle of the file overwritten",
+        damaged_index("middle", "index", "stats"),
+        USAGE,
+        reason="archive/sources.db is damaged",
+        companions=False,
+    ),
+    Case(
+        "index-list-damaged",
+        "index list: an index with the middle of the file overwritten",
+        damaged_index("middle", "index", "list"),
+        USAGE,
+        reason="archive/sources.db is damaged",
+        companions=False,
+    ),
+    Case(
+        "check-damaged-index",
+        "check --index: an index with the middle of the file overwritten",
+        damaged_index("middle", "check", "post", "-q"),
+        USAGE,
+        reason="archive/sources.db is damaged",
+        companions=False,
+    ),
+    Case(
+        "index-add-truncated",
+        "index add into an index truncated to half its size",
+        damaged_index("truncated", "index", "add", "post", "-q"),
+        USAGE,
+        reason="archive/sources.db is damaged",
+        companions=False,
+    ),
 )
+
+
+def _assert_in(text: str, output: str) -> None:
+    assert text in output, f"{text!r} not in the output"
 
 
 def message(case: Case, observed: Observed) -> str:
