@@ -66,6 +66,8 @@ def _enable_wal(db: sqlite3.Connection) -> None:
             if "locked" not in str(exc) or time.monotonic() >= deadline:
                 raise
             time.sleep(_WAL_RETRY_SECONDS)
+
+
 FINGERPRINT_SETTINGS = (
     "num_perm",
     "seed",
