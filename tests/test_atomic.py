@@ -19,7 +19,7 @@ def _full_disk_after(monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
     written: dict[int, int] = {}
 
     def write(fd: int, data: bytes | memoryview) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
+        if Path(f"/proc/self/fd/{fd}").readlink().name.endswith(".tmp"):
             done = written.get(fd, 0)
             if done + len(data) > limit:
                 room = limit - done

@@ -480,14 +480,20 @@ def test_output_written_when_inputs_were_skipped(
 def test_write_failure_is_reported_plainly(
     engine: FakeEngine, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: Path, *args: object, **kwargs: object) -> int:
+    from provenance.report import atomic
+
+    def refuse(fd: int, data: bytes) -> int:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_text", refuse)
-    result = run(["trace", str(corpus), "-o", str(tmp_path / "trace.txt")])
+    target = tmp_path / "trace.txt"
+    target.write_text("the old report\n", encoding="utf-8")
+    monkeypatch.setattr(atomic.os, "write", refuse)
+    result = run(["trace", str(corpus), "-o", str(target)])
     expect(result, 2)
     assert "cannot write" in result.stderr
-    assert "No space left on device" in result.stderr
+    assert "No space left on device (the old file is left as it was)" in result.stderr
+    assert target.read_text(encoding="utf-8") == "the old report\n"
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))  # none left
 
 
 def test_passages_and_all(engine: FakeEngine, corpus: Path) -> None:

@@ -336,7 +336,7 @@ def _check_ids(
     ]
     for where, ident in named:
         if ident not in ids:
-            raise ValueError(f"{where}: {ident!r} is not the id of a document in the trace")
+            raise ValueError(f"{where}: {ident!r} is not among the documents of the trace")
 
 
 def loads(text: str | bytes) -> TraceResult:
