@@ -249,6 +249,10 @@ def test_loads_accepts_bytes() -> None:
         (lambda d: d["skipped"][0].pop("reason"), r"skipped\[0\]: missing key 'reason'"),
         (lambda d: d["relations"][0].update(score=True), "'score' should be float"),
         (lambda d: d.update(version=True), "version is True"),
+        (
+            lambda d: d["relations"][1]["passages"][0].update(source=[0, 10**30]),
+            r"relations\[1\]\.passages\[0\]\.source: the span \[0, 10+\] ends past the",
+        ),
         (lambda d: d.update(version=1.0), "version is 1.0"),
         (
             lambda d: d["relations"][0]["coverage"].update(source=1e308),

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -307,6 +308,7 @@ def from_dict(data: Mapping[str, Any]) -> TraceResult:
         if (found := _derived_from(raw, f"documents[{k}]"))
     }
     _check_ids(documents, relations, clusters, sources)
+    _check_spans(documents, raw_documents, relations)
     return TraceResult(
         documents=documents,
         relations=relations,
@@ -314,6 +316,27 @@ def from_dict(data: Mapping[str, Any]) -> TraceResult:
         skipped=tuple(skipped),
         derived_from=sources,
     )
+
+
+def _check_spans(
+    documents: Sequence[Document], raw: Sequence[Any], relations: Sequence[Relation]
+) -> None:
+    """Every passage lies inside its document: its text when the trace holds it, else the
+    ``chars`` the document had."""
+    length = {}
+    for doc, obj in zip(documents, raw, strict=True):
+        chars = obj.get("chars")
+        if doc.text or not isinstance(chars, int) or isinstance(chars, bool):
+            chars = len(doc.text) if doc.text else sys.maxsize // 2
+        length[doc.id] = min(chars, sys.maxsize // 2)  # a span's length must fit len()
+    for i, r in enumerate(relations):
+        for k, p in enumerate(r.passages):
+            for side, span, ident in (("source", p.a, r.source), ("derived", p.b, r.derived)):
+                if span.end > length[ident]:
+                    raise ValueError(
+                        f"relations[{i}].passages[{k}].{side}: the span [{span.start}, "
+                        f"{span.end}] ends past the {length[ident]:,} characters of {ident!r}"
+                    )
 
 
 def _check_ids(
