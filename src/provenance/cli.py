@@ -4,7 +4,9 @@ Exit codes of ``provenance trace``:
 
 - **0** every input was read (whether or not any reuse was found);
 - **2** usage error: a bad option or setting, a path that does not exist, an ``--output``,
-  ``--html`` or ``--graph`` folder that does not exist, a ``--graph`` suffix naming no known
+  ``--html`` or ``--graph`` file that cannot be written (checked before the run; every output
+  is written to a temporary file and renamed, so a failure such as a full disk leaves the old
+  file as it was), stdout that cannot be written, a ``--graph`` suffix naming no known
   format, or nothing to trace (no readable documents);
 - **3** the run finished but some inputs were skipped; each is named on stderr with its
   reason, followed by a count;
@@ -54,9 +56,10 @@ DEBUG_ENV = "PROVENANCE_DEBUG"
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    every input was read
-  2    usage error: bad option or setting, missing path or output
-       folder (-o, --html, --graph), unknown --graph suffix, nothing
-       to trace
+  2    usage error: bad option or setting, missing path, an output
+       (-o, --html, --graph) that cannot be written (checked before
+       the run; a file left as it was if writing it fails), unknown
+       --graph suffix, nothing to trace
   3    finished, but some inputs were skipped (named on stderr)
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1 for the
        traceback)
@@ -730,7 +733,7 @@ Exit codes:
   1    some findings fail the policy (even if inputs were also
        skipped: they are named on stderr)
   2    usage error: bad option, setting, index, baseline, git
-       repository or revision
+       repository or revision, or an output that cannot be written
   3    no finding fails, but some inputs were skipped (named on
        stderr): they were not checked
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1)
@@ -1144,8 +1147,9 @@ def index_stats(*, index_file: Path, fmt: str) -> None:
 REPORT_EXIT_CODES_HELP = """\b
 Exit codes:
   0    the report was written
-  2    usage error: TRACE is not a provenance JSON trace, an output
-       folder is missing, or a --graph suffix is unknown
+  2    usage error: TRACE is not a provenance JSON trace (or breaks
+       its contract), an output cannot be written (a file is left as
+       it was if writing it fails), or a --graph suffix is unknown
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1 for the
        traceback)
 """
