@@ -207,6 +207,39 @@ def test_bad_named_option(engine: FakeEngine, corpus: Path) -> None:
     assert "Invalid value for '--workers': workers must not be negative" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("option", "name", "message"),
+    [
+        ("--html", "folder", "'--html': File 'OUT/folder' is a directory"),  # click's words
+        ("--graph", "folder.graphml", "'--graph': File 'OUT/folder.graphml' is a directory"),
+        ("-o", "link-to-folder", "'-o' / '--output': File 'OUT/link-to-folder' is a directory"),
+        ("--html", "no/such/report.html", "'--html': folder 'OUT/no/such' does not exist"),
+    ],
+)
+def test_every_output_is_checked_before_the_run(
+    engine: FakeEngine, corpus: Path, tmp_path: Path, option: str, name: str, message: str
+) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder.graphml").mkdir()
+    (tmp_path / "link-to-folder").symlink_to(tmp_path / "folder")
+    result = run(["trace", str(corpus), option, str(tmp_path / name)])
+    expect(result, 2)
+    assert message.replace("OUT", str(tmp_path)) in result.stderr
+    assert "None" not in result.stderr
+    assert not engine.calls
+
+
+def test_outputs_must_differ_even_through_a_link(
+    engine: FakeEngine, corpus: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "link.json").symlink_to(tmp_path / "trace.json")
+    args = ["-o", str(tmp_path / "trace.json"), "--html", str(tmp_path / "link.json")]
+    result = run(["trace", str(corpus), "--format", "json", *args])
+    expect(result, 2)
+    assert "-o/--output, --html must name different files" in result.stderr
+    assert not engine.calls
+
+
 def test_output_into_missing_folder(engine: FakeEngine, corpus: Path, tmp_path: Path) -> None:
     target = tmp_path / "nowhere" / "trace.json"
     result = run(["trace", str(corpus), "--format", "json", "-o", str(target)])

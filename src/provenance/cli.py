@@ -301,15 +301,19 @@ def _check_extra_outputs(
             graphexport.format_for(graph)
         except graphexport.GraphFormatError as exc:
             raise click.BadParameter(str(exc), param_hint="'--graph'") from None
-    named = [
-        Path(os.path.realpath(p))
-        for p in (output, html, graph, baseline)
+    given = [
+        (option, Path(os.path.realpath(p)))
+        for option, p in (
+            ("-o/--output", output),
+            ("--html", html),
+            ("--graph", graph),
+            ("--write-baseline", baseline),
+        )
         if p is not None and str(p) != "-"
     ]
-    if len(set(named)) < len(named):
-        raise click.UsageError(
-            "-o/--output, --html, --graph and --write-baseline must name different files"
-        )
+    if len({path for _, path in given}) < len(given):
+        options = ", ".join(option for option, _ in given)
+        raise click.UsageError(f"{options} must name different files")
 
 
 def _before_writing(path: Path) -> str:
