@@ -428,3 +428,22 @@ def test_locating_lines_cannot_be_made_to_backtrack(tmp_path: Path) -> None:
     post.write_text(hostile * 20, encoding="utf-8")
     doc = Document(id="post.txt", path=str(post), text="alpha beta gamma\n")
     assert check.locate_lines(doc, check.Span(0, 16)) == (1, 1)  # not found: extracted lines
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"version": ' + "1" * 5000 + ', "findings": []}', "5,000 digits"),
+        ('{"version": true, "findings": []}', "not a provenance baseline of version 1"),
+        ('{"version": 1, "findings": [], "x": NaN}', "NaN is not a JSON number"),
+    ],
+)
+def test_load_baseline_refuses_what_no_baseline_holds(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(check.CheckError, match=message) as caught:
+        check.load_baseline(path)
+    assert str(path) in str(caught.value)

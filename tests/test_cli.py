@@ -207,6 +207,39 @@ def test_bad_named_option(engine: FakeEngine, corpus: Path) -> None:
     assert "Invalid value for '--workers': workers must not be negative" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("option", "name", "message"),
+    [
+        ("--html", "folder", "'--html': File 'OUT/folder' is a directory"),  # click's words
+        ("--graph", "folder.graphml", "'--graph': File 'OUT/folder.graphml' is a directory"),
+        ("-o", "link-to-folder", "'-o' / '--output': File 'OUT/link-to-folder' is a directory"),
+        ("--html", "no/such/report.html", "'--html': folder 'OUT/no/such' does not exist"),
+    ],
+)
+def test_every_output_is_checked_before_the_run(
+    engine: FakeEngine, corpus: Path, tmp_path: Path, option: str, name: str, message: str
+) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder.graphml").mkdir()
+    (tmp_path / "link-to-folder").symlink_to(tmp_path / "folder")
+    result = run(["trace", str(corpus), option, str(tmp_path / name)])
+    expect(result, 2)
+    assert message.replace("OUT", str(tmp_path)) in result.stderr
+    assert "None" not in result.stderr
+    assert not engine.calls
+
+
+def test_outputs_must_differ_even_through_a_link(
+    engine: FakeEngine, corpus: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "link.json").symlink_to(tmp_path / "trace.json")
+    args = ["-o", str(tmp_path / "trace.json"), "--html", str(tmp_path / "link.json")]
+    result = run(["trace", str(corpus), "--format", "json", *args])
+    expect(result, 2)
+    assert "-o/--output, --html must name different files" in result.stderr
+    assert not engine.calls
+
+
 def test_output_into_missing_folder(engine: FakeEngine, corpus: Path, tmp_path: Path) -> None:
     target = tmp_path / "nowhere" / "trace.json"
     result = run(["trace", str(corpus), "--format", "json", "-o", str(target)])
@@ -480,14 +513,20 @@ def test_output_written_when_inputs_were_skipped(
 def test_write_failure_is_reported_plainly(
     engine: FakeEngine, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: Path, *args: object, **kwargs: object) -> int:
+    from provenance.report import atomic
+
+    def refuse(fd: int, data: bytes) -> int:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(Path, "write_text", refuse)
-    result = run(["trace", str(corpus), "-o", str(tmp_path / "trace.txt")])
+    target = tmp_path / "trace.txt"
+    target.write_text("the old report\n", encoding="utf-8")
+    monkeypatch.setattr(atomic.os, "write", refuse)
+    result = run(["trace", str(corpus), "-o", str(target)])
     expect(result, 2)
     assert "cannot write" in result.stderr
-    assert "No space left on device" in result.stderr
+    assert "No space left on device (the old file is left as it was)" in result.stderr
+    assert target.read_text(encoding="utf-8") == "the old report\n"
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))  # none left
 
 
 def test_passages_and_all(engine: FakeEngine, corpus: Path) -> None:

@@ -67,3 +67,28 @@ def test_load_reports_the_file_with_a_bad_setting(tmp_path: Path) -> None:
     path.write_text("[tool.provenance]\nnope = 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"pyproject\.toml: unknown setting 'nope'"):
         load(path)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("exclude = " + "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("num_perm = " + "9" * 5000, "cannot be read: Exceeds the limit"),
+    ],
+)
+def test_load_refuses_what_the_toml_reader_cannot_hold(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(f"[tool.provenance]\n{toml}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as caught:
+        load(path)
+    assert str(path) in str(caught.value)
+    assert "set_int_max_str_digits" not in str(caught.value)  # Python's advice, not the user's
+
+
+def test_find_pyproject_passes_over_one_it_cannot_read(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.provenance]\nexclude = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8"
+    )
+    assert find_pyproject(tmp_path) is None

@@ -248,6 +248,41 @@ def test_loads_accepts_bytes() -> None:
         (lambda d: d["clusters"].append("000_source.txt"), r"clusters\[1\]"),
         (lambda d: d["skipped"][0].pop("reason"), r"skipped\[0\]: missing key 'reason'"),
         (lambda d: d["relations"][0].update(score=True), "'score' should be float"),
+        (lambda d: d.update(version=True), "version is True"),
+        (
+            lambda d: d["relations"][1]["passages"][0].update(source=[0, 10**30]),
+            r"relations\[1\]\.passages\[0\]\.source: the span \[0, 10+\] ends past the",
+        ),
+        (lambda d: d.update(version=1.0), "version is 1.0"),
+        (
+            lambda d: d["relations"][0]["coverage"].update(source=1e308),
+            r"relations\[0\]\.coverage: 'source' should be between 0 and 1, got 1e\+308",
+        ),
+        (lambda d: d["relations"][0].update(confidence=-0.5), "'confidence' should be between"),
+        (
+            lambda d: d["relations"][0].update(score=float("nan")),
+            "'score' should be between 0 and 1, got nan",
+        ),
+        (
+            lambda d: d["relations"][1]["passages"][0].update(similarity=float("inf")),
+            "'similarity' should be between",
+        ),
+        (
+            lambda d: d["documents"][0]["stripped"].append(
+                {"kind": "x", "chars": -1, "excerpt": ""}
+            ),
+            "'chars' should not be negative",
+        ),
+        (lambda d: d["documents"].append(dict(d["documents"][0])), "is used twice"),
+        (
+            lambda d: d["relations"][0].update(source="nobody.txt"),
+            r"relations\[0\]: 'nobody.txt' is not among the documents",
+        ),
+        (lambda d: d["clusters"].append(["nobody.txt"]), r"clusters\[1\]: 'nobody.txt' is not"),
+        (
+            lambda d: d["documents"][0].update(derived_from=["nobody.txt"]),
+            "derived_from: 'nobody.txt' is not among",
+        ),
     ],
 )
 def test_from_dict_names_what_is_wrong(mutate, message) -> None:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from provenance import ingest, pipeline
+from provenance import ingest, pipeline, strictjson
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
 from provenance.index import Index, document_keys
@@ -350,7 +350,7 @@ def load_baseline(path: str | Path) -> frozenset[tuple[str, str]]:
     """The accepted (checked id, other id) pairs of a baseline file."""
     path = Path(path)
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        data: Any = strictjson.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CheckError(
             f"baseline {path} does not exist; create it with --write-baseline {path}"
@@ -359,7 +359,13 @@ def load_baseline(path: str | Path) -> frozenset[tuple[str, str]]:
         raise CheckError(f"cannot read baseline {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise CheckError(f"baseline {path} is not JSON ({exc}); recreate it") from None
-    if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:
+    except ValueError as exc:  # strictjson: NaN, a 5,000-digit integer, nesting too deep
+        raise CheckError(
+            f"baseline {path} is not a provenance baseline ({exc}); "
+            "recreate it with --write-baseline"
+        ) from None
+    version = data.get("version") if isinstance(data, dict) else None
+    if type(version) is not int or version != BASELINE_VERSION:  # ``true == 1``: not a version
         raise CheckError(
             f"baseline {path} is not a provenance baseline of version {BASELINE_VERSION}; "
             "recreate it with --write-baseline"

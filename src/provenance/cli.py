@@ -4,7 +4,9 @@ Exit codes of ``provenance trace``:
 
 - **0** every input was read (whether or not any reuse was found);
 - **2** usage error: a bad option or setting, a path that does not exist, an ``--output``,
-  ``--html`` or ``--graph`` folder that does not exist, a ``--graph`` suffix naming no known
+  ``--html`` or ``--graph`` file that cannot be written (checked before the run; every output
+  is written to a temporary file and renamed, so a failure such as a full disk leaves the old
+  file as it was), stdout that cannot be written, a ``--graph`` suffix naming no known
   format, or nothing to trace (no readable documents);
 - **3** the run finished but some inputs were skipped; each is named on stderr with its
   reason, followed by a count;
@@ -54,9 +56,10 @@ DEBUG_ENV = "PROVENANCE_DEBUG"
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    every input was read
-  2    usage error: bad option or setting, missing path or output
-       folder (-o, --html, --graph), unknown --graph suffix, nothing
-       to trace
+  2    usage error: bad option or setting, missing path, an output
+       (-o, --html, --graph) that cannot be written (checked before
+       the run; a file left as it was if writing it fails), unknown
+       --graph suffix, nothing to trace
   3    finished, but some inputs were skipped (named on stderr)
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1 for the
        traceback)
@@ -172,18 +175,38 @@ class OutputError(click.ClickException):
 
 
 def _check_output(output: Path | None, param_hint: str = "'-o' / '--output'") -> None:
-    """Fail before the run, not after it, when an output file cannot be created."""
+    """Fail before the run, not after it, when an output file cannot be written: a folder
+    that does not exist or is not writable (the file is written beside itself first, then
+    renamed), a target that is a folder, or a read-only file."""
     if output is None or str(output) == "-":
         return
-    parent = output.parent
+    shown = _oneline(str(output))
+    target = Path(os.path.realpath(output))  # a link is followed: the file it names is written
+    if target.is_dir():
+        raise click.BadParameter(
+            f"{shown!r} is a folder; name a file in it instead", param_hint=param_hint
+        )
+    parent = target.parent
     if not parent.is_dir():
         raise click.BadParameter(
-            f"folder {str(parent)!r} does not exist; create it first or write elsewhere",
+            f"folder {_oneline(str(output.parent))!r} does not exist; create it first or "
+            "write elsewhere",
             param_hint=param_hint,
         )
-    if not output.exists() and not os.access(parent, os.W_OK):
+    if target.exists() and not target.is_file():  # /dev/null, a FIFO: written in place
+        if not os.access(target, os.W_OK):
+            raise click.BadParameter(
+                f"cannot write {shown!r} (permission denied)", param_hint=param_hint
+            )
+        return
+    if target.exists() and not os.access(target, os.W_OK):
         raise click.BadParameter(
-            f"cannot create files in {str(parent)!r} (permission denied)",
+            f"{shown!r} is read-only; make it writable or write elsewhere",
+            param_hint=param_hint,
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise click.BadParameter(
+            f"cannot create files in {_oneline(str(parent))!r} (permission denied)",
             param_hint=param_hint,
         )
 
@@ -264,11 +287,18 @@ def _corpus_shortcuts(
     }
 
 
-def _check_extra_outputs(html: Path | None, graph: Path | None, output: Path | None) -> None:
-    """``--html`` and ``--graph``: writable, distinct, and a graph suffix we know."""
+def _check_extra_outputs(
+    html: Path | None,
+    graph: Path | None,
+    output: Path | None,
+    baseline: Path | None = None,
+) -> None:
+    """Every output file, before the work starts: ``-o`` (or stdout), ``--html``, ``--graph``
+    and ``--write-baseline`` writable and distinct, and a graph suffix we know."""
     from provenance.report import graphexport
 
-    for path, hint in ((html, "'--html'"), (graph, "'--graph'")):
+    _check_output(output)
+    for path, hint in ((html, "'--html'"), (graph, "'--graph'"), (baseline, "'--write-baseline'")):
         if path is not None and str(path) == "-":
             raise click.BadParameter(
                 "needs a file name (stdout carries the main output)", param_hint=hint
@@ -279,9 +309,59 @@ def _check_extra_outputs(html: Path | None, graph: Path | None, output: Path | N
             graphexport.format_for(graph)
         except graphexport.GraphFormatError as exc:
             raise click.BadParameter(str(exc), param_hint="'--graph'") from None
-    named = [p.resolve() for p in (output, html, graph) if p is not None and str(p) != "-"]
-    if len(set(named)) < len(named):
-        raise click.UsageError("-o/--output, --html and --graph must name different files")
+    given = [
+        (option, Path(os.path.realpath(p)))
+        for option, p in (
+            ("-o/--output", output),
+            ("--html", html),
+            ("--graph", graph),
+            ("--write-baseline", baseline),
+        )
+        if p is not None and str(p) != "-"
+    ]
+    if len({path for _, path in given}) < len(given):
+        options = ", ".join(option for option, _ in given)
+        raise click.UsageError(f"{options} must name different files")
+
+
+def _before_writing(path: Path) -> str:
+    """What a failed write leaves at ``path``, said before writing it."""
+    if path.is_file():
+        return " (the old file is left as it was)"
+    return "" if path.exists() else " (nothing was written)"  # a device or FIFO: written in place
+
+
+def _cannot_write(path: Path, exc: OSError, *, left: str) -> OutputError:
+    """The one-line error for an output that could not be written, and what became of it."""
+    return OutputError(f"cannot write {_oneline(str(path))}: {exc.strerror or exc}{left}")
+
+
+def _write_text(path: Path, data: str) -> None:
+    """Write an output file atomically (``report.atomic``): on failure the old file stays."""
+    from provenance.report import atomic
+
+    left = _before_writing(path)
+    try:
+        atomic.write_text(path, data)
+    except OSError as exc:
+        raise _cannot_write(path, exc, left=left) from None
+
+
+@contextmanager
+def _stdout() -> Iterator[None]:
+    """Writing the main output to stdout: a full disk or an I/O error behind it is one line
+    and exit 2 (a reader that went away is still 141)."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # what is still buffered would fail again when Python flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        raise OutputError(f"cannot write to stdout: {exc.strerror or exc}") from None
 
 
 def _write_extras(
@@ -291,14 +371,17 @@ def _write_extras(
     from provenance.report import graphexport
     from provenance.report import html as html_report
 
-    try:
-        if html is not None:
-            html_report.write(result, html, title=title)
-        if graph is not None:
-            graphexport.write(result, graph)
-    except OSError as exc:
-        target = html if html is not None and not html.exists() else graph
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    for path in (html, graph):
+        if path is None:
+            continue
+        left = _before_writing(path)
+        try:
+            if path is html:
+                html_report.write(result, path, title=title)
+            else:
+                graphexport.write(result, path)
+        except OSError as exc:
+            raise _cannot_write(path, exc, left=left) from None
 
 
 @contextmanager
@@ -378,11 +461,13 @@ def _emit(
 
         data = jsonout.dumps(result, include_text=include_text)
         if output is None:
-            click.echo(data, nl=False)
+            with _stdout():
+                click.echo(data, nl=False)
             return
     else:
         if output is None:
-            _render_text(result, passages=passages, show_quotes=show_quotes, file=None)
+            with _stdout():
+                _render_text(result, passages=passages, show_quotes=show_quotes, file=None)
             return
         buffer = io.StringIO()
         _render_text(result, passages=passages, show_quotes=show_quotes, file=buffer)
@@ -663,7 +748,7 @@ Exit codes:
   1    some findings fail the policy (even if inputs were also
        skipped: they are named on stderr)
   2    usage error: bad option, setting, index, baseline, git
-       repository or revision
+       repository or revision, or an output that cannot be written
   3    no finding fails, but some inputs were skipped (named on
        stderr): they were not checked
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1)
@@ -773,7 +858,7 @@ def check(
         check_index=str(index_file) if index_file is not None else None,
     )
     try:
-        _check_extra_outputs(html_file, None, output)
+        _check_extra_outputs(html_file, None, output, write_baseline)
         result, settings = _run_check(
             paths or (".",),
             changed_since=changed_since,
@@ -881,13 +966,6 @@ def _run_check(
     return result, settings
 
 
-def _write_text(path: Path, data: str) -> None:
-    try:
-        path.write_text(data, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
 def _write_baseline(result: CheckResult, path: Path) -> None:
     from provenance.check import baseline_json
 
@@ -905,7 +983,8 @@ def _emit_check(result: CheckResult, settings: Settings, *, fmt: str, output: Pa
         if output is None:
             console = Console(highlight=False, emoji=False, markup=False)
             console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
-            ci.render(result, console)
+            with _stdout():
+                ci.render(result, console)
             return
         buffer = io.StringIO()
         console = Console(file=buffer, width=100, no_color=True, color_system=None, highlight=False)
@@ -927,7 +1006,8 @@ def _emit_check(result: CheckResult, settings: Settings, *, fmt: str, output: Pa
             except OSError as exc:
                 _say(f"cannot write the step summary {_oneline(summary)}: {exc.strerror or exc}")
     if output is None:
-        click.echo(data, nl=False)
+        with _stdout():
+            click.echo(data, nl=False)
     else:
         _write_text(output, data)
 
@@ -1084,8 +1164,9 @@ def index_stats(*, index_file: Path, fmt: str) -> None:
 REPORT_EXIT_CODES_HELP = """\b
 Exit codes:
   0    the report was written
-  2    usage error: TRACE is not a provenance JSON trace, an output
-       folder is missing, or a --graph suffix is unknown
+  2    usage error: TRACE is not a provenance JSON trace (or breaks
+       its contract), an output cannot be written (a file is left as
+       it was if writing it fails), or a --graph suffix is unknown
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1 for the
        traceback)
 """
@@ -1119,7 +1200,6 @@ def report(*, trace_file: str, output: Path, graph: Path | None, title: str | No
     from provenance.report import jsonout
 
     try:
-        _check_output(output)
         _check_extra_outputs(None, graph, output)
         try:
             raw = sys.stdin.buffer.read() if trace_file == "-" else Path(trace_file).read_bytes()
@@ -1144,7 +1224,8 @@ def report(*, trace_file: str, output: Path, graph: Path | None, title: str | No
                 "passages are shown by character offsets only"
             )
         if str(output) == "-":
-            click.echo(page, nl=False)
+            with _stdout():
+                click.echo(page, nl=False)
         else:
             _write_text(output, page)
         _write_extras(result, html=None, graph=graph, title=title)

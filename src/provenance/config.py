@@ -320,8 +320,8 @@ def find_pyproject(start: Path) -> Path | None:
         if candidate.is_file():
             try:
                 data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue
+            except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+                continue  # TOMLDecodeError is a ValueError, as is a 5,000-digit integer
             if "provenance" in data.get("tool", {}):
                 return candidate
     return None
@@ -339,6 +339,13 @@ def load(config_file: Path | None = None, start: Path | None = None) -> Settings
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(
+            f"{path}: arrays or tables nested too deeply for the TOML reader; flatten them"
+        ) from None
+    except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
+        reason = str(exc).split(";")[0]  # not Python's advice to raise its own limit
+        raise ConfigError(f"{path} holds a value that cannot be read: {reason}") from None
     table = data.get("tool", {}).get("provenance", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.provenance] must be a table")

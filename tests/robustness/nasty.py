@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,8 @@ class Observed:
     stdout: str
     stderr: str
     peak_rss_mb: float
+    cwd: Path | None = None
+    """The folder the command ran in (to look at the files it left)."""
 
     @property
     def outcome(self) -> str:
@@ -155,7 +158,7 @@ def run_cli(run: Run, *, timeout: float = 600) -> Observed:
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
     exit_code = os.waitstatus_to_exitcode(status)
-    return Observed(exit_code, stdout, stderr, usage.ru_maxrss / 1024)
+    return Observed(exit_code, stdout, stderr, usage.ru_maxrss / 1024, run.cwd)
 
 
 def _wait4(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, int, Any]:
@@ -647,6 +650,160 @@ def read_only_index(*command: str) -> Callable[[Path], Run]:
     return build
 
 
+# --- outputs and the files read back (issue 15) --------------------------------------------
+
+OLD_TRACE = b'{"version": 1, "documents": [], "relations": [], "clusters": [], "skipped": []}\n'
+
+FULL_DISK = """
+import errno, os, pathlib
+LIMIT = 512  # bytes the disk has room for (the trace takes about 3 KB)
+_write, _room = os.write, {}
+def _full_write(fd, data):
+    # a file named trace.json (or a temporary file for it) meets a full disk past LIMIT bytes
+    name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+    if name == "trace.json" or name.startswith(".trace.json."):
+        left = _room.setdefault(fd, LIMIT)
+        if left <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        data = data[:left]
+        _room[fd] = left - len(data)
+    return _write(fd, data)
+os.write = _full_write
+_write_text = pathlib.Path.write_text
+def _write_text_full(self, data, *args, **kwargs):  # open(...).write() meets the same disk
+    if self.name != "trace.json":
+        return _write_text(self, data, *args, **kwargs)
+    fd = os.open(self, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        view = memoryview(data.encode("utf-8"))
+        while view:
+            view = view[_full_write(fd, view):]
+    finally:
+        os.close(fd)
+pathlib.Path.write_text = _write_text_full
+"""
+
+
+def full_disk_output(root: Path) -> Run:
+    corpus(root)
+    (root / "trace.json").write_bytes(OLD_TRACE)
+    return Run(["trace", "corpus", *JSON, "-o", "trace.json"], root, prelude=FULL_DISK)
+
+
+def old_trace_kept(observed: Observed) -> None:
+    assert observed.cwd is not None
+    assert (observed.cwd / "trace.json").read_bytes() == OLD_TRACE, "the old trace.json was lost"
+    leftovers = [p.name for p in observed.cwd.iterdir() if p.name.endswith(".tmp")]
+    assert not leftovers, f"temporary files left: {leftovers}"
+
+
+STDOUT_FULL = """
+import errno, os, sys
+if os.path.exists("/dev/full"):
+    os.dup2(os.open("/dev/full", os.O_WRONLY), sys.stdout.fileno())
+else:
+    class _Full:
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        def flush(self):
+            pass
+        def fileno(self):
+            return sys.__stdout__.fileno()
+        def isatty(self):
+            return False
+    sys.stdout = _Full()
+"""
+
+
+def stdout_full(root: Path) -> Run:
+    corpus(root)
+    return Run(["trace", "corpus", *JSON], root, prelude=STDOUT_FULL)
+
+
+def one_line(observed: Observed) -> None:
+    lines = [line for line in observed.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line on stderr, got {lines}"
+
+
+NO_WORK = """
+import sys
+from provenance import check, pipeline
+def _no_work(*args, **kwargs):
+    sys.exit(99)  # the output should have been refused before any document was traced
+pipeline.trace = check.check = _no_work
+"""
+
+
+def html_read_only(root: Path) -> Run:
+    corpus(root)
+    (root / "report.html").write_text("old report\n", encoding="utf-8")
+    (root / "report.html").chmod(0o444)
+    return Run(
+        ["trace", "corpus", *JSON, "--html", "report.html"],
+        root,
+        prelude=NO_WORK,
+        unprivileged=True,
+    )
+
+
+def baseline_no_folder(root: Path) -> Run:
+    corpus(root)
+    return Run(
+        ["check", "corpus", "-q", "--write-baseline", "missing/baseline.json"],
+        root,
+        prelude=NO_WORK,
+    )
+
+
+def saved_trace(root: Path, edit: Callable[[str], str]) -> Run:
+    """``report`` on a real saved trace of the companions, its JSON text edited."""
+    from provenance import trace
+    from provenance.report import jsonout
+
+    text = jsonout.dumps(trace([corpus(root)]), include_text=True)
+    (root / "trace.json").write_text(edit(text), encoding="utf-8")
+    return Run(["report", "trace.json", "-o", "report.html"], root)
+
+
+def _edit_json(change: Callable[[dict[str, Any]], None]) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        data = json.loads(text)
+        change(data)
+        return json.dumps(data)
+
+    return edit
+
+
+def report_nan(root: Path) -> Run:
+    return saved_trace(root, lambda t: re.sub(r'"score": [0-9.]+', '"score": NaN', t, count=1))
+
+
+def report_version_true(root: Path) -> Run:
+    return saved_trace(root, _edit_json(lambda d: d.update(version=True)))
+
+
+def report_huge_coverage(root: Path) -> Run:
+    return saved_trace(
+        root, _edit_json(lambda d: d["relations"][0]["coverage"].update(source=1e308))
+    )
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def report_deep(root: Path) -> Run:
+    return saved_trace(root, lambda t: DEEP)
+
+
+def baseline_file(data: str) -> Callable[[Path], Run]:
+    def build(root: Path) -> Run:
+        corpus(root)
+        (root / "baseline.json").write_text(data, encoding="utf-8")
+        return Run(["check", "corpus", "-q", "--baseline", "baseline.json"], root)
+
+    return build
+
+
 def check_read_only_index(root: Path) -> Run:
     name = _read_only_archive(root)
     return Run(
@@ -673,6 +830,15 @@ def damaged_index(how: str, *command: str) -> Callable[[Path], Run]:
     def build(root: Path) -> Run:
         _damage(_archive(root), how)
         return Run([*command, "--index", "archive/sources.db"], root)
+
+    return build
+
+
+def config_file(data: str) -> Callable[[Path], Run]:
+    def build(root: Path) -> Run:
+        corpus(root)
+        (root / "settings.toml").write_text(data, encoding="utf-8")
+        return Run(["trace", "corpus", *JSON, "--config", "settings.toml"], root)
 
     return build
 
@@ -1122,6 +1288,105 @@ CASES: tuple[Case, ...] = (
         damaged_index("truncated", "index", "add", "post", "-q"),
         USAGE,
         reason="archive/sources.db is damaged",
+        companions=False,
+    ),
+    # --- outputs and the files read back (issue 15) ---
+    Case(
+        "output-full-disk",
+        "trace -o: the disk fills up while the new trace.json is written",
+        full_disk_output,
+        USAGE,
+        reason="cannot write trace.json: No space left on device (the old file is left",
+        companions=False,
+        check=old_trace_kept,
+    ),
+    Case(
+        "stdout-full-disk",
+        "trace: stdout on a full disk (/dev/full)",
+        stdout_full,
+        USAGE,
+        reason="cannot write to stdout: No space left on device",
+        companions=False,
+        check=one_line,
+    ),
+    Case(
+        "html-read-only",
+        "trace --html naming a read-only file: refused before the work",
+        html_read_only,
+        USAGE,
+        reason="'--html'",
+        companions=False,
+    ),
+    Case(
+        "write-baseline-no-folder",
+        "check --write-baseline into a folder that does not exist: refused before the work",
+        baseline_no_folder,
+        USAGE,
+        reason="'--write-baseline'",
+        companions=False,
+    ),
+    Case(
+        "report-nan",
+        "report: a saved trace with a NaN score",
+        report_nan,
+        USAGE,
+        reason="NaN is not a JSON number",
+        companions=False,
+    ),
+    Case(
+        "report-version-true",
+        'report: a saved trace with "version": true',
+        report_version_true,
+        USAGE,
+        reason="version is True",
+        companions=False,
+    ),
+    Case(
+        "report-huge-coverage",
+        "report: a saved trace with a coverage of 1e308",
+        report_huge_coverage,
+        USAGE,
+        reason="should be between 0 and 1",
+        companions=False,
+    ),
+    Case(
+        "report-deep-json",
+        "report: 100,000-deep nested JSON",
+        report_deep,
+        USAGE,
+        reason="nested too deeply",
+        companions=False,
+    ),
+    Case(
+        "baseline-deep",
+        "check --baseline: 100,000-deep nested JSON",
+        baseline_file(DEEP),
+        USAGE,
+        reason="baseline.json is not a provenance baseline (nested too deeply",
+        companions=False,
+    ),
+    Case(
+        "baseline-huge-integer",
+        "check --baseline: a 5,000-digit integer",
+        baseline_file('{"version": ' + "1" * 5000 + ', "findings": []}'),
+        USAGE,
+        reason="an integer of 5,000 digits",
+        companions=False,
+    ),
+    Case(
+        "config-deep",
+        "--config: arrays nested 100,000 deep",
+        config_file("[tool.provenance]\nexclude = " + DEEP + "\n"),
+        USAGE,
+        reason="settings.toml: arrays or tables nested too deeply",
+        companions=False,
+    ),
+    Case(
+        "config-huge-integer",
+        "--config: a 5,000-digit integer",
+        config_file("[tool.provenance]\nnum_perm = " + "9" * 5000 + "\n"),
+        USAGE,
+        reason="settings.toml holds a value that cannot be read",
         companions=False,
     ),
 )

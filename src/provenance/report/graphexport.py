@@ -25,6 +25,7 @@ import networkx as nx
 
 from provenance.errors import ProvenanceError
 from provenance.models import TraceResult
+from provenance.report import atomic
 
 __all__ = ["FORMATS", "GraphFormatError", "dumps", "to_networkx", "write"]
 
@@ -153,7 +154,8 @@ def dumps(result: TraceResult, fmt: str) -> str:
 
 def write(result: TraceResult, path: str | os.PathLike[str]) -> str:
     """Write the graph to ``path`` in the format its suffix names; return that format.
-    Raises ``GraphFormatError`` for an unknown suffix and ``OSError`` when it cannot write."""
+    Raises ``GraphFormatError`` for an unknown suffix and ``OSError`` when it cannot write
+    (atomically, see ``atomic``: an existing file is then left as it was)."""
     fmt = format_for(path)
-    Path(path).write_text(dumps(result, fmt), encoding="utf-8", newline="\n")
+    atomic.write_text(path, dumps(result, fmt))
     return fmt

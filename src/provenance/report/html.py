@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 import jinja2
 import markupsafe
@@ -42,6 +41,7 @@ from provenance.models import (
     Relation,
     TraceResult,
 )
+from provenance.report import atomic
 
 __all__ = ["ReportError", "missing_text", "render", "write"]
 
@@ -737,5 +737,6 @@ def render(result: TraceResult, *, title: str | None = None) -> str:
 
 
 def write(result: TraceResult, path: str | os.PathLike[str], *, title: str | None = None) -> None:
-    """Write ``render(result)`` to ``path`` as UTF-8. Raises ``OSError`` when it cannot."""
-    Path(path).write_text(render(result, title=title), encoding="utf-8", newline="\n")
+    """Write ``render(result)`` to ``path`` as UTF-8, atomically (see ``atomic``). Raises
+    ``OSError`` when it cannot; an existing file is then left as it was."""
+    atomic.write_text(path, render(result, title=title))

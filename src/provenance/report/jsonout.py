@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+from provenance import strictjson
 from provenance.models import (
     DIRECTION_REASONS,
     DIRECTIONS,
@@ -144,6 +146,21 @@ def _get(obj: Mapping[str, Any], key: str, kind: type[_T], where: str) -> _T:
     return value  # type: ignore[no-any-return]  # checked by isinstance above
 
 
+def _share(obj: Mapping[str, Any], key: str, where: str) -> float:
+    """A number between 0 and 1 (a coverage, score, confidence or similarity)."""
+    value = _get(obj, key, float, where)
+    if not 0.0 <= value <= 1.0:  # also false for NaN
+        raise ValueError(f"{where}: {key!r} should be between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def _count(obj: Mapping[str, Any], key: str, where: str) -> int:
+    value = _get(obj, key, int, where)
+    if value < 0:
+        raise ValueError(f"{where}: {key!r} should not be negative, got {value!r}")
+    return value
+
+
 def _opt_str(obj: Mapping[str, Any], key: str, where: str) -> str | None:
     value = obj.get(key)
     if value is not None and not isinstance(value, str):
@@ -182,7 +199,7 @@ def _read_document(obj: Any, where: str) -> Document:
         stripped.append(
             Stripped(
                 kind=_get(s, "kind", str, w),
-                chars=_get(s, "chars", int, w),
+                chars=_count(s, "chars", w),
                 excerpt=_get(s, "excerpt", str, w),
             )
         )
@@ -221,7 +238,7 @@ def _read_passage(obj: Any, where: str) -> Passage:
         a=_span(obj.get("source"), f"{where}.source"),
         b=_span(obj.get("derived"), f"{where}.derived"),
         kind=kind,  # type: ignore[arg-type]  # checked against PASSAGE_KINDS
-        similarity=_get(obj, "similarity", float, where),
+        similarity=_share(obj, "similarity", where),
     )
 
 
@@ -240,10 +257,10 @@ def _read_relation(obj: Any, where: str) -> Relation:
         derived=_get(obj, "derived", str, where),
         kind=kind,  # type: ignore[arg-type]  # checked against RELATION_KINDS
         direction=direction,  # type: ignore[arg-type]  # checked against DIRECTIONS
-        confidence=_get(obj, "confidence", float, where),
-        score=_get(obj, "score", float, where),
-        coverage_source=_get(coverage, "source", float, f"{where}.coverage"),
-        coverage_derived=_get(coverage, "derived", float, f"{where}.coverage"),
+        confidence=_share(obj, "confidence", where),
+        score=_share(obj, "score", where),
+        coverage_source=_share(coverage, "source", f"{where}.coverage"),
+        coverage_derived=_share(coverage, "derived", f"{where}.coverage"),
         passages=passages,
         direction_reason=_one_of(
             obj.get("direction_reason", "insufficient"), DIRECTION_REASONS, where
@@ -260,7 +277,7 @@ def from_dict(data: Mapping[str, Any]) -> TraceResult:
     if not isinstance(data, Mapping):
         raise ValueError("not a provenance trace: expected a JSON object")
     version = data.get("version")
-    if version != VERSION:
+    if type(version) is not int or version != VERSION:  # ``true == 1`` is not a version
         raise ValueError(
             f"not a provenance trace of version {VERSION} (version is {version!r}); "
             "re-create it with this version of provenance"
@@ -290,6 +307,8 @@ def from_dict(data: Mapping[str, Any]) -> TraceResult:
         for k, (doc, raw) in enumerate(zip(documents, raw_documents, strict=True))
         if (found := _derived_from(raw, f"documents[{k}]"))
     }
+    _check_ids(documents, relations, clusters, sources)
+    _check_spans(documents, raw_documents, relations)
     return TraceResult(
         documents=documents,
         relations=relations,
@@ -299,6 +318,52 @@ def from_dict(data: Mapping[str, Any]) -> TraceResult:
     )
 
 
+def _check_spans(
+    documents: Sequence[Document], raw: Sequence[Any], relations: Sequence[Relation]
+) -> None:
+    """Every passage lies inside its document: its text when the trace holds it, else the
+    ``chars`` the document had."""
+    length = {}
+    for doc, obj in zip(documents, raw, strict=True):
+        chars = obj.get("chars")
+        if doc.text or not isinstance(chars, int) or isinstance(chars, bool):
+            chars = len(doc.text) if doc.text else sys.maxsize // 2
+        length[doc.id] = min(chars, sys.maxsize // 2)  # a span's length must fit len()
+    for i, r in enumerate(relations):
+        for k, p in enumerate(r.passages):
+            for side, span, ident in (("source", p.a, r.source), ("derived", p.b, r.derived)):
+                if span.end > length[ident]:
+                    raise ValueError(
+                        f"relations[{i}].passages[{k}].{side}: the span [{span.start}, "
+                        f"{span.end}] ends past the {length[ident]:,} characters of {ident!r}"
+                    )
+
+
+def _check_ids(
+    documents: Sequence[Document],
+    relations: Sequence[Relation],
+    clusters: Sequence[Sequence[str]],
+    sources: Mapping[str, Sequence[str]],
+) -> None:
+    """Every id a relation, cluster or ``derived_from`` names is a document's, once."""
+    ids: set[str] = set()
+    for i, doc in enumerate(documents):
+        if doc.id in ids:
+            raise ValueError(f"documents[{i}]: the id {doc.id!r} is used twice")
+        ids.add(doc.id)
+    named = [
+        *((f"relations[{i}]", r.source) for i, r in enumerate(relations)),
+        *((f"relations[{i}]", r.derived) for i, r in enumerate(relations)),
+        *((f"clusters[{i}]", m) for i, c in enumerate(clusters) for m in c),
+        *((f"documents[{d!r}].derived_from", m) for d, found in sources.items() for m in found),
+    ]
+    for where, ident in named:
+        if ident not in ids:
+            raise ValueError(f"{where}: {ident!r} is not among the documents of the trace")
+
+
 def loads(text: str | bytes) -> TraceResult:
-    """``from_dict(json.loads(text))``. Raises ``ValueError`` (``json.JSONDecodeError`` is one)."""
-    return from_dict(json.loads(text))
+    """``from_dict`` of the JSON ``text``, read strictly (``strictjson``: no NaN or Infinity,
+    no 5,000-digit integer, no nesting past the parser's limit). Raises ``ValueError``
+    (``json.JSONDecodeError`` is one) saying what is wrong."""
+    return from_dict(strictjson.loads(text))
