@@ -54,6 +54,7 @@ import multiprocessing
 import os
 import re
 import stat
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -1098,9 +1099,19 @@ def _from_html(markup: str) -> _Extracted:
     markup = _XML_DECLARATION.sub("", markup)
     text = ""
     title = date = author = url = None
+    # libxml2 (under lxml and trafilatura) stops reading at 256 nested elements or a 10 MB text
+    # node and drops the rest in silence: past such a limit, trafilatura reads a tree parsed
+    # without the limits, and the fallback below a tree without them.
+    root, limit = _parse_html(markup)
+    page: str | lxml.html.HtmlElement = markup
+    if limit is not None:
+        root, limit = _parse_html(markup, huge=True)
+        tree, _ = _parse_html(markup, huge=True)  # trafilatura changes the tree it reads
+        if limit is None and tree is not None:
+            page = tree
     try:
         result = trafilatura.bare_extraction(
-            markup,
+            page,
             with_metadata=True,
             include_comments=False,
             include_tables=True,
@@ -1117,19 +1128,56 @@ def _from_html(markup: str) -> _Extracted:
         author = _scalar_text(getattr(result, "author", None))
         url = _scalar_text(getattr(result, "url", None))
         date = parse_date(getattr(result, "date", None))
-    root = _parse_html(markup)
     if root is not None:
         date = _html_meta_date(root) or date or _html_time_date(root)
-        if not text.strip():
+        if limit is not None:  # still past a limit (over 2,048 levels): read the tags as text
+            text = _flat_html_text(markup)
+        elif not text.strip():
             text = _html_body_text(root)
     return _Extracted(text, title=title, date=date, author=author, url=url)
 
 
-def _parse_html(markup: str) -> lxml.html.HtmlElement | None:
+def _parse_html(
+    markup: str, *, huge: bool = False
+) -> tuple[lxml.html.HtmlElement | None, str | None]:
+    """The parsed page, and libxml2's message if it stopped at one of its limits (then the
+    tree lacks what came after)."""
+    parser = lxml.html.HTMLParser(huge_tree=huge)
     try:
-        return lxml.html.document_fromstring(markup)
+        root = lxml.html.document_fromstring(markup, parser=parser)
     except (lxml.etree.ParserError, ValueError):
-        return None
+        return None, None
+    for entry in parser.error_log:
+        if entry.type == lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            return root, " ".join(entry.message.split())
+    return root, None
+
+
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>?|<[!?][^<>]*>?")
+_HTML_HIDDEN = ("script", "style", "noscript", "template", "head")
+
+
+def _flat_html_text(markup: str) -> str:
+    """The text of a page no parser reads whole, tag by tag in one pass: hidden elements
+    (script, style...) go with their content, block tags become line breaks, other tags go."""
+    pieces: list[str] = []
+    lower = markup.lower()
+    at = 0
+    for match in _HTML_TAG.finditer(markup):
+        if match.start() < at:
+            continue
+        pieces.append(markup[at : match.start()])
+        at = match.end()
+        name = (match[2] or "").lower()
+        if name in _HTML_BLOCK_TAGS:
+            pieces.append("\n")
+        elif name in _HTML_HIDDEN and not match[1]:
+            close = lower.find(f"</{name}", at)
+            at = len(markup) if close < 0 else close
+    pieces.append(markup[at:])
+    raw = html.unescape("".join(pieces))
+    lines = (" ".join(line.split()) for line in raw.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _html_meta_date(root: lxml.html.HtmlElement) -> str | None:
@@ -1232,6 +1280,13 @@ def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterat
             continue
         except RecursionError:
             yield Skipped(where, "malformed JSON (nested too deeply); fix the line")
+            continue
+        except ValueError:  # json's only other refusal: int() past sys.get_int_max_str_digits()
+            yield Skipped(
+                where,
+                f"a number of more than {sys.get_int_max_str_digits():,} digits "
+                "(Python's limit on integers); quote it as a string or fix the line",
+            )
             continue
         if not isinstance(record, dict):
             yield Skipped(where, "not a JSON object; each line must be one {...} record")
