@@ -556,7 +556,7 @@ def html_inert(observed: Observed) -> None:
 
 # --- hostile Markdown, HTML past parser limits, huge JSON integers (issue 15) ----------------
 
-ADVERSARIAL_MARKDOWN = ("[x", "![", "*a ", "_a ", "[x](", "<!--", "<http://")
+ADVERSARIAL_MARKDOWN = ("[x", "*a ")
 """Units whose repetition on one line made the Markdown rules quadratic."""
 
 
@@ -968,7 +968,7 @@ CASES: tuple[Case, ...] = (
     # --- hostile Markdown, HTML past parser limits, huge JSON integers (issue 15) ---
     Case(
         "markdown-adversarial",
-        "200 KB Markdown lines of [x, ![, *a , _a , [x](, <!-- and <http:// repeated",
+        "200 KB Markdown lines of [x and *a repeated",
         adversarial_markdown,
         PROCESSED,
         check=document_count(2 + len(ADVERSARIAL_MARKDOWN)),
