@@ -47,6 +47,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import datetime as dt
 import email.utils
@@ -58,6 +59,7 @@ import multiprocessing
 import os
 import re
 import stat
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -995,27 +997,120 @@ def _meta_sources(meta: dict[str, Any], keys: Sequence[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-# Light Markdown -> text: each rule is (pattern, replacement), applied in order.
+# Light Markdown -> text: each rule is (pattern, replacement), applied in order, and
+# ``markdown_to_text`` runs them with the two emphasis scanners in their place.
+#
+# Every rule runs in time linear in the text, whatever it holds (a pull request can add a
+# line of 200 KB of ``[x``): a rule whose attempt runs up to a terminator (``]``, ``)``, the
+# end of the line) and can fail there has a second alternative that, when the first fails,
+# consumes what the attempt read and keeps it as it is (the group the replacement puts
+# back). That changes no output: every attempt starting inside that stretch reaches the same
+# terminator and fails the same way, so the regex engine would only read it again, once per
+# start. Emphasis (``*em*``, ``_em_``) is a scanner (``_emphasis``): its closing delimiter
+# search is a lookup in the positions of every possible closer instead of a rescan.
 MARKDOWN_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"<!--.*?-->", re.DOTALL), ""),  # HTML comments
+    (re.compile(r"(?s:<!--.*?-->)|((?s:<!--.*))"), r"\1"),  # HTML comments (unclosed: kept)
     (re.compile(r"^[ \t]*(?:```|~~~).*$", re.MULTILINE), ""),  # code fences (content kept)
     (re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+.*$", re.MULTILINE), ""),  # link references
-    (re.compile(r"[ \t]?!\[[^\]\n]*\]\([^)\n]*\)"), ""),  # images ![alt](src)
-    (re.compile(r"[ \t]?!\[[^\]\n]*\]\[[^\]\n]*\]"), ""),  # images ![alt][ref]
-    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),  # [text](url)
-    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # [text][ref]
-    (re.compile(r"<((?:https?|ftp)://[^>\s]+)>"), r"\1"),  # <http://autolink>
+    # images ![alt](src), ![alt][ref]
+    (re.compile(r"[ \t]?!\[[^\]\n]*\]\([^)\n]*\)|([ \t]?!\[[^\]\n]*(?:\]\([^)\n]*)?)"), r"\1"),
+    (re.compile(r"[ \t]?!\[[^\]\n]*\]\[[^\]\n]*\]|([ \t]?!\[[^\]\n]*(?:\]\[[^\]\n]*)?)"), r"\1"),
+    # [text](url), [text][ref]
+    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)|(\[(?:[^\]\n]+(?:\]\([^)\n]*)?)?)"), r"\1\2"),
+    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]|(\[(?:[^\]\n]+(?:\]\[[^\]\n]*)?)?)"), r"\1\2"),
+    # <http://autolink>
+    (re.compile(r"<((?:https?|ftp)://[^>\s]+)>|(<(?:https?|ftp)://[^>\s]*)"), r"\1\2"),
     (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),  # inline HTML tags
-    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE), r"\1"),
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*)$", re.MULTILINE), lambda m: _heading(m[1])),
     (re.compile(r"^[ \t]{0,3}(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # rules / setext lines
     (re.compile(r"^[ \t]{0,3}=+[ \t]*$", re.MULTILINE), ""),  # setext heading underline
     (re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+", re.MULTILINE), ""),  # block quote markers
     (re.compile(r"^([ \t]*)[-*+][ \t]+", re.MULTILINE), r"\1"),  # bullet markers
-    (re.compile(r"(?<![\w*\\])(\*{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),  # *em*, **b**
-    (re.compile(r"(?<![\w\\])(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)"), r"\2"),  # _em_, __b__
+)
+# ... then *em* and _em_ (``_emphasis``), then these:
+MARKDOWN_LATE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<!`)`([^`\n]+)`(?!`)"), r"\1"),  # `code`
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])"), r"\1"),  # backslash escapes
 )
+
+
+def _heading(content: str) -> str:
+    """An ATX heading's text: ``content`` less trailing blanks and a closing ``#`` run that
+    follows a blank (``## Title ##`` -> ``Title``)."""
+    text = content.rstrip(" \t")
+    body = text.rstrip("#")
+    if len(body) < len(text) and body[-1:] in (" ", "\t"):
+        return body.rstrip(" \t")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class _Delimiter:
+    """One emphasis character: where a run of it may open, and may close, emphasis."""
+
+    mark: str
+    opener: re.Pattern[str]
+    closers: tuple[re.Pattern[str], ...]  # by run length 1, 2, 3
+
+
+_STAR = _Delimiter(
+    "*",
+    re.compile(r"(?<![\w*\\])\*"),
+    tuple(re.compile(rf"(?<=\S)(?=\*{{{d}}}(?![\w*]))") for d in (1, 2, 3)),
+)
+_UNDERSCORE = _Delimiter(
+    "_",
+    re.compile(r"(?<![\w\\])_"),
+    tuple(re.compile(rf"(?<=\S)(?=_{{{d}}}(?!\w))") for d in (1, 2, 3)),
+)
+
+
+def _emphasis(text: str, delimiter: _Delimiter) -> str:
+    """``text`` with each ``*em*``, ``**strong**`` (or ``_em_``...) replaced by its content,
+    as ``re.sub(r"(?<![\\w*\\\\])(\\*{1,3})(?=\\S)(.+?)(?<=\\S)\\1(?![\\w*])", r"\\2", text)``
+    would, in linear time: that regex, on a line of ``*a `` repeated, reads the rest of the
+    line again from every ``*`` (quadratic). Here the closers of each length are found once,
+    and an opener looks its closer up among them.
+
+    An opener (a run of 1-3 marks not after a word character, the mark or a backslash,
+    followed by a non-blank) takes the longest run length that has a closer later on its
+    line, and the nearest such closer: the regex's greedy ``{1,3}`` and lazy ``.+?``.
+    """
+    mark = delimiter.mark
+    if mark not in text:
+        return text
+    closers = [[m.start() for m in pattern.finditer(text)] for pattern in delimiter.closers]
+    size = len(text)
+    pieces: list[str] = []
+    done = 0  # text[:done] is settled (copied or replaced)
+    line_end = -1
+    for match in delimiter.opener.finditer(text):
+        start = match.start()
+        if start < done:
+            continue  # inside the previous emphasis
+        if start > line_end:
+            line_end = text.find("\n", start)
+            if line_end < 0:
+                line_end = size
+        longest = 1
+        while longest < 3 and start + longest < size and text[start + longest] == mark:
+            longest += 1
+        for length in range(longest, 0, -1):
+            inner = start + length
+            if inner >= size or text[inner].isspace():
+                continue  # (?=\S)
+            at = closers[length - 1]
+            k = bisect.bisect_left(at, inner + 1)
+            if k < len(at) and at[k] < line_end:
+                close = at[k]
+                pieces.append(text[done:start])
+                pieces.append(text[inner:close])
+                done = close + length
+                break
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def markdown_to_text(markdown: str) -> str:
@@ -1023,6 +1118,9 @@ def markdown_to_text(markdown: str) -> str:
     text = markdown
     for pattern, replacement in MARKDOWN_RULES:
         text = pattern.sub(replacement, text)
+    text = _emphasis(_emphasis(text, _STAR), _UNDERSCORE)
+    for pattern, late in MARKDOWN_LATE_RULES:
+        text = pattern.sub(late, text)
     return html.unescape(text)
 
 
@@ -1056,9 +1154,19 @@ def _from_html(markup: str) -> _Extracted:
     markup = _XML_DECLARATION.sub("", markup)
     text = ""
     title = date = author = url = None
+    # libxml2 (under lxml and trafilatura) stops reading at 256 nested elements or a 10 MB text
+    # node and drops the rest in silence: past such a limit, trafilatura reads a tree parsed
+    # without the limits, and the fallback below a tree without them.
+    root, limit = _parse_html(markup)
+    page: str | lxml.html.HtmlElement = markup
+    if limit is not None:
+        root, limit = _parse_html(markup, huge=True)
+        tree, _ = _parse_html(markup, huge=True)  # trafilatura changes the tree it reads
+        if limit is None and tree is not None:
+            page = tree
     try:
         result = trafilatura.bare_extraction(
-            markup,
+            page,
             with_metadata=True,
             include_comments=False,
             include_tables=True,
@@ -1075,19 +1183,56 @@ def _from_html(markup: str) -> _Extracted:
         author = _scalar_text(getattr(result, "author", None))
         url = _scalar_text(getattr(result, "url", None))
         date = parse_date(getattr(result, "date", None))
-    root = _parse_html(markup)
     if root is not None:
         date = _html_meta_date(root) or date or _html_time_date(root)
-        if not text.strip():
+        if limit is not None:  # still past a limit (over 2,048 levels): read the tags as text
+            text = _flat_html_text(markup)
+        elif not text.strip():
             text = _html_body_text(root)
     return _Extracted(text, title=title, date=date, author=author, url=url)
 
 
-def _parse_html(markup: str) -> lxml.html.HtmlElement | None:
+def _parse_html(
+    markup: str, *, huge: bool = False
+) -> tuple[lxml.html.HtmlElement | None, str | None]:
+    """The parsed page, and libxml2's message if it stopped at one of its limits (then the
+    tree lacks what came after)."""
+    parser = lxml.html.HTMLParser(huge_tree=huge)
     try:
-        return lxml.html.document_fromstring(markup)
+        root = lxml.html.document_fromstring(markup, parser=parser)
     except (lxml.etree.ParserError, ValueError):
-        return None
+        return None, None
+    for entry in parser.error_log:
+        if entry.type == lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            return root, " ".join(entry.message.split())
+    return root, None
+
+
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>?|<[!?][^<>]*>?")
+_HTML_HIDDEN = ("script", "style", "noscript", "template", "head")
+
+
+def _flat_html_text(markup: str) -> str:
+    """The text of a page no parser reads whole, tag by tag in one pass: hidden elements
+    (script, style...) go with their content, block tags become line breaks, other tags go."""
+    pieces: list[str] = []
+    lower = markup.lower()
+    at = 0
+    for match in _HTML_TAG.finditer(markup):
+        if match.start() < at:
+            continue
+        pieces.append(markup[at : match.start()])
+        at = match.end()
+        name = (match[2] or "").lower()
+        if name in _HTML_BLOCK_TAGS:
+            pieces.append("\n")
+        elif name in _HTML_HIDDEN and not match[1]:
+            close = lower.find(f"</{name}", at)
+            at = len(markup) if close < 0 else close
+    pieces.append(markup[at:])
+    raw = html.unescape("".join(pieces))
+    lines = (" ".join(line.split()) for line in raw.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _html_meta_date(root: lxml.html.HtmlElement) -> str | None:
@@ -1190,6 +1335,13 @@ def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterat
             continue
         except RecursionError:
             yield Skipped(where, "malformed JSON (nested too deeply); fix the line")
+            continue
+        except ValueError:  # json's only other refusal: int() past sys.get_int_max_str_digits()
+            yield Skipped(
+                where,
+                f"a number of more than {sys.get_int_max_str_digits():,} digits "
+                "(Python's limit on integers); quote it as a string or fix the line",
+            )
             continue
         if not isinstance(record, dict):
             yield Skipped(where, "not a JSON object; each line must be one {...} record")

@@ -843,6 +843,51 @@ def config_file(data: str) -> Callable[[Path], Run]:
     return build
 
 
+# --- hostile Markdown, HTML past parser limits, huge JSON integers (issue 15) ----------------
+
+ADVERSARIAL_MARKDOWN = ("[x", "*a ")
+"""Units whose repetition on one line made the Markdown rules quadratic."""
+
+
+def adversarial_markdown(root: Path) -> Run:
+    """A 200 KB line of each adversarial unit, each in its own ``.md`` file (the quadratic
+    rules did not finish one in 300 s; tests/robustness/test_fuzz_ingest.py times them)."""
+    folder = corpus(root)
+    for k, unit in enumerate(ADVERSARIAL_MARKDOWN):
+        line = (unit * (200_000 // len(unit) + 1))[:200_000]
+        (folder / f"hostile{k}.md").write_text("A line of markup.\n\n" + line, encoding="utf-8")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def deep_html(root: Path) -> Run:
+    """The copy wrapped in 260 ``<div>``s (libxml2 stops at 256 levels) and the source as text."""
+    folder = corpus(root)
+    (folder / "copy.txt").unlink()
+    body = "".join(f"<p>{p}</p>" for p in COPY.split("\n\n"))
+    page = "<html><body>" + "<div>" * 260 + body + "</div>" * 260 + "</body></html>"
+    (folder / "copy.html").write_text(page, encoding="utf-8")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+def deep_html_related(observed: Observed) -> None:
+    assert "Hawthorne Street" in text_of(observed, "copy.html")
+    relations = observed.json()["relations"]
+    assert any({r["source"], r["derived"]} == {"source.txt", "copy.html"} for r in relations)
+
+
+def huge_text_node(root: Path) -> Run:
+    """One 11 MB text node (libxml2 stops at 10 MB): read, so refused for its size."""
+    words = "the council voted to close the bridge "
+    page = "<html><body><p>" + words * (11_000_000 // len(words)) + "</p></body></html>"
+    (corpus(root) / "node.html").write_text(page, encoding="utf-8")
+    return Run(["trace", "corpus", *JSON], root)
+
+
+HUGE_INTEGER_JSONL = jsonl(
+    {"id": "good", "text": ARTICLE},
+    '{"id": "big", "text": "a short note", "views": ' + "9" * 5_000 + "}",
+)
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -1388,6 +1433,39 @@ CASES: tuple[Case, ...] = (
         USAGE,
         reason="settings.toml holds a value that cannot be read",
         companions=False,
+    ),
+    # --- hostile Markdown, HTML past parser limits, huge JSON integers (issue 15) ---
+    Case(
+        "markdown-adversarial",
+        "200 KB Markdown lines of [x and *a repeated",
+        adversarial_markdown,
+        PROCESSED,
+        check=document_count(2 + len(ADVERSARIAL_MARKDOWN)),
+    ),
+    Case(
+        "html-deep",
+        "a copy of the article nested in 260 <div>s",
+        deep_html,
+        PROCESSED,
+        check=deep_html_related,
+        companions=False,
+    ),
+    Case(
+        "html-huge-text-node",
+        "an HTML text node of 11 MB",
+        huge_text_node,
+        SKIPPED,
+        "node.html",
+        "too large",
+    ),
+    Case(
+        "jsonl-huge-integer",
+        "a JSONL record holding an integer of 5,000 digits",
+        with_file("feed.jsonl", HUGE_INTEGER_JSONL),
+        SKIPPED,
+        "feed.jsonl:2",
+        "4,300 digits",
+        check=contains("feed.jsonl#good", "Hawthorne Street"),
     ),
 )
 

@@ -6,20 +6,27 @@ Whatever the bytes, reading never raises: each input becomes documents with clea
 non-empty text, or ``Skipped`` entries naming the file with a one-line reason. The number
 of examples is fixed (``FUZZ_EXAMPLES``), so the time in CI is bounded, and Hypothesis runs
 derandomized there (the ``ci`` profile in ``tests/conftest.py``).
+
+The linear-time tests read adversarial Markdown and HTML (one unit repeated on a line) at n
+and 8n characters and compare the growth of the time with that of a linear-time reference
+on the same text, so neither the machine's speed nor its load decides the outcome.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance.config import Settings
-from provenance.ingest import read_inputs
+from provenance.ingest import markdown_to_text, read_fetched, read_inputs
 
 FUZZ_EXAMPLES = 400
 
@@ -113,3 +120,95 @@ def test_any_bytes_in_any_file_are_read_or_skipped(
 def test_any_bytes_on_stdin_are_read_or_skipped(prefix: bytes, content: bytes) -> None:
     documents, skipped = read_inputs(["-"], Settings(), stdin=prefix + content)
     _check(documents, skipped, "stdin")
+
+
+# --- linear time on adversarial Markdown and HTML -----------------------------------------
+
+GROWTH = 8
+"""Each input is timed at n and GROWTH * n characters."""
+MAX_EXCESS = 3.0
+"""Bound on (ingest's growth) / (the reference's growth): linear stays near 1, while a
+quadratic rule grows GROWTH times faster than the reference (8 here)."""
+SMALL = 8_000
+
+
+def _line(unit: str, n: int) -> str:
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+MARKDOWN_UNITS = (
+    "[x",
+    "![",
+    "*a ",
+    "_a ",
+    "**a ",
+    "***a ",
+    "[x](",
+    "![a][",
+    "[a][",
+    "<!--",
+    "<http://",
+    "`a`` ",
+)
+HTML_PAGES = {
+    "paragraphs": lambda n: "<html><body>" + _line("<p>the council voted ", n),
+    "links": lambda n: "<html><body><p>" + _line("<a href=x>a ", n),
+    "nesting": lambda n: "<html><body>" + _line("<div>the bridge ", n),
+    "comments": lambda n: "<html><body><p>x " + _line("<!--", n),
+    "table cells": lambda n: "<html><body><table>" + _line("<tr><td>the river ", n),
+}
+
+
+def _seconds(function: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _reference(text: str) -> int:
+    """A linear-time reading of ``text`` in Python, one step per character."""
+    return sum(1 for c in text if c == " ")
+
+
+def _excess(make: Callable[[int], str], read: Callable[[str], object]) -> float:
+    """How much faster than the reference the time of ``read`` grows from n to 8n, at
+    best over three tries (a busy machine only makes one try slow)."""
+    small, large = make(SMALL), make(SMALL * GROWTH)
+    excess = float("inf")
+    for _ in range(3):
+        ours = _seconds(lambda: read(large)) / _seconds(lambda: read(small))
+        reference = _seconds(lambda: _reference(large)) / _seconds(lambda: _reference(small))
+        excess = min(excess, ours / reference)
+        if excess < MAX_EXCESS:
+            break
+    return excess
+
+
+def _read_markdown(text: str) -> object:
+    return read_fetched(text.encode("utf-8"), "x.md", "x", Settings())
+
+
+def _read_html(text: str) -> object:
+    return read_fetched(text.encode("utf-8"), "x.html", "x", Settings())
+
+
+@pytest.mark.parametrize("unit", MARKDOWN_UNITS)
+def test_markdown_reads_in_linear_time(unit: str) -> None:
+    assert _excess(lambda n: "A title\n\n" + _line(unit, n), _read_markdown) < MAX_EXCESS
+
+
+@pytest.mark.parametrize("name", sorted(HTML_PAGES))
+def test_html_reads_in_linear_time(name: str) -> None:
+    assert _excess(HTML_PAGES[name], _read_html) < MAX_EXCESS
+
+
+MARKUP = st.sampled_from([*"*_[]()!<>-#`\\ \t=~+:ax", "http://", "<!--", "-->", "é"])
+
+
+@settings(max_examples=12, deadline=None)
+@given(unit=st.lists(MARKUP, min_size=1, max_size=5).map("".join))
+def test_any_repeated_markdown_reads_in_linear_time(unit: str) -> None:
+    assert _excess(lambda n: _line(unit, n), markdown_to_text) < MAX_EXCESS
