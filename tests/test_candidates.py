@@ -150,3 +150,40 @@ def test_buckets_are_exact_even_when_keys_share_a_hash(monkeypatch: pytest.Monke
     monkeypatch.setattr(cand, "bucket_hash", lambda k: np.zeros(len(k.doc), dtype=np.uint64))
     assert np.array_equal(cand.unit_collisions(keys, s), expected)
     assert np.array_equal(cand.unit_collisions(shuffled, s), expected)
+
+
+def _family(n: int) -> list[str]:
+    """``n`` copies of one article, each with a footer sentence of words no other copy has."""
+    rng = np.random.default_rng(9)
+    words = _words(rng, 24 + 6 * n)
+    body = " ".join(words[:12]) + ". " + " ".join(words[12:24]) + "."
+    return [body + "\n\n" + " ".join(words[24 + 6 * k : 30 + 6 * k]) + "." for k in range(n)]
+
+
+def test_a_crowded_bucket_relates_every_member_to_its_first_as_a_star() -> None:
+    s = Settings(max_bucket_size=4, max_candidates_per_document=100)
+    texts = _family(12)
+    notes: list[str] = []
+    pairs = {
+        (a, b) for a, b, _ in cand.candidate_pairs(fp.fingerprint_texts(texts, s), s, notes=notes)
+    }
+    assert pairs == {(0, k) for k in range(1, 12)}  # a star on the first copy
+    assert len(notes) == 1 and "max_bucket_size (4)" in notes[0]
+    # under the cap, every pair of the bucket is a candidate and nothing is noted
+    roomy = Settings(max_bucket_size=12, max_candidates_per_document=100)
+    notes = []
+    pairs = {
+        (a, b)
+        for a, b, _ in cand.candidate_pairs(fp.fingerprint_texts(texts, roomy), roomy, notes=notes)
+    }
+    assert pairs == {(a, b) for a in range(12) for b in range(a + 1, 12)}
+    assert notes == []
+
+
+def test_the_star_is_the_same_from_band_keys_in_one_piece() -> None:
+    s = Settings(max_bucket_size=4)
+    fps = fp.fingerprint_texts(_family(12), s)
+    notes: list[str] = []
+    rows = cand.unit_collisions(cand.band_keys(fps, s), s, notes=notes)
+    assert {(int(a), int(b)) for a, b in rows[:, :2]} == {(0, k) for k in range(1, 12)}
+    assert len(notes) == 1

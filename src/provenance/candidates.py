@@ -131,11 +131,13 @@ def _collide(
     starts = np.flatnonzero(new)
     del new
     sizes = np.diff(np.append(starts, n))
-    crowded = int((sizes > settings.max_bucket_size).sum())
-    keep = (sizes >= 2) & (sizes <= settings.max_bucket_size)
+    over = sizes > settings.max_bucket_size
+    crowded = int(over.sum())
+    star = _star_rows(keys, order, starts[over], sizes[over], settings, signatures)
+    keep = (sizes >= 2) & ~over
     starts, sizes = starts[keep], sizes[keep]
     if len(starts) == 0:
-        return np.zeros((0, 4), dtype=np.int32), crowded
+        return star, crowded
     # Every pair (i < j) inside each kept bucket, without a Python loop over buckets; only
     # the members' documents and units are gathered (most rows are in no bucket).
     at = order[np.repeat(starts, sizes) + ranks(sizes)]  # the members, bucket by bucket
@@ -155,7 +157,43 @@ def _collide(
     swap = da > db
     da, db = np.where(swap, db, da), np.where(swap, da, db)
     ua, ub = np.where(swap, ub, ua), np.where(swap, ua, ub)
-    return np.stack([da, db, ua, ub], axis=1), crowded
+    return np.concatenate([np.stack([da, db, ua, ub], axis=1), star]), crowded
+
+
+def _star_rows(
+    keys: BandKeys,
+    order: np.ndarray,
+    starts: np.ndarray,
+    sizes: np.ndarray,
+    settings: Settings,
+    signatures: np.ndarray | None,
+) -> np.ndarray:
+    """The unit pairs of crowded buckets as a star: every member with the bucket's first
+    member in document order (lowest document, then unit), not every pair (which grows with
+    the square of the bucket) and not nothing (which would hide a family of copies).
+
+    Boilerplate shared by unrelated documents makes star pairs too; alignment and
+    classification decide whether a pair is related (a shared footer line is not)."""
+    if len(starts) == 0:
+        return np.zeros((0, 4), dtype=np.int32)
+    at = order[np.repeat(starts, sizes) + ranks(sizes)]  # the members, bucket by bucket
+    doc = keys.doc[at].astype(np.int64)
+    unit = keys.unit[at].astype(np.int64)
+    rank = doc * (1 << 32) + unit
+    first = np.minimum.reduceat(rank, np.cumsum(sizes) - sizes)
+    hub = np.repeat(first, sizes)
+    member = rank != hub
+    # one hub row a bucket: a (document, unit) is in a bucket once (the band is in its key)
+    hub_rows = np.repeat(at[~member], sizes)[member]
+    at = at[member]
+    if signatures is not None and settings.min_unit_similarity > 0:
+        alike = _alike(signatures, hub_rows, at, settings)
+        hub_rows, at = hub_rows[alike], at[alike]
+    da, ua = keys.doc[hub_rows].astype(np.int32), keys.unit[hub_rows].astype(np.int32)
+    db, ub = keys.doc[at].astype(np.int32), keys.unit[at].astype(np.int32)
+    cross = da != db
+    da, db, ua, ub = da[cross], db[cross], ua[cross], ub[cross]
+    return np.stack([da, db, ua, ub], axis=1)
 
 
 def _alike(
@@ -394,10 +432,10 @@ def candidate_pairs(
 
 def _crowded_note(crowded: int, settings: Settings) -> str:
     return (
-        f"passage fingerprint buckets shared by more than max_bucket_size "
-        f"({settings.max_bucket_size:,}) passages were ignored as boilerplate ({crowded:,} "
-        "buckets; identical documents are still compared); raise max_bucket_size to "
-        "compare through them"
+        f"{crowded:,} passage fingerprint bucket{'s' if crowded > 1 else ''} held more than "
+        f"max_bucket_size ({settings.max_bucket_size:,}) passages: each passage there was "
+        "compared with the bucket's first one only, not with every other (a family of "
+        "copies is related as a star); raise max_bucket_size to compare all pairs"
     )
 
 

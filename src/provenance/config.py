@@ -72,7 +72,9 @@ class Settings:
     no sentence end was found) is hashed as overlapping windows of this many words, so one
     giant unit never stands for a whole document. 0: no cap."""
     max_bucket_size: int = 200
-    """LSH buckets with more members are boilerplate shared by many documents: ignored."""
+    """Resource limit: an LSH bucket with more members (boilerplate shared by many documents,
+    or a wide family of copies) is compared as a star, each member with its first one only,
+    not all pairs. When it does, the run says so in a note."""
     max_candidates_per_document: int = 200
     """Resource limit: keep only this many best candidate partners per document. When it
     cuts candidates, the run says so (a note on stderr and in ``TraceResult.notes``)."""

@@ -888,6 +888,52 @@ HUGE_INTEGER_JSONL = jsonl(
     '{"id": "big", "text": "a short note", "views": ' + "9" * 5_000 + "}",
 )
 
+
+# --- wide copying: crowded LSH buckets (issue 15) ---------------------------------------------
+
+
+def _family(root: Path, n: int) -> None:
+    """``n`` copies of ARTICLE, each with its own footer line (words no other copy has)."""
+    folder = root / "corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(n):
+        footer = " ".join(f"{w}{k}x" for w in ("desk", "edition", "page", "wire", "slot", "code"))
+        (folder / f"copy{k:03d}.txt").write_text(f"{ARTICLE}\nFiled {footer}.\n", encoding="utf-8")
+
+
+def family_trace(root: Path) -> Run:
+    _family(root, 30)
+    return Run(["trace", "corpus", *JSON, "--set", "max_bucket_size=5"], root)
+
+
+def family_check(root: Path) -> Run:
+    _family(root, 30)
+    return Run(["check", "corpus", "-q", "--format", "json", "--set", "max_bucket_size=5"], root)
+
+
+def every_copy_related(observed: Observed) -> None:
+    data = observed.json()
+    related = {x for r in data["relations"] for x in (r["source"], r["derived"])}
+    assert len(data["documents"]) == 30
+    assert related == {d["id"] for d in data["documents"]}, "a copy was left out of its family"
+
+
+def boilerplate_footer(root: Path) -> Run:
+    folder = root / "corpus"
+    folder.mkdir(parents=True)
+    rng = random.Random(7)
+    vocab = [f"{a}{b}{c}" for a in "bcdfgklmnprstv" for b in "aeiou" for c in "dgklmnprst"]
+    footer = "Valley Courier readers get regional headlines, weather, traffic, sport and markets."
+    for k in range(30):
+        body = "\n\n".join(" ".join(rng.choice(vocab) for _ in range(25)) + "." for _ in range(4))
+        (folder / f"story{k:03d}.txt").write_text(f"{body}\n\n{footer}\n", encoding="utf-8")
+    return Run(["trace", "corpus", *JSON, "--set", "max_bucket_size=5"], root)
+
+
+def no_relations(observed: Observed) -> None:
+    assert observed.json()["relations"] == []
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -1466,6 +1512,34 @@ CASES: tuple[Case, ...] = (
         "feed.jsonl:2",
         "4,300 digits",
         check=contains("feed.jsonl#good", "Hawthorne Street"),
+    ),
+    # wide copying: crowded LSH buckets are compared as a star, never dropped (issue 15)
+    Case(
+        "family-crowded",
+        "30 copies of one article (own footer each), buckets over max_bucket_size",
+        family_trace,
+        PROCESSED,
+        reason="max_bucket_size",
+        companions=False,
+        check=lambda observed: (every_copy_related(observed), note("max_bucket_size")(observed)),
+    ),
+    Case(
+        "family-crowded-check",
+        "check: the same family of 30 copies",
+        family_check,
+        FINDINGS,
+        reason="max_bucket_size",
+        companions=False,
+        check=lambda observed: (every_copy_related(observed), note("max_bucket_size")(observed)),
+    ),
+    Case(
+        "boilerplate-crowded",
+        "30 unrelated articles sharing one footer sentence, buckets over max_bucket_size",
+        boilerplate_footer,
+        PROCESSED,
+        reason="max_bucket_size",
+        companions=False,
+        check=no_relations,
     ),
 )
 
