@@ -934,6 +934,60 @@ def no_relations(observed: Observed) -> None:
     assert observed.json()["relations"] == []
 
 
+# --- symbolic links out of the traced folder (issue 15) -------------------------------------
+
+SECRET = "The vault code is 4417 and the spare key is under the third flower pot."
+
+
+def _outside(root: Path) -> Path:
+    """A file outside the traced folder that must never be read."""
+    secret = root / "home" / "secret.txt"
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_text(SECRET + "\n", encoding="utf-8")
+    return secret
+
+
+def link_out(kind: str, *extra: str) -> Callable[[Path], Run]:
+    def build(root: Path) -> Run:
+        secret, folder = _outside(root), corpus(root)
+        if kind == "file":
+            (folder / "passwd.txt").symlink_to(secret)
+        elif kind == "git":  # post.md -> ../.git/config, as a pull request could add
+            git = root / ".git"
+            git.mkdir()
+            (git / "config").write_text("[remote]\ntoken = " + SECRET + "\n", encoding="utf-8")
+            (folder / "post.md").symlink_to(Path("..") / ".git" / "config")
+        else:  # a folder link to the folder holding the secret (as a link to / would)
+            (folder / "root").symlink_to(secret.parent, target_is_directory=True)
+        return Run(["trace", "corpus", *JSON, "--include-text", *extra], root)
+
+    return build
+
+
+def secret_not_read(observed: Observed) -> None:
+    assert "4417" not in observed.stdout, "a file outside the traced folder was read"
+    assert len(observed.json()["documents"]) == 2
+
+
+def secret_read_once(observed: Observed) -> None:
+    texts = [d.get("text", "") for d in observed.json()["documents"]]
+    assert sum("4417" in t for t in texts) == 1, "--follow-links reads the linked file once"
+
+
+def _both_links(root: Path) -> Run:
+    secret, folder = _outside(root), corpus(root)
+    (folder / "passwd.txt").symlink_to(secret)
+    (folder / "root").symlink_to(secret.parent, target_is_directory=True)
+    return Run(["trace", "corpus", *JSON, "--include-text", "--follow-links"], root)
+
+
+def _link_to_fifo(root: Path) -> Run:
+    folder = corpus(root)
+    os.mkfifo(folder / "fifo")  # no document extension: the link is what is named
+    (folder / "pipe.txt").symlink_to("fifo")
+    return Run(["trace", "corpus", *JSON], root)
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -1540,6 +1594,49 @@ CASES: tuple[Case, ...] = (
         reason="max_bucket_size",
         companions=False,
         check=no_relations,
+    ),
+    # symbolic links out of the traced folder (issue 15)
+    Case(
+        "link-out-file",
+        "a symbolic link to a file outside the traced folder (as to /etc/passwd)",
+        link_out("file"),
+        SKIPPED,
+        "passwd.txt",
+        "outside the traced paths",
+        check=secret_not_read,
+    ),
+    Case(
+        "link-out-git",
+        "post.md linking to ../.git/config",
+        link_out("git"),
+        SKIPPED,
+        "post.md",
+        "--follow-links",
+        check=secret_not_read,
+    ),
+    Case(
+        "link-out-folder",
+        "a folder link out of the traced folder (as to /)",
+        link_out("folder"),
+        SKIPPED,
+        "corpus/root",
+        "outside the traced paths",
+        check=secret_not_read,
+    ),
+    Case(
+        "link-out-followed",
+        "a folder link and a file link to one outside file, with --follow-links",
+        _both_links,
+        PROCESSED,
+        check=secret_read_once,
+    ),
+    Case(
+        "link-to-fifo",
+        "a symbolic link to a FIFO",
+        _link_to_fifo,
+        SKIPPED,
+        "pipe.txt",
+        "not a regular file",
     ),
 )
 
