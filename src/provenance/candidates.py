@@ -471,9 +471,9 @@ def _cap_per_document(
 def exact_duplicate_pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
     """``(first, other)`` for every document whose text is identical to an earlier one's.
 
-    LSH ignores buckets crowded by more than ``max_bucket_size`` passages (boilerplate), so a
-    corpus holding the same article hundreds of times would otherwise relate none of the
-    copies. Each copy is paired with the first document of its group: a star, not all pairs.
+    Identical texts are paired whatever their passages' buckets hold (a bucket crowded by
+    more than ``max_bucket_size`` passages is only compared as a star). Each copy is paired
+    with the first document of its group: a star, not all pairs.
     """
     first: dict[tuple[int, str], int] = {}
     pairs: list[tuple[int, int]] = []
