@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
@@ -265,13 +266,34 @@ def test_plain_output_fits_the_width(width: int) -> None:
     assert not too_long, text
 
 
-def test_summary_counts_every_kind_and_skips() -> None:
-    first = show(story()).splitlines()[0]
-    assert first == "6 documents · 4 relations (1 rewrite, 2 partial, 1 quotes) · 1 input skipped"
+def test_findings_first_and_a_one_line_summary_at_the_end() -> None:
+    lines = show(story(), 120).splitlines()
+    assert lines[0].startswith("1. 000_wire.txt")  # no table of documents before it
+    assert lines[-1] == (
+        "6 documents, 4 related pairs: 1 rewrite, 2 partial, 1 quotes only; 2 families; "
+        "1 input skipped"
+    )
+
+
+def test_documents_are_summarised_unless_asked_for() -> None:
+    text = show(story(), 120)
+    assert not re.search(r"id +title +date +chars", text)
+    assert "Trump welcomes Sharaa" not in text.split("Derivation families")[1]
+    assert "Read 6 documents: 6 plain text; 4 with a title, 2 dated (--documents lists them)" in (
+        text
+    )
+    flat = " ".join(text.split())
+    assert (
+        "Stripped: comments from 1 document (9.8k chars), furniture from 1 (310 chars), "
+        "byline from 1 (42 chars)" in flat
+    )
+    assert "Skipped: 1 input (each named on stderr)" in text
+    assert text.index("Derivation families") < text.index("Read 6 documents")
 
 
 def test_documents_table() -> None:
-    text = show(story(), 120)
+    text = show(story(), 120, documents=True)
+    assert "Read 6 documents" not in text
     assert re.search(r"id +title +date +chars +stripped", text)
     assert "Syria joins the global coalition against Islamic State" in text
     assert "comments 9.8k chars" in text
@@ -281,7 +303,7 @@ def test_documents_table() -> None:
 
 
 def test_documents_table_at_80_columns_keeps_every_column() -> None:
-    text = show(story(), 80)
+    text = show(story(), 80, documents=True)
     assert re.search(r"id +title +date +chars\n", text)
     assert "stripped: comments 9.8k chars" in text  # under the title
     assert "Trump welcomes Sharaa" in text
@@ -290,16 +312,12 @@ def test_documents_table_at_80_columns_keeps_every_column() -> None:
 
 def test_relation_headings_tell_the_direction() -> None:
     text = show(story(), 120)
-    assert re.search(
-        r"1\. 000_wire\.txt → 001_rewrite\.txt\s+rewrite\s+\(source→derived, confidence 0\.82\)",
-        text,
-    )
-    assert re.search(
-        r"2\. 003_a\.txt ⇄ 004_b\.txt\s+partial\s+\(siblings of a common source\)", text
-    )
-    assert re.search(
-        r"3\. 000_wire\.txt — 002_digest\.txt\s+partial\s+\(direction undetermined\)", text
-    )
+    assert re.search(r"1\. 000_wire\.txt “Syria joins.*” → 001_rewrite\.txt “.*”  rewrite\n", text)
+    assert "source→derived, direction confidence 0.82\n" in text
+    assert re.search(r"2\. 003_a\.txt ⇄ 004_b\.txt  partial\n", text)
+    assert "siblings of a common source: neither derives from the other" in text
+    assert re.search(r"3\. 000_wire\.txt “.*” — 002_digest\.txt “Digest”  partial\n", text)
+    assert "direction undetermined: no evidence of which came first" in text
     assert "coverage: 71% of the source, 88% of the derived text" in text
     assert "coverage: 64% of 003_a.txt, 58% of 004_b.txt" in text
     assert "score 0.79" in text
@@ -312,8 +330,8 @@ def test_relations_keep_engine_order() -> None:
 
 def test_strongest_passages_side_by_side() -> None:
     text = show(story(), 120, passages=2)
-    assert "000_wire.txt (source)" in text
-    assert "001_rewrite.txt (derived)" in text
+    assert re.search(r"000_wire\.txt “Syria joins the .*” \(source\)", text)
+    assert re.search(r"001_rewrite\.txt “Trump welcomes .*” \(derived\)", text)
     # strength is aligned length weighted by similarity: the two long edited passages win
     assert "verbatim · similarity 1.00" not in text.split("2. 003_a.txt")[0]
     assert "paraphrase · similarity 0.62" not in text
@@ -385,30 +403,35 @@ def test_all_lists_quotes_one_line_each() -> None:
 
 def test_clusters_at_the_end() -> None:
     text = show(story(), 120)
-    tail = text[text.index("Clusters") :]
+    tail = text[text.index("Derivation families (documents linked by reuse)") :]
     assert "1. 000_wire.txt, 001_rewrite.txt, 002_digest.txt" in tail
     assert "2. 003_a.txt, 004_b.txt" in tail
 
 
-def test_long_ids_are_shortened_in_headings_at_80_columns() -> None:
+def test_long_ids_are_never_cut_in_headings() -> None:
+    wire = "newsroom/2025/11/000_7921b6987635c44f_wire.txt"
+    rewrite = "newsroom/2025/11/001_7921b6987635c44f_rewrite.txt"
     text = show(story(long_ids=True), 80)
-    heading = next(line for line in text.splitlines() if line.startswith("1. "))
-    assert "…" in heading
-    assert "rewrite" in heading
-    assert len(heading) <= 80
+    heading = text[text.index("1. ") : text.index("rewrite\n")]
+    assert "…" not in heading  # neither id nor title cut: too long for a title, it wraps
+    assert f"1. {wire} → {rewrite}" in " ".join(heading.split()).replace(" _", "_") or (
+        wire in heading.replace("\n", "") and rewrite in heading.replace("\n", "")
+    )
+    assert all(len(line) <= 80 for line in text.splitlines())
     wide = show(story(long_ids=True), 200)
-    assert "1. newsroom/2025/11/000_7921b6987635c44f_wire.txt → newsroom/" in wide
+    assert f"1. {wire} “Syria joins the global coalition" in wide
+    assert f"→ {rewrite} “Trump welcomes" in wide
 
 
 def test_nothing_found() -> None:
     doc = Document(id="only.txt", path="only.txt", text="Hello.")
     text = show(TraceResult((doc,), (), ()))
-    assert text.startswith("1 document · 0 relations\n")
-    assert "No copied or paraphrased passages found." in text
+    assert text.startswith("No copied or paraphrased passages found.\n")
+    assert text.endswith("\n1 document, no related pairs\n")
 
 
 def test_empty_result() -> None:
-    assert show(TraceResult((), (), ())) == "0 documents · 0 relations\n"
+    assert show(TraceResult((), (), ())) == "0 documents, no related pairs\n"
 
 
 def test_missing_text_is_said_not_crashed_on() -> None:
@@ -425,10 +448,11 @@ def test_ascii_console_gets_ascii_glyphs() -> None:
     render(TraceResult(story().documents, story().relations[:3], story().clusters), console)
     stream.flush()
     text = raw.getvalue().decode("ascii")
-    assert "1. 000_wire.txt -> 001_rewrite.txt  rewrite  (source->derived, confidence 0.82)" in text
+    assert re.search(r"1\. 000_wire\.txt .* -> 001_rewrite\.txt .*  rewrite\n", text)
+    assert "source->derived, direction confidence 0.82\n" in text
     assert "2. 003_a.txt <-> 004_b.txt" in text
-    assert "3. 000_wire.txt -- 002_digest.txt" in text
-    assert "6 documents | 3 relations (1 rewrite, 2 partial)" in text
+    assert re.search(r"3\. 000_wire\.txt .* -- 002_digest\.txt", text)
+    assert "6 documents, 3 related pairs: 1 rewrite, 2 partial; 2 families" in text
 
 
 # --- untrusted text ------------------------------------------------------------------------------
@@ -459,12 +483,13 @@ def test_hostile_document_text_cannot_reach_the_terminal(terminal: bool) -> None
     out = io.StringIO()
     colours = "standard" if terminal else "auto"
     console = Console(file=out, width=120, force_terminal=terminal, color_system=colours)
-    render(result, console, passages=5)
+    render(result, console, passages=5, documents=True)
     text = out.getvalue()
     assert "\x07" not in text
     assert "\x1b]" not in text  # no OSC: window title, hyperlink, clipboard
     assert "\x1b[31mred" not in text
-    assert ";title" not in text
+    # the id and title are names: shown with their escapes spelled out, never acted on
+    assert "\\x1b[31mred\\x1b]0;title\\x07" in text
     assert "[bold]x[/bold]" in text  # shown literally, not as markup
     assert ":thumbs_up:" in text  # no emoji substitution
     assert "[red]t[/]" in text
@@ -501,6 +526,94 @@ def test_what_was_stripped_is_never_cut_off_at_80_columns() -> None:
         ),
     )
     out = io.StringIO()
-    render(TraceResult((doc,), (), ()), Console(file=out, width=80, color_system=None))
+    console = Console(file=out, width=80, color_system=None)
+    render(TraceResult((doc,), (), ()), console, documents=True)
     flat = " ".join(out.getvalue().split())
     assert "stripped: dateline 17 chars, comments 8.9k chars" in flat
+
+
+# --- issue 16: the terminal at scale ------------------------------------------------------------
+
+
+def test_five_hundred_documents_do_not_bury_the_first_finding() -> None:
+    base = story()
+    many = tuple(
+        Document(id=f"bulk/{n:03}.txt", path=f"bulk/{n:03}.txt", text="Unrelated text.")
+        for n in range(500)
+    )
+    result = TraceResult((*base.documents, *many), base.relations, base.clusters, base.skipped)
+    lines = show(result, 120).splitlines()
+    assert lines[0].startswith("1. 000_wire.txt")
+    assert not any(line.startswith("bulk/") for line in lines)
+    assert "Read 506 documents: 506 plain text; 4 with a title, 2 dated" in "\n".join(lines)
+    assert len(lines) < 120
+    listed = show(result, 120, documents=True)
+    assert listed.count("bulk/") == 500
+
+
+def test_one_label_per_document_in_headings_panels_and_families() -> None:
+    from provenance.report.terminal import label
+
+    docs = {d.id: d for d in story().documents}
+    assert label("000_wire.txt", docs) == "000_wire.txt"
+    assert label("000_wire.txt", docs, 200) == (
+        "000_wire.txt “Syria joins the global coalition against Islamic State”"
+    )
+    assert label("000_wire.txt", docs, 36) == "000_wire.txt “Syria joins the…”"
+    assert label("000_wire.txt", docs, 20) == "000_wire.txt"  # no room: the id alone, whole
+    assert label("003_a.txt", docs, 200) == "003_a.txt"  # no title
+    long_id = "x" * 90
+    assert label(long_id, {}, 20) == long_id  # never cut
+    seeds_like = story()
+    wide = show(seeds_like, 120)
+    assert "000_wire.txt “Syria joins the" in wide.splitlines()[0]
+
+
+def test_direction_confidence_is_shown_only_where_it_means_something() -> None:
+    from provenance.report.terminal import direction_text
+
+    base = story().relations[0]
+    directed = dataclasses.replace(base, direction_reason="dates")
+    assert direction_text(directed) == (
+        "source→derived, direction confidence 0.82: the source is dated earlier"
+    )
+    duplicate = dataclasses.replace(
+        base,
+        kind="duplicate",
+        direction="undetermined",
+        confidence=1.0,
+        direction_reason="near-duplicates",
+    )
+    text = direction_text(duplicate)
+    assert text == "direction undetermined: near-duplicates with nothing to order them"
+    assert "confidence" not in text and "1.00" not in text
+    siblings = dataclasses.replace(base, direction="common-source", confidence=0.7)
+    assert "confidence" not in direction_text(siblings)
+    shown = show(TraceResult(story().documents, (duplicate,), ()), 120)
+    assert "confidence" not in shown
+
+
+def test_names_and_titles_show_invisible_characters_as_escapes() -> None:
+    text = "Syria has officially joined the Global Coalition to Defeat ISIS. " * 3
+    plain = Document(id="source.txt", path="source.txt", text=text)
+    twin = Document(
+        id="sou\u200brce.txt", path="sou\u200brce.txt", text=text, title="Head\u202eline"
+    )
+    rel = Relation(
+        source="source.txt",
+        derived="sou\u200brce.txt",
+        kind="duplicate",
+        direction="undetermined",
+        confidence=1.0,
+        score=1.0,
+        coverage_source=1.0,
+        coverage_derived=1.0,
+        passages=(Passage(Span(0, len(text)), Span(0, len(text)), "verbatim", 1.0),),
+    )
+    result = TraceResult((plain, twin), (rel,), (("source.txt", "sou\u200brce.txt"),))
+    for documents in (False, True):
+        out = show(result, 120, documents=documents)
+        assert "\u200b" not in out and "\u202e" not in out
+        assert "source.txt — sou\\u200brce.txt “Head\\u202eline”" in out
+        assert "1. source.txt, sou\\u200brce.txt" in out
+    assert "Head\\u202eline" in show(result, 120, documents=True).split("id ")[-1]

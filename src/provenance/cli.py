@@ -67,6 +67,17 @@ Exit codes:
 """
 
 
+TRACE_EXAMPLES = """\b
+Examples:
+  provenance trace seeds/                  # the report, findings first
+  provenance trace corpus/ --documents     # one row per document
+  provenance trace corpus/ --html report.html --graph graph.graphml
+  provenance trace corpus/ --format json -o trace.json
+  provenance trace corpus/ --set rewrite_coverage=0.7 --exclude 'drafts/*'
+  cat article.txt | provenance trace - corpus/
+"""
+
+
 def _broken_pipe() -> NoReturn:
     """The reader went away (e.g. `| head`): stop quietly, keep Python from complaining again
     when it flushes stdout at exit, and say so with the exit code a shell gives SIGPIPE."""
@@ -81,6 +92,14 @@ def _debug() -> bool:
 
 def _say(message: str) -> None:
     click.echo(message, err=True)
+
+
+def _visible(name: str) -> str:
+    """A name or title from the corpus for people to read: invisible, bidi and control
+    characters shown as escapes (``report.visible``), so two names never look alike."""
+    from provenance.report.visible import visible
+
+    return visible(name)
 
 
 def _oneline(text: str) -> str:
@@ -434,7 +453,9 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]
 # --- output ---------------------------------------------------------------------------------
 
 
-def _render_text(result: TraceResult, *, passages: int, show_quotes: bool, file: Any) -> None:
+def _render_text(
+    result: TraceResult, *, passages: int, show_quotes: bool, show_documents: bool, file: Any
+) -> None:
     from rich.console import Console
 
     from provenance.report import terminal
@@ -444,7 +465,9 @@ def _render_text(result: TraceResult, *, passages: int, show_quotes: bool, file:
         kwargs.update(file=file, width=100, no_color=True, color_system=None)
     console = Console(**kwargs)
     console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]  # rich exits 1 itself
-    terminal.render(result, console, passages=passages, show_quotes=show_quotes)
+    terminal.render(
+        result, console, passages=passages, show_quotes=show_quotes, documents=show_documents
+    )
 
 
 def _emit(
@@ -455,6 +478,7 @@ def _emit(
     include_text: bool,
     passages: int,
     show_quotes: bool,
+    show_documents: bool = False,
 ) -> None:
     if fmt == "json":
         from provenance.report import jsonout
@@ -467,10 +491,22 @@ def _emit(
     else:
         if output is None:
             with _stdout():
-                _render_text(result, passages=passages, show_quotes=show_quotes, file=None)
+                _render_text(
+                    result,
+                    passages=passages,
+                    show_quotes=show_quotes,
+                    show_documents=show_documents,
+                    file=None,
+                )
             return
         buffer = io.StringIO()
-        _render_text(result, passages=passages, show_quotes=show_quotes, file=buffer)
+        _render_text(
+            result,
+            passages=passages,
+            show_quotes=show_quotes,
+            show_documents=show_documents,
+            file=buffer,
+        )
         # rich pads lines to the width; a file is better without the trailing blanks
         data = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
     _write_text(output, data)
@@ -478,13 +514,13 @@ def _emit(
 
 def _report_notes(result: TraceResult) -> None:
     for note in result.notes:
-        _say(f"note: {_oneline(note)}")
+        _say(f"note: {_visible(note)}")
 
 
 def _report_skipped(skipped: Sequence[Skipped]) -> None:
     """Each skipped input on its own stderr line with the reason, then the count."""
     for item in skipped:
-        _say(f"skipped {_oneline(item.path)}: {_oneline(item.reason)}")
+        _say(f"skipped {_visible(item.path)}: {_oneline(item.reason)}")
     if skipped:
         count = len(skipped)
         _say(f"{count} input{'' if count == 1 else 's'} skipped")
@@ -512,7 +548,10 @@ def main() -> None:
     """Find copied and paraphrased passages across articles, and who derived from whom."""
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(
+    short_help="Find reuse across files and folders, strongest first.",
+    epilog=TRACE_EXAMPLES + "\n" + EXIT_CODES_HELP,
+)
 @click.argument(
     "paths",
     nargs=-1,
@@ -573,6 +612,13 @@ def main() -> None:
     help="Text: also list pairs that share only quotations.",
 )
 @click.option(
+    "--documents",
+    "show_documents",
+    is_flag=True,
+    help="Text: list every document (title, date, size, what was stripped) instead of "
+    "counts.",
+)
+@click.option(
     "--html",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
@@ -608,6 +654,7 @@ def trace(
     follow_links: bool,
     passages: int,
     show_quotes: bool,
+    show_documents: bool,
     html: Path | None,
     graph: Path | None,
     title: str | None,
@@ -652,6 +699,7 @@ def trace(
             include_text=include_text,
             passages=passages,
             show_quotes=show_quotes,
+            show_documents=show_documents,
         )
         _write_extras(result, html=html, graph=graph, title=title)
     except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
@@ -756,8 +804,20 @@ Exit codes:
 
 CHECK_FORMATS = ("text", "json", "sarif", "github", "junit")
 
+CHECK_EXAMPLES = """\b
+Examples:
+  provenance check                          # the current folder
+  provenance check content/ --index sources.db
+  provenance check --changed-since origin/main --format github
+  provenance check posts/ --write-baseline baseline.json
+  provenance check posts/ --baseline baseline.json --fail-on duplicate
+"""
 
-@main.command(epilog=CHECK_EXIT_CODES_HELP)
+
+@main.command(
+    short_help="CI gate: fail on text reused from published sources.",
+    epilog=CHECK_EXAMPLES + "\n" + CHECK_EXIT_CODES_HELP,
+)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
 @click.option(
     "--changed-since",
@@ -1028,7 +1088,16 @@ _INDEX_OPTION = click.option(
 )
 
 
-@main.group()
+@main.group(
+    short_help="Keep an archive of known sources for check --index.",
+    epilog="""\b
+Examples:
+  provenance index add wire/ --index sources.db
+  provenance index list --index sources.db
+  provenance index remove 'wire/2023-*' --index sources.db
+  provenance index stats --index sources.db
+""",
+)
 def index() -> None:
     """Keep an archive of known sources (wire copy, press releases, competitors) for
     'provenance check --index FILE'."""
@@ -1036,7 +1105,13 @@ def index() -> None:
 
 @index.command(
     "add",
+    short_help="Add documents to the index (created if missing).",
     epilog="""\b
+Examples:
+  provenance index add wire/ press-releases/ --index sources.db
+  provenance index add feed.jsonl --jsonl-text-field body --index sources.db
+
+\b
 Exit codes:
   0    every input was read and stored
   2    usage error: bad option or setting, not an index, built with
@@ -1110,7 +1185,15 @@ def _open_index(index_file: Path, *, write: bool = False) -> Any:
         return Index.open(index_file, Settings(), write=write, verify=False)
 
 
-@index.command("list")
+@index.command(
+    "list",
+    short_help="List the archived documents: id, date, size, title.",
+    epilog="""\b
+Examples:
+  provenance index list --index sources.db
+  provenance index list --index sources.db --format json
+""",
+)
 @_INDEX_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def index_list(*, index_file: Path, fmt: str) -> None:
@@ -1127,11 +1210,19 @@ def index_list(*, index_file: Path, fmt: str) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for e in entries:
-        title = _oneline(e.title or "")
-        click.echo(f"{_oneline(e.id)}\t{e.date or '-'}\t{e.chars}\t{title}")
+        title = _visible(e.title or "")
+        click.echo(f"{_visible(e.id)}\t{e.date or '-'}\t{e.chars}\t{title}")
 
 
-@index.command("remove")
+@index.command(
+    "remove",
+    short_help="Remove documents by id or glob pattern.",
+    epilog="""\b
+Examples:
+  provenance index remove wire/2023-01-05.txt --index sources.db
+  provenance index remove 'wire/2023-*' --index sources.db
+""",
+)
 @click.argument("ids", nargs=-1, required=True)
 @_INDEX_OPTION
 def index_remove(*, ids: tuple[str, ...], index_file: Path) -> None:
@@ -1144,7 +1235,15 @@ def index_remove(*, ids: tuple[str, ...], index_file: Path) -> None:
         _say("no document matched; see 'provenance index list'")
 
 
-@index.command("stats")
+@index.command(
+    "stats",
+    short_help="Documents, characters, band keys, file size.",
+    epilog="""\b
+Examples:
+  provenance index stats --index sources.db
+  provenance index stats --index sources.db --format json
+""",
+)
 @_INDEX_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def index_stats(*, index_file: Path, fmt: str) -> None:
@@ -1172,7 +1271,17 @@ Exit codes:
 """
 
 
-@main.command(epilog=REPORT_EXIT_CODES_HELP)
+@main.command(
+    short_help="Turn a saved JSON trace into the HTML report.",
+    epilog="""\b
+Examples:
+  provenance trace corpus/ --format json --include-text -o trace.json
+  provenance report trace.json -o report.html
+  provenance report trace.json -o - --title "Week 12" > report.html
+"""
+    + "\n"
+    + REPORT_EXIT_CODES_HELP,
+)
 @click.argument("trace_file", metavar="TRACE", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "-o",
@@ -1237,3 +1346,45 @@ def report(*, trace_file: str, output: Path, graph: Path | None, title: str | No
         if _debug():
             raise
         _internal_error(exc)
+
+
+# --- settings: what can be set, and to what ------------------------------------------------
+
+
+@main.command(
+    "settings",
+    short_help="List every setting and the value runs here use.",
+    epilog="""\b
+Examples:
+  provenance settings                      # defaults and [tool.provenance]
+  provenance settings --config prov.toml
+  provenance settings | grep coverage
+""",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file with a [tool.provenance] table. Default: the nearest pyproject.toml.",
+)
+def settings_command(*, config_file: Path | None) -> None:
+    """List every setting by name, as TOML, with the value a run started here would use
+    (the defaults, then [tool.provenance]). Change one with --set NAME=VALUE or in the
+    config file; each is documented in src/provenance/config.py."""
+    import dataclasses
+    import json
+
+    from provenance import config
+    from provenance.errors import ConfigError
+
+    try:
+        current = config.load(config_file, start=Path.cwd())
+    except ConfigError as exc:
+        raise click.UsageError(f"bad configuration: {exc}") from None
+    for item in dataclasses.fields(current):
+        value = getattr(current, item.name)
+        if value is None:
+            click.echo(f"# {item.name} = (not set)")
+        else:
+            shown = list(value) if isinstance(value, tuple) else value
+            click.echo(f"{item.name} = {json.dumps(shown, ensure_ascii=False)}")

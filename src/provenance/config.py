@@ -263,6 +263,22 @@ def field_names() -> list[str]:
     return [f.name for f in dataclasses.fields(Settings)]
 
 
+def unknown_setting(key: str) -> str:
+    """The message for a setting name that does not exist: the nearest names, if any, and
+    where to find them all (never the whole list: there are dozens)."""
+    import difflib
+
+    names = field_names()
+    close = difflib.get_close_matches(key.replace("-", "_"), names, n=2, cutoff=0.75)
+    hint = ""
+    if close:
+        hint = "; did you mean " + " or ".join(repr(n) for n in close) + "?"
+    return (
+        f"unknown setting {key!r}{hint} ('provenance settings' lists all {len(names)} "
+        "with their values; each is documented in provenance/config.py)"
+    )
+
+
 def _coerce(name: str, value: Any, kind: Any) -> Any:
     """Turn a TOML or command-line value into the field's type, or say how to fix it."""
     text = isinstance(value, str)
@@ -306,8 +322,7 @@ def from_mapping(values: Mapping[str, Any], base: Settings | None = None) -> Set
     for key, value in values.items():
         name = key.replace("-", "_")
         if name not in hints or name.startswith("_"):
-            known = ", ".join(field_names())
-            raise ConfigError(f"unknown setting {key!r}; known settings: {known}")
+            raise ConfigError(unknown_setting(key))
         changes[name] = _coerce(name, value, hints[name])
     return dataclasses.replace(base, **changes)
 

@@ -88,6 +88,7 @@ __all__ = [
     "is_comment_like",
     "markdown_to_text",
     "parse_date",
+    "plain_headline",
     "read_inputs",
     "strip_boilerplate",
 ]
@@ -612,6 +613,8 @@ def _finish(
         date = date or result.date
         author = author or result.author
     date = date or find_date(text[:DATE_SEARCH_CHARS])
+    if fmt == "txt":
+        title = title or plain_headline(text)
     if not text.strip():
         raise InputError(display, "empty after extraction: no article text found; check the file")
     _check_length(text, settings)
@@ -629,6 +632,50 @@ def _finish(
         agency=agency,
         wire_copy=wire is not None,
     )
+
+
+HEADLINE_MAX_CHARS = 150
+"""A plain text's first line longer than this is a paragraph, not a headline."""
+
+# What ends a sentence or leads into more of it (Latin, Arabic, Urdu, CJK punctuation); a
+# headline ends in none of these, though it may end in "?" or "!".
+_NOT_HEADLINE_END = frozenset(".,;:…،؛۔。，；：．")
+_CLOSING = "\"'”’»)]"
+
+
+def plain_headline(text: str) -> str | None:
+    """The first line of a plain text when it reads as a headline, else None.
+
+    A headline: at most ``HEADLINE_MAX_CHARS`` characters, two words or more (one is enough
+    in scripts written without spaces), no sentence-final or continuing punctuation at its end
+    (``.`` ``:`` ``,`` ``。`` ``۔`` ..., also before a closing quote), not just a date; then
+    either a blank line and more text, or at once a body line that is a paragraph of its own
+    (longer than a headline can be, or twice the first line's length and ending a sentence).
+    A first line that the next line continues (it starts in lower case) is the start of a
+    hard-wrapped paragraph. Read only: the text is not changed.
+    """
+    lines = text.split("\n", 3)
+    first = lines[0].strip()
+    if not first or len(first) > HEADLINE_MAX_CHARS or len(lines) < 2:
+        return None
+    if first.rstrip(_CLOSING)[-1:] in _NOT_HEADLINE_END:
+        return None
+    words = first.split()
+    spaceless = any(ord(ch) >= 0x2E80 for ch in first)  # CJK: words are not spaced
+    if (len(words) < 2 and not spaceless) or not any(ch.isalpha() for ch in first):
+        return None
+    if len(words) <= 6 and find_date(first) is not None:
+        return None  # "5 November 2024", "Published March 14, 2024"
+    following = lines[1].strip()
+    if not following:
+        rest = "\n".join(lines[2:]).strip()
+        return first if rest else None
+    if following[0].islower():
+        return None
+    paragraph = len(following) > HEADLINE_MAX_CHARS or (
+        len(following) >= 2 * len(first) and following.rstrip(_CLOSING)[-1:] in ".!?。۔"
+    )
+    return first if paragraph else None
 
 
 def _sniff_format(data: bytes) -> str:

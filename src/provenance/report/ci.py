@@ -32,6 +32,7 @@ from provenance.check import STATUSES, CheckResult, Finding
 from provenance.models import RELATION_KINDS
 from provenance.report import jsonout
 from provenance.report.terminal import sanitize
+from provenance.report.visible import visible
 
 __all__ = [
     "github_annotations",
@@ -396,9 +397,9 @@ def render(result: CheckResult, console: Console) -> None:
     for f in result.findings:
         line = Text()
         line.append(f"{f.status.upper():<10}", style=_STYLE[f.status])
-        line.append(f" {_clean(display_path(f.path))}:{f.line}", style="bold")
+        line.append(f" {visible(display_path(f.path))}:{f.line}", style="bold")
         line.append(f"  {f.kind} of ")
-        line.append(_clean(f.other), style="bold")
+        line.append(visible(f.other), style="bold")
         line.append(
             f"  ({_percent(f.coverage)} of the document, score {f.relation.score:.2f})",
         )

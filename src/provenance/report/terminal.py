@@ -1,9 +1,18 @@
-"""The terminal view: what was read, who derived from whom, and the passages that show it.
+"""The terminal view: who derived from whom and the passages that show it, then what was read.
 
-Every string that comes from a document (ids, paths, titles, excerpts) is untrusted. It is
-passed through ``sanitize`` (no escape sequences, no control characters) and printed as a
-``rich.text.Text`` or through ``rich.markup.escape``, so it can neither restyle the terminal
-nor be read as rich markup or emoji codes.
+Findings come first, so a large corpus does not bury them: each relation, strongest first;
+then the derivation families; then what was read, as counts (``documents=True`` lists every
+document instead); and a one-line summary at the end, where a terminal leaves the eye.
+
+A document has one name everywhere in this view, `label`: its id, whole (never cut), then
+its title in quotes where the line has room for it.
+
+Every string that comes from a document (ids, paths, titles, excerpts) is untrusted. Names
+and titles go through ``visible`` (control, zero-width and bidi characters shown as
+``\\u200b``-style escapes, so two different names never look alike); passage text goes
+through ``sanitize`` (no escape sequences, no control characters). Both are printed as a
+``rich.text.Text``, so they can neither restyle the terminal nor be read as rich markup or
+emoji codes.
 """
 
 from __future__ import annotations
@@ -26,12 +35,16 @@ from provenance.models import (
     Relation,
     TraceResult,
 )
+from provenance.report.visible import visible
 
-__all__ = ["render", "safe_markup", "sanitize"]
+__all__ = ["label", "render", "safe_markup", "sanitize", "summary_line"]
 
 WIDE = 110
 """At this many columns and more, the documents table gets a column of its own for what
 ingest stripped, and passage captions include character offsets."""
+
+TITLE_MIN_CHARS = 12
+"""A title is shown beside an id only when at least this much of it fits."""
 
 EXCERPT_CHARS = 300
 """Passage excerpts longer than this are cut (at a word boundary when one is near) with "…"."""
@@ -53,6 +66,7 @@ _ESCAPES = re.compile(
 # bidirectional embeddings/overrides/isolates that can reorder what a line appears to say.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE = re.compile(r"\s+")
+_ASCII_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def sanitize(text: str, *, oneline: bool = False) -> str:
@@ -94,15 +108,28 @@ def _percent(fraction: float) -> str:
     return f"{fraction * 100:.0f}%"
 
 
-def _fit(label: str, width: int) -> str:
-    """``label`` shortened in the middle to ``width`` characters (ids keep both ends)."""
-    if len(label) <= width:
-        return label
-    if width < 3:
-        return label[:width]
-    head = (width - 1) // 2
-    tail = width - 1 - head
-    return f"{label[:head]}…{label[len(label) - tail :]}"
+def _title(doc: Document | None) -> str:
+    """The document's title on one line, shown visibly (empty when it has none)."""
+    if doc is None or not doc.title:
+        return ""
+    return visible(_ASCII_WHITESPACE.sub(" ", doc.title).strip())
+
+
+def label(doc_id: str, docs: dict[str, Document], room: int | None = None) -> str:
+    """How this view names a document, everywhere: its id, whole and ``visible``; then its
+    title in quotes, cut with "…" to fit, when ``room`` columns leave space for at least
+    ``TITLE_MIN_CHARS`` of it. An id is never cut (a heading too long for the line wraps)."""
+    name = visible(doc_id)
+    title = _title(docs.get(doc_id))
+    if room is None or not title:
+        return name
+    space = room - len(name) - 3  # a space and the quotes
+    if space < min(TITLE_MIN_CHARS, len(title)):
+        return name
+    if len(title) > space:
+        cut = title.rfind(" ", 0, space - 1)
+        title = title[: cut if cut > space * 0.6 else space - 1].rstrip() + "…"  # at a word
+    return f"{name} “{title}”"
 
 
 def _excerpt(doc: Document | None, start: int, end: int) -> Text:
@@ -140,24 +167,76 @@ _KIND_STYLE = {
 # --- sections -------------------------------------------------------------------------------
 
 
-def _summary(result: TraceResult, g: _Glyphs) -> Text:
+_KIND_WORDS = {
+    "duplicate": ("duplicate", "duplicates"),
+    "near-duplicate": ("near-duplicate", "near-duplicates"),
+    "rewrite": ("rewrite", "rewrites"),
+    "partial": ("partial", "partial"),
+    "quotes": ("quotes only", "quotes only"),
+}
+
+_FORMAT_NAMES = {"txt": "plain text", "markdown": "Markdown", "html": "HTML", "jsonl": "JSON Lines"}
+
+
+def summary_line(result: TraceResult) -> str:
+    """The run in one line: ``5 documents, 4 related pairs: 1 rewrite, 1 partial, 2 quotes
+    only; 2 families; 1 input skipped`` (families: see the "Derivation families" section)."""
     counts = Counter(r.kind for r in result.relations)
-    parts = [_plural(len(result.documents), "document")]
-    relations = _plural(len(result.relations), "relation")
+    line = _plural(len(result.documents), "document")
     if result.relations:
-        by_kind = ", ".join(f"{counts[k]} {k}" for k in RELATION_KINDS if counts[k])
-        relations += f" ({by_kind})"
-    parts.append(relations)
+        kinds = ", ".join(
+            f"{counts[k]} {_KIND_WORDS[k][counts[k] != 1]}" for k in RELATION_KINDS if counts[k]
+        )
+        line += f", {_plural(len(result.relations), 'related pair')}: {kinds}"
+    else:
+        line += ", no related pairs"
+    if result.clusters:
+        line += f"; {_plural(len(result.clusters), 'family', 'families')}"
     if result.skipped:
-        parts.append(f"{_plural(len(result.skipped), 'input')} skipped")
-    return Text(f" {g.dot} ".join(parts), style="bold")
+        line += f"; {_plural(len(result.skipped), 'input')} skipped"
+    return line
 
 
 def _stripped_summary(doc: Document) -> list[str]:
     totals: dict[str, int] = {}
     for s in doc.stripped:
         totals[s.kind] = totals.get(s.kind, 0) + s.chars
-    return [f"{sanitize(kind, oneline=True)} {_size(n)}" for kind, n in totals.items()]
+    return [f"{visible(kind)} {_size(n)}" for kind, n in totals.items()]
+
+
+def _documents_summary(result: TraceResult) -> Text:
+    """What was read, in counts: formats, titles and dates found, what ingest stripped (by
+    kind: how many documents, how much text) and what was skipped."""
+    docs = result.documents
+    formats = Counter(d.format for d in docs)
+    read = ", ".join(
+        f"{n} {visible(_FORMAT_NAMES.get(fmt, fmt))}" for fmt, n in sorted(formats.items())
+    )
+    titled = sum(1 for d in docs if d.title)
+    dated = sum(1 for d in docs if d.date)
+    lines = [
+        f"Read {_plural(len(docs), 'document')}: {read}; {titled} with a title, {dated} dated "
+        "(--documents lists them)"
+    ]
+    kinds: dict[str, list[int]] = {}
+    for doc in docs:
+        totals: dict[str, int] = {}
+        for item in doc.stripped:
+            totals[item.kind] = totals.get(item.kind, 0) + item.chars
+        for kind, chars in totals.items():
+            entry = kinds.setdefault(kind, [0, 0])
+            entry[0] += 1
+            entry[1] += chars
+    ranked = sorted(kinds.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    parts = [
+        f"{visible(kind.replace('-', ' '))} from {n if k else _plural(n, 'document')} "
+        f"({_size(chars)})"
+        for k, (kind, (n, chars)) in enumerate(ranked)
+    ]
+    lines.append("Stripped: " + (", ".join(parts) if parts else "nothing"))
+    if result.skipped:
+        lines.append(f"Skipped: {_plural(len(result.skipped), 'input')} (each named on stderr)")
+    return Text("\n".join(lines), style="dim")
 
 
 def _documents_table(docs: Iterable[Document], width: int, g: _Glyphs) -> Table:
@@ -165,15 +244,14 @@ def _documents_table(docs: Iterable[Document], width: int, g: _Glyphs) -> Table:
     instead of in its own column, so the title keeps room to be read."""
     wide = width >= WIDE
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("id", no_wrap=True)
+    table.add_column("id", overflow="fold", max_width=max(16, width // 3))
     table.add_column("title", ratio=1, min_width=12)
     table.add_column("date", no_wrap=True)
     table.add_column("chars", justify="right", no_wrap=True)
     if wide:
         table.add_column("stripped", no_wrap=True)
-    id_width = max(16, width // 3)
     for doc in docs:
-        title = Text(sanitize(doc.title, oneline=True) if doc.title else "")
+        title = Text(_title(doc))
         if not title:
             title = Text(g.dash, style="dim")
         stripped = _stripped_summary(doc)
@@ -186,7 +264,7 @@ def _documents_table(docs: Iterable[Document], width: int, g: _Glyphs) -> Table:
         # A date is shown to the day; the JSON report keeps it as precise as the input.
         date = sanitize(doc.date, oneline=True).partition("T")[0] if doc.date else ""
         row = [
-            Text(_fit(sanitize(doc.id, oneline=True), id_width)),
+            Text(visible(doc.id)),  # whole: an id that does not fit wraps, it is never cut
             cell,
             Text(date) if date else Text(g.dash, style="dim"),
             Text(f"{len(doc.text):,}"),
@@ -220,6 +298,18 @@ def _passages_counted(passages: Sequence[Passage]) -> str:
     return f"{_plural(len(passages), 'passage')} ({kinds})"
 
 
+def direction_text(rel: Relation, arrow: str = "→") -> str:
+    """What the relation's direction is and what settled it, with the confidence only where
+    it means something: how sure the engine is that the source came first."""
+    why = DIRECTION_REASON_TEXT.get(rel.direction_reason, "")
+    if rel.direction == "source->derived":
+        said = f"source{arrow}derived, direction confidence {rel.confidence:.2f}"
+        return f"{said}: {why}" if rel.direction_reason != "insufficient" else said
+    if rel.direction == "common-source":
+        return "siblings of a common source: neither derives from the other"
+    return f"direction undetermined: {why or 'no evidence either way'}"
+
+
 def _relation(
     index: int,
     rel: Relation,
@@ -232,19 +322,16 @@ def _relation(
     directed = rel.direction == "source->derived"
     if directed:
         join = f" {g.arrow} "
-        note = f"(source{g.arrow}derived, confidence {rel.confidence:.2f})"
     elif rel.direction == "common-source":
         join = f" {g.both} "
-        note = "(siblings of a common source)"
     else:
         join = f" {g.dash} "
-        note = "(direction undetermined)"
     prefix = f"{index}. "
-    fixed = len(prefix) + len(join) + 2 + len(rel.kind) + 2 + len(note)
-    room = max(12, (console.width - fixed) // 2)
-    left = _fit(sanitize(rel.source, oneline=True), room)
-    right = _fit(sanitize(rel.derived, oneline=True), room)
-    console.print()
+    if index > 1:
+        console.print()
+    room = (console.width - len(prefix) - len(join) - 2 - len(rel.kind)) // 2
+    left = label(rel.source, docs, room)
+    right = label(rel.derived, docs, room)
     console.print(
         Text.assemble(
             prefix,
@@ -253,9 +340,8 @@ def _relation(
             (right, "bold"),
             "  ",
             (rel.kind, _KIND_STYLE.get(rel.kind, "")),
-            "  ",
-            (note, "dim"),
-        )
+        ),
+        overflow="fold",
     )
     if directed:
         coverage = (
@@ -264,23 +350,24 @@ def _relation(
         )
     else:
         coverage = (
-            f"coverage: {_percent(rel.coverage_source)} of {left}, "
-            f"{_percent(rel.coverage_derived)} of {right}"
+            f"coverage: {_percent(rel.coverage_source)} of {label(rel.source, docs)}, "
+            f"{_percent(rel.coverage_derived)} of {label(rel.derived, docs)}"
         )
     shown = _strongest(rel.passages, passages)
     counted = _passages_counted(rel.passages)
     details = [coverage, f"score {rel.score:.2f}"]
-    if rel.kind != "quotes":
-        details.append(f"why: {DIRECTION_REASON_TEXT.get(rel.direction_reason, '')}")
     if rel.passages and not shown:
         details.append(counted)
+    console.print(Text(direction_text(rel, g.arrow), style="dim"), overflow="fold")
     console.print(Text(f" {g.dot} ".join(details), style="dim"), overflow="fold")
     if not shown:
         return
 
     table = Table(box=box.ROUNDED, expand=True, show_lines=True)
-    head_left = sanitize(rel.source, oneline=True) + (" (source)" if directed else "")
-    head_right = sanitize(rel.derived, oneline=True) + (" (derived)" if directed else "")
+    column = max(1, (console.width - 7) // 2)  # two columns, borders and padding
+    roles = (" (source)", " (derived)") if directed else ("", "")
+    head_left = label(rel.source, docs, column - len(roles[0])) + roles[0]
+    head_right = label(rel.derived, docs, column - len(roles[1])) + roles[1]
     table.add_column(Text(head_left), ratio=1, overflow="fold")
     table.add_column(Text(head_right), ratio=1, overflow="fold")
     offsets = console.width >= WIDE
@@ -303,7 +390,9 @@ def _relation(
     console.print(table)
 
 
-def _quotes(quotes: list[Relation], console: Console, g: _Glyphs, show: bool) -> None:
+def _quotes(
+    quotes: list[Relation], docs: dict[str, Document], console: Console, g: _Glyphs, show: bool
+) -> None:
     pairs = _plural(len(quotes), "pair")
     verb = "shares" if len(quotes) == 1 else "share"
     if not show:
@@ -322,9 +411,9 @@ def _quotes(quotes: list[Relation], console: Console, g: _Glyphs, show: bool) ->
         console.print(
             Text.assemble(
                 "  ",
-                sanitize(rel.source, oneline=True),
+                label(rel.source, docs),
                 f" {g.dash} ",
-                sanitize(rel.derived, oneline=True),
+                label(rel.derived, docs),
                 (
                     f"  {_plural(len(rel.passages), 'quotation')}, {_size(chars)}",
                     "dim",
@@ -340,20 +429,18 @@ def render(
     *,
     passages: int = 3,
     show_quotes: bool = False,
+    documents: bool = False,
 ) -> None:
-    """Print ``result`` to ``console``: summary, documents, each relation strongest first
-    with its strongest ``passages`` side by side, quotation-only pairs, clusters.
+    """Print ``result`` to ``console``, findings first: each relation strongest first with
+    its strongest ``passages`` side by side, quotation-only pairs, derivation families; then
+    what was read (in counts, or with ``documents`` one row per document); then
+    `summary_line`.
 
     ``quotes`` relations (pairs that share only quotations) are counted in the summary but
     listed only with ``show_quotes``.
     """
     g = _Glyphs(console)
     docs = {d.id: d for d in result.documents}
-    console.print(_summary(result, g))
-    if result.documents:
-        console.print()
-        console.print(_documents_table(result.documents, console.width, g))
-
     evidence = [r for r in result.relations if r.kind != "quotes"]
     quotes = [r for r in result.relations if r.kind == "quotes"]
     if not evidence and result.documents:
@@ -361,15 +448,24 @@ def render(
     for index, rel in enumerate(evidence, start=1):
         _relation(index, rel, docs=docs, console=console, g=g, passages=passages)
     if quotes:
-        _quotes(quotes, console, g, show_quotes)
+        _quotes(quotes, docs, console, g, show_quotes)
 
     if result.clusters:
         console.print()
-        console.print(Text("Clusters (documents linked by reuse)", style="bold"))
+        console.print(Text("Derivation families (documents linked by reuse)", style="bold"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)
         grid.add_column(overflow="fold")
         for index, cluster in enumerate(result.clusters, start=1):
-            members = ", ".join(sanitize(m, oneline=True) for m in cluster)
+            members = ", ".join(label(m, docs) for m in cluster)
             grid.add_row(f" {index}.", Text(members))
         console.print(grid)
+
+    if result.documents:
+        console.print()
+        if documents:
+            console.print(_documents_table(result.documents, console.width, g))
+        else:
+            console.print(_documents_summary(result), overflow="fold")
+        console.print()
+    console.print(Text(summary_line(result), style="bold"), overflow="fold")
