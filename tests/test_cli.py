@@ -179,7 +179,9 @@ def test_unknown_setting_names_the_known_ones(engine: FakeEngine, corpus: Path) 
     result = run(["trace", str(corpus), "--set", "min_coverage=0.5"])
     expect(result, 2)
     assert "unknown setting 'min_coverage'" in result.stderr
-    assert "min_evidence_chars" in result.stderr
+    assert "did you mean 'min_reuse_coverage' or 'check_min_coverage'?" in result.stderr
+    assert "min_evidence_chars" not in result.stderr  # not all 65 names
+    assert "'provenance settings' lists all" in result.stderr
     assert "'--set'" in result.stderr
     assert not engine.calls
 
@@ -285,7 +287,8 @@ def test_clean_run_exits_0_and_says_nothing_on_stderr(engine: FakeEngine, corpus
     result = run(["trace", str(corpus)])
     expect(result, 0)
     assert result.stderr == ""
-    assert result.stdout.startswith("2 documents · 1 relation (1 rewrite)")
+    assert result.stdout.startswith("1. a.txt “Budget approved” → b.txt")
+    assert result.stdout.endswith("\n2 documents, 1 related pair: 1 rewrite; 1 family\n")
     assert engine.calls[0]["paths"] == [str(corpus)]
     assert engine.calls[0]["stdin"] is None
     assert engine.calls[0]["progress"] is None  # stderr is not a terminal here
@@ -302,7 +305,7 @@ def test_skipped_inputs_exit_3_and_are_named(engine: FakeEngine, corpus: Path) -
     expect(result, 3)
     assert result.stderr.splitlines() == [
         "skipped corpus/photo.txt: binary file (not text); remove it",
-        "skipped corpus/evil.txt: not UTF-8",
+        "skipped corpus/\\x1b[31mevil.txt: not UTF-8",  # a name: escapes shown, not acted on
         "2 inputs skipped",
     ]
     assert "2 documents" in result.stdout  # the report is still printed
@@ -486,8 +489,8 @@ def test_output_file_text_is_plain(engine: FakeEngine, corpus: Path, tmp_path: P
     expect(result, 0)
     assert result.stdout == ""
     text = target.read_text(encoding="utf-8")
-    assert text.startswith("2 documents · 1 relation (1 rewrite)")
-    assert "a.txt → b.txt" in text
+    assert text.startswith("1. a.txt “Budget approved” → b.txt “Council backs budget”  rewrite")
+    assert text.endswith("2 documents, 1 related pair: 1 rewrite; 1 family\n")
     assert "\x1b" not in text
 
 
@@ -546,7 +549,8 @@ def test_passages_and_all(engine: FakeEngine, corpus: Path) -> None:
 def test_seeds_text() -> None:
     result = run(["trace", str(SEEDS)])
     expect(result, 0)
-    assert result.stdout.startswith("5 documents")
+    assert result.stdout.startswith("1. 000_7921b6987635c44f.txt → 002_7a0d0bc65cea2214.txt")
+    assert result.stdout.splitlines()[-1].startswith("5 documents, 4 related pairs: ")
 
 
 @needs_engine
@@ -636,3 +640,80 @@ def test_stdin_with_text() -> None:
     data = json.loads(result.stdout)
     assert len(data["documents"]) == 2
     assert max(d["chars"] for d in data["documents"]) > 0
+
+
+# --- issue 16: the terminal at scale ------------------------------------------------------------
+
+
+def test_documents_flag_lists_every_document(engine: FakeEngine, corpus: Path) -> None:
+    summary = run(["trace", str(corpus)])
+    expect(summary, 0)
+    assert "Read 2 documents: 2 plain text; 2 with a title, 0 dated" in summary.stdout
+    assert not any(line.startswith("a.txt ") for line in summary.stdout.splitlines())
+    listed = run(["trace", str(corpus), "--documents"])
+    expect(listed, 0)
+    assert "Read 2 documents" not in listed.stdout
+    row = next(line for line in listed.stdout.splitlines() if line.startswith("a.txt "))
+    assert "Budget approved" in row
+
+
+def test_a_misspelt_setting_gets_the_nearest_name(engine: FakeEngine, corpus: Path) -> None:
+    result = run(["trace", str(corpus), "--set", "rewrite_coverge=0.7"])
+    expect(result, 2)
+    assert "did you mean 'rewrite_coverage'?" in result.stderr
+    assert "paraphrase_similarity" not in result.stderr
+    assert not engine.calls
+
+
+def test_settings_lists_every_setting_with_its_value(tmp_path: Path) -> None:
+    from provenance.config import field_names
+
+    config = tmp_path / "prov.toml"
+    config.write_text("[tool.provenance]\nrewrite_coverage = 0.7\n", encoding="utf-8")
+    result = run(["settings", "--config", str(config)])
+    expect(result, 0)
+    names = [line.lstrip("# ").split(" = ")[0] for line in result.stdout.splitlines()]
+    assert names == field_names()
+    assert "rewrite_coverage = 0.7" in result.stdout.splitlines()
+    assert 'extensions = [".txt", ' in result.stdout
+
+
+def test_short_help_is_never_cut_and_every_command_has_examples() -> None:
+    top = run(["--help"])
+    expect(top, 0)
+    commands = top.stdout.split("Commands:")[1]
+    assert "..." not in commands
+    assert "trace     Find reuse across files and folders, strongest first." in commands
+    index = run(["index", "--help"])
+    assert "..." not in index.stdout.split("Commands:")[1]
+    for command in (
+        ["trace"],
+        ["check"],
+        ["report"],
+        ["settings"],
+        ["index"],
+        ["index", "add"],
+        ["index", "list"],
+        ["index", "remove"],
+        ["index", "stats"],
+    ):
+        shown = run([*command, "--help"])
+        expect(shown, 0)
+        examples = shown.stdout.split("Examples:")[1]
+        assert f"\n    provenance {' '.join(command)}" in examples, command
+
+
+@needs_engine
+def test_notes_and_check_text_show_invisible_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "site"
+    folder.mkdir()
+    text = (SEEDS / "002_7a0d0bc65cea2214.txt").read_text(encoding="utf-8")
+    (folder / "source.txt").write_text(text, encoding="utf-8")
+    (folder / "sou\u200brce.txt").write_text(text, encoding="utf-8")
+    result = run(["check", "site", "--format", "text", "-q"])
+    expect(result, 1)
+    assert "\u200b" not in result.stdout
+    assert "site/sou\\u200brce.txt:1  duplicate of source.txt" in result.stdout

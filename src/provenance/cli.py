@@ -615,8 +615,7 @@ def main() -> None:
     "--documents",
     "show_documents",
     is_flag=True,
-    help="Text: list every document (title, date, size, what was stripped) instead of "
-    "counts.",
+    help="Text: list every document (title, date, size, what was stripped) instead of counts.",
 )
 @click.option(
     "--html",

@@ -7,6 +7,7 @@ nearest ``pyproject.toml`` (or ``--config FILE``), then command-line options.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -266,8 +267,6 @@ def field_names() -> list[str]:
 def unknown_setting(key: str) -> str:
     """The message for a setting name that does not exist: the nearest names, if any, and
     where to find them all (never the whole list: there are dozens)."""
-    import difflib
-
     names = field_names()
     close = difflib.get_close_matches(key.replace("-", "_"), names, n=2, cutoff=0.75)
     hint = ""

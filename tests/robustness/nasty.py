@@ -988,6 +988,22 @@ def _link_to_fifo(root: Path) -> Run:
     return Run(["trace", "corpus", *JSON], root)
 
 
+def _look_alike_names(root: Path) -> Run:
+    folder = root / "names"
+    folder.mkdir()
+    (folder / "source.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "sou\u200brce.txt").write_text(ARTICLE, encoding="utf-8")
+    return Run(["trace", "names", "-q", "--documents"], root)
+
+
+def names_escaped_in_the_terminal(observed: Observed) -> None:
+    hidden = [ch for ch in observed.stdout if ch in "\u200b\u200e\u200f\u202a\u202e\u2066\u2069"]
+    assert not hidden, "an invisible character in a name reached the terminal"
+    flat = " ".join(observed.stdout.split())
+    assert "source.txt — sou\\u200brce.txt" in flat, "the two names look alike"
+    assert "1. source.txt, sou\\u200brce.txt" in flat
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -1637,6 +1653,15 @@ CASES: tuple[Case, ...] = (
         SKIPPED,
         "pipe.txt",
         "not a regular file",
+    ),
+    # names in the terminal: zero-width characters shown as escapes (issue 15, terminal)
+    Case(
+        "terminal-look-alike-names",
+        "source.txt and sou\\u200brce.txt (a zero-width space) in the terminal report",
+        _look_alike_names,
+        PROCESSED,
+        check=names_escaped_in_the_terminal,
+        companions=False,
     ),
 )
 
