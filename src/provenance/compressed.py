@@ -28,7 +28,13 @@ _BYTES_PER_CHAR = 4
 
 
 class CompressedError(InputError):
-    """A compressed input is truncated or damaged (``reason`` says which)."""
+    """A compressed input is truncated or damaged (``reason`` says which, ``advice`` what
+    to do: the reader puts what it kept between them)."""
+
+    def __init__(self, path: str, reason: str, advice: str) -> None:
+        super().__init__(path, f"{reason}; {advice}")
+        self.what = reason
+        self.advice = advice
 
 
 class DecompressionLimitError(CompressedError):
@@ -69,19 +75,24 @@ class _Capped(io.RawIOBase):
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         try:
-            count = self._inner.readinto(buffer)
+            # read1: one step of decompression, so what came before damage is delivered
+            data = self._inner.read1(len(buffer))
         # EOFError: truncated; zlib.error: damaged; BadGzipFile (an OSError): not gzip at all.
         # Raised as an InputError so that no reader above takes them for a clean end.
         except (EOFError, zlib.error, OSError) as exc:
-            raise CompressedError(self._display, _corrupt_reason(exc)) from exc
+            raise CompressedError(
+                self._display, _corrupt_reason(exc), "fetch or compress it again"
+            ) from exc
+        count = len(data)
+        buffer[:count] = data
         self._total += count
         if self._total > self._cap:
             raise DecompressionLimitError(
                 self._display,
                 f"decompresses to more than {self._cap:,} bytes (over "
                 f"{self._settings.max_decompression_ratio} times its size: a decompression "
-                "bomb, or a very repetitive file); stopped reading it there. Raise "
-                "max_decompression_ratio if the file is genuine",
+                "bomb, or a very repetitive file)",
+                "raise max_decompression_ratio if the file is genuine",
             )
         return count
 

@@ -1478,14 +1478,12 @@ def _read_streamed(
             )
         items.extend(records)
     except CompressedError as exc:
-        items.append(Skipped(source.display, _after(exc.reason, items)))
+        read = sum(1 for item in items if not isinstance(item, Skipped))
+        kept = f"after {read:,} records (those are traced)" if read else "before any record"
+        items.append(
+            Skipped(source.display, f"{exc.what}; stopped reading it {kept}: {exc.advice}")
+        )
     return items
-
-
-def _after(reason: str, items: list[_Item]) -> str:
-    read = [i for i in items if not isinstance(i, Skipped)]
-    kept = f"after {len(read):,} records (those are traced)" if read else "before any record"
-    return f"{reason}; stopped reading it {kept}"
 
 
 def _binary_reason(head: bytes) -> str | None:

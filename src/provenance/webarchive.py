@@ -29,12 +29,15 @@ Each HTML page in an archive becomes one document:
 
 from __future__ import annotations
 
+import logging
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 
 from provenance.compressed import CompressedError
 from provenance.config import Settings
@@ -52,6 +55,10 @@ MakeDocument = Callable[[bytes, str | None, str, str, str | None, str | None], D
 """``(payload, HTTP charset, doc id, where, capture date, url) -> Document`` (the HTML
 extraction of ``ingest``); raises ``InputError`` when the page yields no document."""
 
+# warcio logs a warning for each odd target URL; with no logging configured Python would print
+# it on stderr (the library never prints). An application's own handlers still receive them.
+logging.getLogger("warcio").addHandler(logging.NullHandler())
+
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -66,53 +73,36 @@ def read_archive(
     """The documents (and skipped records) of one archive, in record order."""
     limit = settings.max_document_chars * _BYTES_PER_CHAR + 4
     records = pages = 0
+    head = stream.read(16)
+    stream.seek(0)
+    if not head.lstrip().startswith((b"WARC/", b"filedesc://")):
+        yield Skipped(
+            display,
+            "not a web archive: a WARC file starts with a WARC/ line, an ARC file with "
+            "filedesc://; check the file (or rename it if it is something else)",
+        )
+        return
     try:
         archive = ArchiveIterator(stream, arc2warc=True)
         # warcio writes a warning to stderr for a record not followed by a blank line: the
         # library never prints, and what follows such a record fails below if it is damaged.
         archive.INC_RECORD = ""
         for number, record in enumerate(archive, start=1):
-            records = number
-            where = f"{display}:{number}"
+            records = number - 1  # until this one is read whole
             charset = _page_charset(record)
-            if charset is None:
-                continue
-            pages += 1
-            url = _header(record.rec_headers, "WARC-Target-URI")
-            shown = f"{_printable(url)}: " if url else ""
-            doc_id = _url_id(url) if url else f"{file_id}#{number}"
-            if record.length is not None and record.length > limit:
-                yield Skipped(where, shown + _too_large(f"{record.length:,} bytes", settings))
-                continue
-            try:
-                payload = record.content_stream().read(limit + 1)
-            except CompressedError:
-                raise
-            # warcio decodes HTTP content-encoding (gzip, deflate, brotli) with several readers
-            except Exception as exc:
-                yield Skipped(
-                    where,
-                    f"{shown}cannot decode its HTTP content ({type(exc).__name__}); "
-                    "the record is damaged",
-                )
-                continue
-            if len(payload) > limit:
-                yield Skipped(where, shown + _too_large(f"more than {limit:,} bytes", settings))
-                continue
-            date = _header(record.rec_headers, "WARC-Date")
-            try:
-                document = make_document(payload, charset or None, doc_id, where, date, url)
-            except InputError as exc:
-                yield Skipped(where, shown + exc.reason)
-                continue
-            yield (doc_id, display, number), document
+            if charset is not None:
+                pages += 1
+                page = (record, charset, number)
+                yield _page(page, display, file_id, limit, settings, make_document)
+            records = number
     except CompressedError as exc:
-        yield Skipped(display, _stopped(exc.reason, records))
+        yield Skipped(display, _stopped(exc.what, records, exc.advice))
         return
     # warcio parses hostile bytes with many helpers (record loader, header parsers,
     # decompressors); whatever they raise means "this archive cannot be read on from here"
     except Exception as exc:
-        yield Skipped(display, _stopped(_damage(exc), records))
+        advice = "fetch it again, or check it with `warcio check`"
+        yield Skipped(display, _stopped(_damage(exc), records, advice))
         return
     if not pages:
         what = f"{records:,} records" if records != 1 else "1 record"
@@ -152,6 +142,71 @@ def number_captures(
                 continue
         out.append((key, document))
     return out
+
+
+def _page(
+    page: tuple[Any, str, int],
+    display: str,
+    file_id: str,
+    limit: int,
+    settings: Settings,
+    make_document: MakeDocument,
+) -> Item:
+    """The document of one HTML page record (or why it is skipped)."""
+    record, charset, number = page
+    where = f"{display}:{number}"
+    url = _header(record.rec_headers, "WARC-Target-URI")
+    shown = f"{_printable(url)}: " if url else ""
+    doc_id = _url_id(url) if url else f"{file_id}#{number}"
+    if record.length is not None and record.length > limit:
+        return Skipped(where, shown + _too_large(f"{record.length:,} bytes", settings))
+    try:
+        payload = _payload(record, limit)
+    except _EncodingError as exc:
+        return Skipped(where, f"{shown}{exc}")
+    if len(payload) > limit:
+        return Skipped(where, shown + _too_large(f"more than {limit:,} bytes", settings))
+    date = _header(record.rec_headers, "WARC-Date")
+    try:
+        document = make_document(payload, charset or None, doc_id, where, date, url)
+    except InputError as exc:
+        return Skipped(where, shown + exc.reason)
+    return (doc_id, display, number), document
+
+
+class _EncodingError(Exception):
+    """A page's HTTP content cannot be decoded (the message says why)."""
+
+
+def _payload(record: Any, limit: int) -> bytes:
+    """The page's bytes after HTTP chunking and content-encoding, at most ``limit + 1`` of
+    them (decoded here, bounded, rather than by warcio, which writes its errors on stderr)."""
+    http = record.http_headers
+    raw = record.raw_stream
+    if http is not None and (http.get_header("Transfer-Encoding") or "").lower() == "chunked":
+        raw = ChunkedDataReader(raw, decomp_type=None)
+    encoding = (http.get_header("Content-Encoding") or "").strip().lower() if http else ""
+    if encoding in ("", "identity"):
+        return bytes(raw.read(limit + 1))
+    wbits = {"gzip": 31, "x-gzip": 31, "deflate": 15}.get(encoding)
+    if wbits is None:
+        raise _EncodingError(
+            f"HTTP content compressed as {encoding[:40]!r}, which is not read (gzip and "
+            "deflate are); leave the record out"
+        )
+    inflate = zlib.decompressobj(wbits)
+    out = bytearray()
+    try:
+        while len(out) <= limit and not inflate.eof:
+            chunk = inflate.unconsumed_tail or raw.read(1 << 16)
+            if not chunk:
+                break
+            out += inflate.decompress(chunk, limit + 1 - len(out))
+    except zlib.error as exc:
+        raise _EncodingError(
+            f"its {encoding} HTTP content is damaged ({exc}); the record cannot be read"
+        ) from exc
+    return bytes(out)
 
 
 def _page_charset(record: Any) -> str | None:
@@ -211,6 +266,6 @@ def _damage(exc: BaseException) -> str:
     return f"damaged web archive ({detail})"
 
 
-def _stopped(reason: str, records: int) -> str:
+def _stopped(reason: str, records: int, advice: str) -> str:
     kept = f"after record {records:,} (the pages before it are traced)" if records else "at once"
-    return f"{reason}; stopped reading it {kept}. Fetch it again or check it with `warcio check`"
+    return f"{reason}; stopped reading it {kept}: {advice}"
