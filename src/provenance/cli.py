@@ -265,8 +265,14 @@ _CORPUS_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
     click.option(
         "--workers", type=int, metavar="N", help="Worker processes (default 0: one per core)."
     ),
-    click.option("--jsonl-id-field", metavar="NAME", help="JSONL: the field holding the id."),
-    click.option("--jsonl-text-field", metavar="NAME", help="JSONL: the field holding the text."),
+    click.option(
+        "--jsonl-id-field", metavar="NAME", help="JSONL, CSV, Parquet: the field holding the id."
+    ),
+    click.option(
+        "--jsonl-text-field",
+        metavar="NAME",
+        help="JSONL, CSV, Parquet: the field holding the text.",
+    ),
     click.option(
         "--follow-links",
         is_flag=True,

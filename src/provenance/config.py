@@ -29,8 +29,13 @@ class Settings:
     """Read files and folders that symbolic links lead to outside the paths given (each real
     file and folder still once). Off, such links are skipped with a message: a pull request
     could otherwise add ``post.md -> ../.git/config`` or a link to ``/``."""
-    extensions: tuple[str, ...] = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl")
-    """File name endings read when walking a folder; others are ignored silently."""
+    extensions: tuple[str, ...] = (
+        ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl", ".jsonl.gz",
+        ".warc", ".warc.gz", ".arc", ".arc.gz",
+    )  # fmt: skip
+    """File name endings read when walking a folder; others are ignored silently. Tables
+    (``.csv``, ``.tsv``, ``.parquet``) are read when named, or when their ending is added here:
+    sites keep data tables beside their articles."""
     jsonl_id_field: str = "id"
     jsonl_text_field: str = "text"
     jsonl_title_field: str = "title"
@@ -42,6 +47,11 @@ class Settings:
     """Resource limit: a document whose text is longer than this is skipped, with a message
     naming the file and the setting, instead of exhausting memory. A file larger than four
     bytes per character of it (``4 * max_document_chars`` bytes) is refused before it is read."""
+    max_decompression_ratio: int = 100
+    """Resource limit: a gzip-compressed input (``.jsonl.gz``, ``.warc.gz``, ``.arc.gz``) stops
+    being read, with a message, once it has decompressed to this many times its size (and to
+    at least ``4 * max_document_chars`` bytes): text compresses 3-10 times, a decompression
+    bomb a thousand times."""
 
     # --- fingerprints and candidates ------------------------------------------------------
     num_perm: int = 64

@@ -13,7 +13,9 @@ Reading one input goes through four steps, each a small function below:
    Line endings become ``\\n``, stray control characters go, and the text is NFC-normalised.
 2. **format -> text + metadata**: plain text; Markdown (front matter via python-frontmatter,
    then a light Markdown-to-text pass); HTML (trafilatura, falling back to the text of
-   ``<body>``); JSON Lines (one document per record).
+   ``<body>``); JSON Lines (one document per record, also gzip-compressed as ``.jsonl.gz``);
+   web archives (:mod:`provenance.webarchive`: each HTML page of a WARC/ARC file); tables
+   (:mod:`provenance.tables`: each row of a CSV, TSV or Parquet file).
 3. **stripping** (when ``settings.strip_boilerplate``): front matter, a leading ``date ...``
    metadata prefix, bylines and credit lines, page furniture, comment sections. Every removal
    is recorded as a ``Stripped`` value on the document. The pattern lists are the tables
@@ -61,7 +63,7 @@ import re
 import stat
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -75,6 +77,8 @@ import toml
 import trafilatura
 import yaml
 
+from provenance import tables, webarchive
+from provenance.compressed import GZIP_MAGIC, CompressedError, open_gzip
 from provenance.config import Settings
 from provenance.errors import InputError
 from provenance.models import Document, Skipped, Stripped
@@ -145,6 +149,7 @@ def assemble(
     """Documents sorted by id (a repeated id is skipped) and skipped inputs sorted by path,
     from what the sources gave, in any order."""
     documents: list[Document] = []
+    found = webarchive.number_captures(found)
     found.sort(key=lambda pair: (pair[1].id, pair[0]))
     previous: Document | None = None
     for _, document in found:
@@ -458,6 +463,27 @@ _FORMAT_BY_EXTENSION = {
 
 _Item = tuple[tuple[str, str, int], Document] | Skipped
 
+# Formats read as streams of records by their own modules, by the ending of the file name
+# (checked before _FORMAT_BY_EXTENSION, whose keys are single suffixes).
+_STREAMED_FORMATS = {
+    ".jsonl.gz": "jsonl.gz",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+    ".arc": "arc",
+    ".arc.gz": "arc",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+}
+
+
+def _format_of(name: str) -> str:
+    lower = name.lower()
+    for ending, fmt in _STREAMED_FORMATS.items():
+        if lower.endswith(ending):
+            return fmt
+    return _FORMAT_BY_EXTENSION.get(PurePosixPath(lower).suffix, "txt")
+
 
 def _os_reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
@@ -486,9 +512,11 @@ def read_fetched(data: bytes, name: str, doc_id: str, settings: Settings) -> lis
     """Documents from the bytes of a file fetched elsewhere (object storage): ``name`` is
     shown to the user and decides the format by its extension."""
     source = _Source(None, name, doc_id)
-    fmt = _FORMAT_BY_EXTENSION.get(PurePosixPath(name).suffix.lower(), "txt")
+    fmt = _format_of(PurePosixPath(name).name)
     if fmt == "jsonl":
         return list(_read_jsonl(io.BytesIO(data), source, settings))
+    if fmt in _STREAMED:
+        return _read_streamed(io.BytesIO(data), len(data), source, fmt, settings)
     if len(data) > settings.max_document_chars * _BYTES_PER_CHAR_LIMIT + 4:
         return [Skipped(name, _too_large(f"{len(data):,} bytes", settings))]
     return [_read_document(data, fmt, source, settings)]
@@ -504,7 +532,7 @@ def _read_source(source: _Source, settings: Settings, stdin: bytes | None) -> li
             return list(_read_jsonl(io.BytesIO(data), source, settings))
         return [_read_document(data, fmt, source, settings)]
 
-    fmt = _FORMAT_BY_EXTENSION.get(source.file.suffix.lower(), "txt")
+    fmt = _format_of(source.file.name)
     try:
         info = source.file.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -512,6 +540,9 @@ def _read_source(source: _Source, settings: Settings, stdin: bytes | None) -> li
         if fmt == "jsonl":
             with source.file.open("rb") as stream:
                 return list(_read_jsonl(stream, source, settings))
+        if fmt in _STREAMED:
+            with source.file.open("rb") as stream:
+                return _read_streamed(stream, info.st_size, source, fmt, settings)
         limit = settings.max_document_chars * _BYTES_PER_CHAR_LIMIT + 4
         if info.st_size > limit:
             return [Skipped(source.display, _too_large(f"{info.st_size:,} bytes", settings))]
@@ -1358,8 +1389,13 @@ def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterat
         yield Skipped(source.display, "JSON Lines must be UTF-8, not UTF-16/32; re-encode it")
         return
     records = 0
-    for number, raw in enumerate(stream, start=1):  # binary mode: split on b"\n" only
+    most = settings.max_document_chars * _BYTES_PER_CHAR_LIMIT
+    for number, raw in enumerate(_bounded_lines(stream, most), start=1):
         where = f"{source.display}:{number}"
+        if raw is None:
+            records += 1
+            yield Skipped(where, _too_large(f"more than {most:,} bytes", settings))
+            continue
         if not raw.strip():
             continue
         records += 1
@@ -1368,7 +1404,7 @@ def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterat
         except UnicodeDecodeError:
             yield Skipped(where, "not UTF-8; JSON Lines files must be UTF-8, re-encode the file")
             continue
-        if len(line) > settings.max_document_chars * _BYTES_PER_CHAR_LIMIT:
+        if len(line) > most:
             yield Skipped(where, _too_large(f"{len(line):,} characters", settings))
             continue
         try:
@@ -1393,33 +1429,147 @@ def _read_jsonl(stream: BinaryIO, source: _Source, settings: Settings) -> Iterat
         if not isinstance(record, dict):
             yield Skipped(where, "not a JSON object; each line must be one {...} record")
             continue
-        text = record.get(settings.jsonl_text_field)
-        if not isinstance(text, str):
-            yield Skipped(
-                where,
-                f"no {settings.jsonl_text_field!r} text field; set jsonl_text_field to the "
-                "field that holds the article",
-            )
-            continue
-        record_id = _record_id(record.get(settings.jsonl_id_field), number)
-        doc_id = f"{source.id}#{record_id}"
-        text = unicodedata.normalize("NFC", _CONTROL.sub("", _LINE_BREAKS.sub("\n", text)))
-        try:
-            _check_length(text, settings)
-            extracted = _Extracted(
-                text,
-                title=_scalar_text(record.get(settings.jsonl_title_field)),
-                date=parse_date(record.get(settings.jsonl_date_field)),
-                author=_meta_author({"author": record.get("author")}),
-                url=_scalar_text(record.get(settings.jsonl_url_field)),
-            )
-            document = _finish(extracted, doc_id, where, "jsonl", settings)
-        except InputError as exc:
-            yield Skipped(where, exc.reason)
-            continue
-        yield (doc_id, source.display, number), document
+        yield _record_item(record, number, where, source, "jsonl", settings)
     if not records:  # said, not dropped in silence: the run would claim nothing was there
         yield Skipped(source.display, "empty: no JSON records in it; check the file")
+
+
+def _bounded_lines(stream: BinaryIO, most: int) -> Iterator[bytes | None]:
+    """The lines of ``stream``, each read with at most ``most + 1`` bytes in memory: a longer
+    line is passed over to its end and given as None."""
+    while True:
+        line = stream.readline(most + 1)
+        if not line:
+            return
+        if len(line) <= most or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1 << 20)
+        yield None
+
+
+def _record_item(
+    record: Mapping[str, object],
+    number: int,
+    where: str,
+    source: _Source,
+    fmt: str,
+    settings: Settings,
+) -> _Item:
+    """The document of one record (a JSON Lines line or a table row), or why not."""
+    text = record.get(settings.jsonl_text_field)
+    if not isinstance(text, str):
+        thing = "text field" if fmt == "jsonl" else "text in the column"
+        return Skipped(
+            where,
+            f"no {settings.jsonl_text_field!r} {thing}; set jsonl_text_field to the "
+            f"{'field' if fmt == 'jsonl' else 'column'} that holds the article",
+        )
+    record_id = _record_id(record.get(settings.jsonl_id_field), number)
+    doc_id = f"{source.id}#{record_id}"
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", _LINE_BREAKS.sub("\n", text)))
+    try:
+        _check_length(text, settings)
+        extracted = _Extracted(
+            text,
+            title=_scalar_text(record.get(settings.jsonl_title_field)),
+            date=parse_date(record.get(settings.jsonl_date_field)),
+            author=_meta_author({"author": record.get("author")}),
+            url=_scalar_text(record.get(settings.jsonl_url_field)),
+        )
+        document = _finish(extracted, doc_id, where, fmt, settings)
+    except InputError as exc:
+        return Skipped(where, exc.reason)
+    return (doc_id, source.display, number), document
+
+
+# --------------------------------------------------------------------------------------------
+# Formats read by their own modules: .jsonl.gz, web archives, tables
+# --------------------------------------------------------------------------------------------
+
+_STREAMED = frozenset(_STREAMED_FORMATS.values())
+
+
+def _read_streamed(
+    stream: BinaryIO, size: int, source: _Source, fmt: str, settings: Settings
+) -> list[_Item]:
+    """The items of a file read record by record (``fmt`` from ``_STREAMED_FORMATS``).
+
+    Gzip data (by its magic number, whatever the name says) is decompressed as a capped
+    stream; a truncated, damaged or over-large stream stops the file with one message
+    naming it, after the records read before the damage."""
+    items: list[_Item] = []
+    head = stream.read(16)
+    stream.seek(0)
+    if fmt in ("csv", "tsv", "parquet"):
+        reason = _binary_reason(head) if fmt != "parquet" else None
+        if reason is not None:
+            return [Skipped(source.display, reason)]
+        make = functools.partial(_table_record, source=source, fmt=fmt, settings=settings)
+        if fmt == "parquet":
+            rows = tables.read_parquet(stream, source.display, settings, make)
+        else:
+            delimiter = "\t" if fmt == "tsv" else ","
+            rows = tables.read_csv(stream, source.display, delimiter, settings, make)
+        return list(rows)
+    if head.startswith(GZIP_MAGIC):
+        stream = open_gzip(stream, size, source.display, settings)
+    try:
+        if fmt == "jsonl.gz":
+            records: Iterator[_Item] = _read_jsonl(stream, source, settings)
+        else:
+            make_page = functools.partial(_archive_document, fmt=fmt, settings=settings)
+            records = webarchive.read_archive(
+                stream, source.display, source.id, settings, make_page
+            )
+        items.extend(records)
+    except CompressedError as exc:
+        read = sum(1 for item in items if not isinstance(item, Skipped))
+        kept = f"after {read:,} records (those are traced)" if read else "before any record"
+        items.append(
+            Skipped(source.display, f"{exc.what}; stopped reading it {kept}: {exc.advice}")
+        )
+    return items
+
+
+def _binary_reason(head: bytes) -> str | None:
+    for magic, what in BINARY_SIGNATURES:
+        if head.startswith(magic):
+            return f"binary file: {what}"
+    return None
+
+
+def _table_record(
+    record: Mapping[str, object],
+    number: int,
+    where: str,
+    *,
+    source: _Source,
+    fmt: str,
+    settings: Settings,
+) -> _Item:
+    return _record_item(record, number, where, source, fmt, settings)
+
+
+def _archive_document(
+    payload: bytes,
+    charset: str | None,
+    doc_id: str,
+    where: str,
+    date: str | None,
+    url: str | None,
+    *,
+    fmt: str,
+    settings: Settings,
+) -> Document:
+    """One HTML page of a web archive, extracted as an ``.html`` file is."""
+    markup = decode_bytes(payload, html_declared=charset or _declared_charset(payload))
+    _check_length(markup, settings, markup_factor=_BYTES_PER_CHAR_LIMIT)
+    extracted = _from_html(markup)
+    extracted.date = parse_date(date) or extracted.date
+    extracted.url = url or extracted.url
+    return _finish(extracted, doc_id, where, fmt, settings)
 
 
 def _record_id(value: object, line_number: int) -> str:

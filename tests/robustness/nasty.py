@@ -1004,6 +1004,38 @@ def names_escaped_in_the_terminal(observed: Observed) -> None:
     assert "1. source.txt, sou\\u200brce.txt" in flat
 
 
+def _cut_jsonl_gz() -> bytes:
+    """Varied records (gzip cannot shrink them to nothing), compressed and cut in half."""
+    rng = random.Random(16)
+    records = [
+        json.dumps({"id": n, "text": " ".join(rng.choice(WORDS) for _ in range(300))})
+        for n in range(100)
+    ]
+    data = gzip.compress("\n".join(records).encode(), mtime=0)
+    return data[: len(data) // 2]
+
+
+def _table(name: str, data: bytes) -> Callable[[Path], Run]:
+    """A table (not found by walking a folder): named on the command line."""
+
+    def build(root: Path) -> Run:
+        (corpus(root) / name).write_bytes(data)
+        return Run(["trace", "corpus", f"corpus/{name}", *JSON], root)
+
+    return build
+
+
+def _parquet_without_text() -> bytes:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = io.BytesIO()
+    pq.write_table(pa.table({"id": ["a"], "body": [ARTICLE]}), out)
+    return out.getvalue()
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -1662,6 +1694,41 @@ CASES: tuple[Case, ...] = (
         PROCESSED,
         check=names_escaped_in_the_terminal,
         companions=False,
+    ),
+    # --- inputs users have (issue 16): web archives, .jsonl.gz, CSV and Parquet tables ---
+    Case(
+        "warc-gz-corrupt",
+        "a .warc.gz whose gzip data is damaged",
+        with_file(
+            "crawl.warc.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + bytes(range(256)) * 4
+        ),
+        SKIPPED,
+        "crawl.warc.gz",
+        "corrupt gzip data",
+    ),
+    Case(
+        "jsonl-gz-truncated",
+        "a .jsonl.gz cut off in the middle",
+        with_file("feed.jsonl.gz", _cut_jsonl_gz()),
+        SKIPPED,
+        "feed.jsonl.gz",
+        "truncated gzip data",
+    ),
+    Case(
+        "csv-malformed-row",
+        "a CSV table with a row of more cells than its header",
+        _table("posts.csv", b'id,text\nr1,"' + ARTICLE.encode() + b'"\nr2,one,two\n'),
+        SKIPPED,
+        "posts.csv:2",
+        "malformed row",
+    ),
+    Case(
+        "parquet-no-text-column",
+        "a Parquet table without the text column",
+        _table("posts.parquet", _parquet_without_text()),
+        SKIPPED,
+        "posts.parquet",
+        "no 'text' column",
     ),
 )
 
