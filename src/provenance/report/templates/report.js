@@ -210,6 +210,7 @@
     cell.appendChild(off);
   }
   function drawWords(body, left, right, passages, prefix, anchor) {
+    var roles = (body.parentNode.getAttribute("data-roles") || "").split("|");
     var order = passages.map(function (p, i) { return i; });
     order.sort(function (x, y) {
       var p = passages[x], q = passages[y];
@@ -239,8 +240,14 @@
       var ta = tokens(a), tb = tokens(b);
       var tags = diffTags(ta, tb);
       var cells = [document.createElement("td"), document.createElement("td")];
-      marked(cells[0], a, ta, tags && tags[0]);
-      marked(cells[1], b, tb, tags && tags[1]);
+      var bodies = [document.createElement("bdi"), document.createElement("bdi")];
+      [0, 1].forEach(function (k) {
+        cells[k].setAttribute("data-role", roles[k] || "");
+        bodies[k].className = "body";
+        cells[k].appendChild(bodies[k]);
+      });
+      marked(bodies[0], a, ta, tags && tags[0]);
+      marked(bodies[1], b, tb, tags && tags[1]);
       offsets(cells[0], p[0], p[1]);
       offsets(cells[1], p[2], p[3], tags ? "" : " · too long for a word diff");
       row.append(head, cells[0], cells[1]);
