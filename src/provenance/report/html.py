@@ -247,7 +247,7 @@ def _label(doc: Document) -> str:
     return visible(" ".join(doc.title.split()) if doc.title and doc.title.strip() else doc.id)
 
 
-_BREAK_AFTER = re.compile(r"([/_\-.\\])(?=.)")
+_BREAK_AFTER = re.compile(r"([/_\-.])(?=.)")
 
 
 def _breakable(value: object) -> markupsafe.Markup:
@@ -486,9 +486,13 @@ def _head_of(layout: layout_.Layout, a: int, b: int, x: dict[int, float]) -> tup
     return (a, b) if x[a] <= x[b] else (b, a)
 
 
-def _family(number: int, members: list[str], rels: list[RelationView], by_id: dict[str, DocView]) -> Family:
+def _family(
+    number: int, members: list[str], rels: list[RelationView], by_id: dict[str, DocView]
+) -> Family:
     """A cluster too big to draw, as a ranked list: its source on top, then every member by
-    how it relates to the source (directly first, strongest kind and largest share first)."""
+    how it relates to the source (directly first, strongest kind and largest share first, then
+    the copies of copies through the copy they came from). ``rels`` are the essential
+    relations (``layout.essential``): a copy of a copy is listed under that copy."""
     kind_rank = {k: i for i, k in enumerate(RELATION_KINDS)}
     incoming: dict[str, int] = defaultdict(int)
     children: dict[str, set[str]] = defaultdict(set)
@@ -563,7 +567,9 @@ def _family(number: int, members: list[str], rels: list[RelationView], by_id: di
             role = "sibling of"
         else:
             role = "related to"
-        rows.append(FamilyRow(by_id[m], role, r, by_id[o] if depth > 1 or o != root else None, share(r, m)))
+        rows.append(
+            FamilyRow(by_id[m], role, r, by_id[o] if depth > 1 or o != root else None, share(r, m))
+        )
     return Family(number=number, anchor=f"family-{number}", rows=rows, size=len(members))
 
 
@@ -595,9 +601,7 @@ def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
         members.sort()
     edge_labels = (
         sum(
-            len(_essential(m, edges_of[find(m[0])]))
-            for m in components
-            if len(m) <= GRAPH_DRAW_MAX
+            len(_essential(m, edges_of[find(m[0])])) for m in components if len(m) <= GRAPH_DRAW_MAX
         )
         <= GRAPH_EDGE_LABELS_MAX
     )
@@ -610,13 +614,15 @@ def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
     for number, members in enumerate(components, start=1):
         crels = edges_of[find(members[0])]
         if len(members) > GRAPH_DRAW_MAX:
-            family = _family(number, members, crels, by_id)
+            family = _family(number, members, [crels[i] for i in _essential(members, crels)], by_id)
             families.append(family)
             title = f"cluster {number} · {len(members)} documents: listed below the graph"
             w = max(2 * _PAD + layout_.text_width(title, 11) + 20, 320.0)
             drawings.append((w, 40.0, _family_box(boxes, title, w, family.anchor)))
         else:
-            drawings.append(_cluster_drawing(number, members, crels, by_id, nodes, edges, boxes, edge_labels))
+            drawings.append(
+                _cluster_drawing(number, members, crels, by_id, nodes, edges, boxes, edge_labels)
+            )
     # clusters on shelves, left to right, a new shelf when one is full
     x = y = float(_CLUSTER_GAP)
     shelf = 0.0
@@ -786,7 +792,9 @@ def _cluster_drawing(
             if lay.layer_of[tail] == lay.layer_of[head]:
                 ty = top(tail)
                 lift = ty - _ARC_H - stack.get(head, 0) * _LABEL_H + 6
-                path = f"M{x1:.1f},{ty:.1f} C{x1:.1f},{lift:.1f} {x2:.1f},{lift:.1f} {x2:.1f},{ty:.1f}"
+                path = (
+                    f"M{x1:.1f},{ty:.1f} C{x1:.1f},{lift:.1f} {x2:.1f},{lift:.1f} {x2:.1f},{ty:.1f}"
+                )
             else:
                 points = [(x1, top(tail) + _NODE_H)]
                 for v in chain[1:-1]:
@@ -808,6 +816,7 @@ def _cluster_drawing(
             edges.append(GraphEdge(r, path, round(lx, 1), round(ly, 1), labels[e]))
 
     return w, h, draw
+
 
 # --- rendering ------------------------------------------------------------------------------
 

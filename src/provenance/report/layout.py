@@ -27,7 +27,7 @@ __all__ = ["Layout", "essential", "layered", "place", "shorten", "text_width"]
 
 # advance widths of DejaVu Sans in em, by character class; bold is about 10 % wider
 _NARROW = frozenset("ijl.,:;'|!`")
-_SLIM = frozenset("frtI()[]{}-/\\ \"")
+_SLIM = frozenset('frtI()[]{}-/\\ "')
 _WIDE = frozenset("mwMW@%")
 _CAPS_WIDE = frozenset("ABCDGHKNOQRUVXY&")
 
@@ -91,13 +91,13 @@ def _crossings(upper: Sequence[int], lower: Sequence[int], links: set[tuple[int,
     pos_l = {n: i for i, n in enumerate(lower)}
     pairs = sorted((pos_u[a], pos_l[b]) for a, b in links if a in pos_u and b in pos_l)
     return sum(
-        1
-        for (a1, b1), (a2, b2) in itertools.combinations(pairs, 2)
-        if (a1 - a2) * (b1 - b2) < 0
+        1 for (a1, b1), (a2, b2) in itertools.combinations(pairs, 2) if (a1 - a2) * (b1 - b2) < 0
     )
 
 
-def essential(n: int, edges: Sequence[tuple[int, int, bool]], weights: Sequence[float]) -> list[int]:
+def essential(
+    n: int, edges: Sequence[tuple[int, int, bool]], weights: Sequence[float]
+) -> list[int]:
     """The edges worth drawing (their indices, in input order): the directed edges that no
     longer chain of directed edges implies (transitive reduction), then the undirected ones,
     strongest first (``weights``), that join members not yet joined by what is kept. Siblings
@@ -120,7 +120,9 @@ def essential(n: int, edges: Sequence[tuple[int, int, bool]], weights: Sequence[
         if d and reduced.has_edge(a, b):
             keep.append(i)
             parent[find(a)] = find(b)
-    for i in sorted((i for i, (_, _, d) in enumerate(edges) if not d), key=lambda i: (-weights[i], i)):
+    for i in sorted(
+        (i for i, (_, _, d) in enumerate(edges) if not d), key=lambda i: (-weights[i], i)
+    ):
         a, b, _ = edges[i]
         if find(a) != find(b):
             keep.append(i)
@@ -257,7 +259,12 @@ def _isotonic(targets: Sequence[float], gaps: Sequence[float]) -> list[float]:
 
 
 def place(
-    layout: Layout, widths: Mapping[int, float], gap: float, *, small_gap: float = 8.0, passes: int = 4
+    layout: Layout,
+    widths: Mapping[int, float],
+    gap: float,
+    *,
+    small_gap: float = 8.0,
+    passes: int = 4,
 ) -> dict[int, float]:
     """The centre x of every node: each layer keeps its order with ``gap`` between members
     (``small_gap`` beside a placeholder), and moves towards the centres of its neighbours in
