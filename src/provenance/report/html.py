@@ -558,17 +558,19 @@ def _family(
         key=lambda m: (via[m][0], *strength(via[m][1], m), m),  # type: ignore[arg-type]
     )
     for m in rest:
-        depth, r = via[m]
-        assert r is not None
-        o = other(r, m)
-        if r.rel.direction == "source->derived":
-            role = "derived from" if r.rel.derived == m else "source of"
-        elif r.rel.direction == "common-source":
+        depth, link = via[m]
+        assert link is not None
+        o = other(link, m)
+        if link.rel.direction == "source->derived":
+            role = "derived from" if link.rel.derived == m else "source of"
+        elif link.rel.direction == "common-source":
             role = "sibling of"
         else:
             role = "related to"
         rows.append(
-            FamilyRow(by_id[m], role, r, by_id[o] if depth > 1 or o != root else None, share(r, m))
+            FamilyRow(
+                by_id[m], role, link, by_id[o] if depth > 1 or o != root else None, share(link, m)
+            )
         )
     return Family(number=number, anchor=f"family-{number}", rows=rows, size=len(members))
 
@@ -644,12 +646,12 @@ def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
         inner = _GRAPH_WIDTH - 2 * _CLUSTER_GAP - 2 * _PAD
         cx, cy, right = 0.0, 0.0, 0.0
         for d in isolated:
-            node = _node(d)
-            if cx and cx + node.w > inner:
+            lone = _node(d)
+            if cx and cx + lone.w > inner:
                 cx, cy = 0.0, cy + _NODE_H + _ROW_GAP
-            node.x, node.y = _CLUSTER_GAP + _PAD + cx, y + _PAD + _TITLE_H + cy
-            nodes.append(node)
-            cx += node.w + _ROW_GAP
+            lone.x, lone.y = _CLUSTER_GAP + _PAD + cx, y + _PAD + _TITLE_H + cy
+            nodes.append(lone)
+            cx += lone.w + _ROW_GAP
             right = max(right, cx - _ROW_GAP)
         h = 2 * _PAD + _TITLE_H + cy + _NODE_H
         w = max(2 * _PAD + right, layout_.text_width(title, 11) + 20)
@@ -758,7 +760,8 @@ def _cluster_drawing(
     content_w = max((x[n] + widths[n] / 2 for n in lay.layer_of), default=0.0)
     title = f"cluster {number} · {len(members)} documents"
     if left_out:
-        title += f" · {left_out} relation{'' if left_out == 1 else 's'} that the drawn ones imply are in the table"
+        plural = "" if left_out == 1 else "s"
+        title += f" · {left_out} relation{plural} that the drawn ones imply are in the table"
     w = round(max(2 * _PAD + content_w, layout_.text_width(title, 11) + 20), 1)
     h = round(y + _PAD, 1)
 

@@ -219,14 +219,11 @@ def layered(
             ref = order[k - 1] if downward else order[k + 1]
             pos = {node: i for i, node in enumerate(ref)}
             near = up if downward else down
-            current = {node: i for i, node in enumerate(order[k])}
-
-            def key(node: int) -> tuple[float, int]:
+            keys = {}
+            for i, node in enumerate(order[k]):
                 others = [pos[x] for x in near[node] if x in pos]
-                bary = sum(others) / len(others) if others else float(current[node])
-                return (bary, current[node])
-
-            order[k].sort(key=key)
+                keys[node] = (sum(others) / len(others) if others else float(i), i)
+            order[k].sort(key=keys.__getitem__)
         return order
 
     best, best_count = layers, total(layers)
