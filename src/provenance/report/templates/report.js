@@ -8,6 +8,20 @@
 
   each(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
 
+  // a graph wider than its box (a phone): start with the topmost document in view
+  var graphBox = document.querySelector(".graph-box");
+  if (graphBox && graphBox.scrollWidth > graphBox.clientWidth) {
+    var top = null;
+    each(graphBox.querySelectorAll("a.node rect"), function (rect) {
+      var y = +rect.getAttribute("y");
+      if (!top || y < +top.getAttribute("y")) { top = rect; }
+    });
+    if (top) {
+      var centre = +top.getAttribute("x") + (+top.getAttribute("width")) / 2;
+      graphBox.scrollLeft = Math.max(0, centre - graphBox.clientWidth / 2);
+    }
+  }
+
   // sorting: every header becomes a button
   if (table && rows.length > 1) {
     var heads = table.tHead.rows[0].cells;
