@@ -568,3 +568,32 @@ def test_only_big_reports_let_the_browser_skip_sections(
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     rules = re.findall(r"([^{}]+)\{[^}]*content-visibility: auto", css)
     assert [r.strip() for r in rules] == ["body.big section.relation"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_clusters_layer_downward_without_overlaps(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    n = rng.randrange(3, 26)
+    edges = []
+    for b in range(1, n):  # every member derived from an earlier one, some extra relations
+        edges.append((rng.randrange(b), b, True))
+    for _ in range(n):
+        a, b = sorted(rng.sample(range(n), 2))
+        edges.append((a, b, rng.random() < 0.5))
+    lay = layout.layered(n, edges)
+    for index, (a, b, directed) in enumerate(edges):
+        chain = lay.chains[index]
+        assert (chain[0], chain[-1]) == (a, b)
+        steps = [lay.layer_of[v] for v in chain]
+        if directed and a != b:
+            assert steps == list(range(steps[0], steps[-1] + 1))  # down one layer at a time
+        assert all(abs(p - q) <= 1 for p, q in itertools.pairwise(steps))
+    widths = {v: 20.0 + 7 * (v % 5) if v < n else 14.0 for v in lay.layer_of}
+    x = layout.place(lay, widths, 26.0)
+    for row in lay.layers:
+        assert len([v for v in row if v < n]) <= 5
+        for a, b in itertools.pairwise(row):
+            assert x[b] - widths[b] / 2 >= x[a] + widths[a] / 2 + 8.0 - 0.2
+    assert layout.layered(n, edges) == lay
