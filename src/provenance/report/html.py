@@ -8,8 +8,9 @@ allows only the one inline stylesheet and the one inline script by their SHA-256
 (``default-src 'none'``: nothing can be loaded), there are no inline event handlers, and URLs
 from documents are shown as text, never as links.
 
-Layout of the graph is computed here (layered: sources left of what they derived, one box per
-cluster), so the file needs nothing external and the same result gives the same bytes.
+Layout of the graph is computed here (``layout``: layered, sources above what they derived, one
+box per cluster; a cluster of more than ``GRAPH_DRAW_MAX`` documents is a ranked list instead),
+so the file needs nothing external and the same result gives the same bytes.
 """
 
 from __future__ import annotations
