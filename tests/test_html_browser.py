@@ -7,7 +7,9 @@ machine; when ``CI`` is set they must run, so a missing browser is a failure the
 
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -330,3 +332,229 @@ def test_large_reports_draw_match_blocks_on_opening(
         w.check_quiet()
     finally:
         w.close()
+
+
+# --- phone width, full-page capture, layered graph (issue 16) -------------------------------
+
+
+def family_corpus(folder: Path, members: int, seed: int = 7) -> Path:
+    """One dated source article and ``members - 1`` later copies, each with six words put in;
+    from the fifth on, about a third copy an earlier copy instead of the source."""
+    rng = random.Random(seed)
+    source = (SEEDS / "001_9a860b38a9f521db.txt").read_text("utf-8").split("\n", 1)[1]
+    folder.mkdir(parents=True)
+    (folder / "source-article.txt").write_text("date 2024-01-01\n" + source, encoding="utf-8")
+    texts = [source]
+    fillers = ["reportedly", "indeed", "officials said", "on Tuesday", "however", "meanwhile"]
+    for i in range(1, members):
+        parent = texts[rng.randrange(len(texts))] if i > 4 and rng.random() < 0.3 else source
+        words = parent.split(" ")
+        for _ in range(6):
+            words.insert(rng.randrange(len(words)), rng.choice(fillers))
+        texts.append(" ".join(words))
+        (folder / f"copy-{i:02d}_edited.txt").write_text(
+            f"date 2024-02-{1 + i % 27:02d}\n" + texts[-1], encoding="utf-8"
+        )
+    return folder
+
+
+def _page(browser: Any, path: Path, width: int, height: int = 900) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page
+
+
+# elements whose right edge passes the viewport, outside any box that scrolls or clips
+_OVERFLOWING = """(limit) => {
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= limit + 0.5) continue;
+    let inside = false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const o = getComputedStyle(up).overflowX;
+      if (o === "auto" || o === "scroll" || o === "hidden") { inside = true; break; }
+    }
+    if (!inside) out.push(el.tagName + "." + el.className + " " + Math.round(box.right));
+  }
+  return out;
+}"""
+
+
+def test_phone_width_lays_out_without_page_scroll(browser: Any, seeds_report: Path) -> None:
+    page = _page(browser, seeds_report, 390, 844)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.locator("label[for='rel-1-vw']").click()  # the word view too
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate(_OVERFLOWING, 390) == []
+        # the relations table scrolls inside its own box
+        table = page.locator("#relations-table")
+        assert page.evaluate("e => e.parentElement.scrollWidth > e.parentElement.clientWidth",
+                             table.element_handle())  # fmt: skip
+        # ids break between their parts, not letter by letter: one or two lines
+        line = float(page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight)"))
+        ids = [
+            cell
+            for cell in page.locator("#relations-table tbody a.doc").all()
+            if " " not in cell.inner_text().strip()  # a title wraps between its words
+        ]
+        assert ids
+        for cell in ids:
+            box = cell.bounding_box()
+            assert box and box["height"] <= 2.2 * line, (cell.inner_text(), box)
+        code = page.locator("table.docs code").first.bounding_box()
+        assert code and code["height"] <= 2.2 * line and code["width"] > 60
+        # badges are whole, inside the viewport
+        for badge in page.locator("#rel-1 .badge").all()[:3]:
+            b = badge.bounding_box()
+            assert b and b["x"] >= 0 and b["x"] + b["width"] <= 390
+        # the word view stacks: the derived side below the source side
+        cells = page.locator("#rel-1 .view.words tbody tr").first.locator("td")
+        a, b = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+        assert a and b and b["y"] >= a["y"] + a["height"] - 1 and a["width"] <= 390
+        page.locator("label[for='rel-1-vb']").click()
+        texts = page.locator("#rel-1 .view.blocks .text")
+        a, b = texts.nth(0).bounding_box(), texts.nth(1).bounding_box()
+        assert a and b and b["y"] > a["y"] + a["height"] - 1
+    finally:
+        page.context.close()
+
+
+_SECTIONS_DRAWN = """() => Array.from(document.querySelectorAll("section.relation")).map(s => [
+  getComputedStyle(s).contentVisibility,
+  s.checkVisibility({contentVisibilityAuto: true}),
+  s.querySelector("h3").getBoundingClientRect().height,
+  s.innerText.trim().length,
+])"""
+
+
+def test_a_full_page_capture_draws_every_relation(browser: Any, seeds_report: Path) -> None:
+    page = _page(browser, seeds_report, 1360, 700)
+    try:
+        assert not page.evaluate("document.body.classList.contains('big')")
+        sections = page.evaluate(_SECTIONS_DRAWN)  # no scrolling: as a capture sees the page
+        assert len(sections) == 4
+        for style, visible, heading, text in sections:
+            assert style == "visible" and visible and heading > 10 and text > 100
+        capture = page.screenshot(full_page=True)
+        assert len(capture) > 10_000
+        # relation 4 is below the fold: its rendered text is there without scrolling to it
+        assert (
+            page.evaluate("document.querySelector('#rel-4 .text').getBoundingClientRect().height")
+            > 50
+        )
+    finally:
+        page.context.close()
+
+
+def test_a_big_report_skips_off_screen_sections_but_prints_them(
+    browser: Any, seeds_report: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(html, "BIG_REPORT_RELATIONS", 2)
+    path = tmp_path / "big.html"
+    html.write(trace([str(SEEDS)]), path)
+    page = _page(browser, path, 1360, 700)
+    try:
+        assert page.evaluate("document.body.classList.contains('big')")
+        assert {s[0] for s in page.evaluate(_SECTIONS_DRAWN)} == {"auto"}
+        page.emulate_media(media="print")
+        assert {s[0] for s in page.evaluate(_SECTIONS_DRAWN)} == {"visible"}
+        # the page's script opens every relation before printing
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = false)")
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert page.evaluate(
+            "Array.from(document.querySelectorAll('section.relation details')).every(d => d.open)"
+        )
+    finally:
+        page.context.close()
+
+
+# every text of the graph: its box in SVG units, and the cluster box that holds its centre
+_GRAPH_TEXTS = """() => {
+  const boxes = Array.from(document.querySelectorAll("svg.graph .cluster rect")).map(r => r.getBBox());
+  return Array.from(document.querySelectorAll("svg.graph text")).map(t => {
+    const b = t.getBBox();
+    const cx = b.x + b.width / 2, cy = b.y + b.height / 2;
+    const c = boxes.find(r => r.x <= cx && cx <= r.x + r.width && r.y <= cy && cy <= r.y + r.height);
+    return {text: t.textContent, b: [b.x, b.y, b.width, b.height],
+            c: c ? [c.x, c.y, c.width, c.height] : null};
+  });
+}"""
+
+
+def _disjoint(a: list[float], b: list[float]) -> bool:
+    return (
+        a[0] + a[2] <= b[0] + 0.5
+        or b[0] + b[2] <= a[0] + 0.5
+        or a[1] + a[3] <= b[1] + 0.5
+        or b[1] + b[3] <= a[1] + 0.5
+    )
+
+
+@pytest.fixture(scope="module")
+def family13(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = family_corpus(tmp_path_factory.mktemp("family13") / "corpus", 13)
+    path = folder.parent / "family13.html"
+    html.write(trace([str(folder)]), path)
+    return path
+
+
+def test_a_thirteen_document_cluster_is_drawn_in_layers_without_overlaps(
+    browser: Any, family13: Path
+) -> None:
+    page = _page(browser, family13, 1360)
+    try:
+        texts = page.evaluate(_GRAPH_TEXTS)
+        assert len(texts) >= 13 * 2 + 1
+        for t in texts:
+            assert t["c"], f"{t['text']!r} is outside every cluster box"
+            b, c = t["b"], t["c"]
+            assert c[0] <= b[0] and b[0] + b[2] <= c[0] + c[2], t
+            assert c[1] <= b[1] and b[1] + b[3] <= c[1] + c[3], t
+        for s, t in itertools.combinations(texts, 2):
+            assert _disjoint(s["b"], t["b"]), (s["text"], t["text"])
+        # every label inside its own document box
+        for node in page.locator("svg.graph a.node").all():
+            rect, labels = node.locator("rect"), node.locator("text")
+            r = rect.evaluate(
+                "e => { const b = e.getBBox(); return [b.x, b.y, b.width, b.height]; }"
+            )
+            for i in range(labels.count()):
+                b = labels.nth(i).evaluate("e => { const b = e.getBBox(); return [b.x, b.width]; }")
+                assert r[0] <= b[0] and b[0] + b[1] <= r[0] + r[2]
+        # the source above every copy
+        ys = {
+            (n.locator("text.l1").text_content() or ""): float(
+                n.locator("rect").get_attribute("y") or 0
+            )
+            for n in page.locator("svg.graph a.node").all()
+        }
+        assert ys["source-article.txt"] < min(y for k, y in ys.items() if k != "source-article.txt")
+    finally:
+        page.context.close()
+
+
+def test_a_fifty_document_family_is_a_ranked_list(browser: Any, tmp_path: Path) -> None:
+    folder = family_corpus(tmp_path / "corpus", 50)
+    path = tmp_path / "family50.html"
+    html.write(trace([str(folder)]), path)
+    page = _page(browser, path, 1360)
+    try:
+        assert page.locator("svg.graph a.node").count() == 0
+        for t in page.evaluate(_GRAPH_TEXTS):
+            assert (
+                t["c"] and t["c"][0] <= t["b"][0] and t["b"][0] + t["b"][2] <= t["c"][0] + t["c"][2]
+            )
+        rows = page.locator("#family-1 tbody tr")
+        assert rows.count() == 50
+        assert (
+            "source-article.txt" in rows.first.inner_text() and "source" in rows.first.inner_text()
+        )
+        page.locator("svg.graph a.cluster").click()
+        assert page.evaluate("location.hash") == "#family-1"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1360
+    finally:
+        page.context.close()

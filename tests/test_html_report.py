@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import re
 import shutil
@@ -19,7 +20,7 @@ from click.testing import CliRunner, Result
 
 from provenance import cli, trace
 from provenance.models import Document, Passage, Relation, Span, Stripped, TraceResult
-from provenance.report import graphexport, html, jsonout
+from provenance.report import graphexport, html, jsonout, layout
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -129,7 +130,7 @@ def check_locked_down(markup: str) -> Page:
         "p", "nav", "main", "section", "dl", "dt", "dd", "span", "em", "code", "div", "svg",
         "defs", "marker", "path", "g", "rect", "text", "line", "ul", "li", "label", "input",
         "select", "option", "output", "button", "table", "thead", "tbody", "tr", "th", "td",
-        "details", "summary", "br", "b", "q", "footer", "script",
+        "details", "summary", "br", "b", "q", "footer", "script", "bdi", "wbr",
     }  # fmt: skip
     for href in page.attr_values("href"):
         assert href.startswith("#"), href
@@ -161,16 +162,18 @@ def test_seeds_report_is_locked_down_and_complete(seeds_result: TraceResult) -> 
     assert 'class="sub"' in markup and ('class="ins"' in markup or 'class="del"' in markup)
 
 
-def test_the_graph_puts_sources_left_of_what_they_derived(seeds_result: TraceResult) -> None:
+def test_the_graph_puts_sources_above_what_they_derived(seeds_result: TraceResult) -> None:
     markup = html.render(seeds_result)
     ids = [d.id for d in seeds_result.documents]
-    xs = {
-        ids[int(n) - 1]: float(x)
-        for n, x in re.findall(r'<a href="#doc-(\d+)" class="node">.*?<rect x="([\d.]+)"', markup)
+    ys = {
+        ids[int(n) - 1]: float(y)
+        for n, y in re.findall(
+            r'<a href="#doc-(\d+)" class="node">.*?<rect x="[\d.]+" y="([\d.]+)"', markup
+        )
     }
-    assert len(xs) == 5  # 004 related to nothing is drawn too, in its own box
+    assert len(ys) == 5  # 004 related to nothing is drawn too, in its own box
     rewrite = seeds_result.relations[0]
-    assert xs[rewrite.source] < xs[rewrite.derived]
+    assert ys[rewrite.source] < ys[rewrite.derived]
     assert markup.count('class="edge ') == 2  # quotes-only pairs are not drawn
     assert 'class="edge k-partial d-common-source"' in markup
     assert 'marker-end="url(#arrow-rewrite)"' in markup
@@ -345,7 +348,7 @@ def test_trace_writes_html_and_graph_beside_its_output(tmp_path: Path) -> None:
     dot = tmp_path / "g.dot"
     result = run(["report", str(json_path), "-o", str(again), "--graph", str(dot)])
     assert result.exit_code == 0 and result.stderr == ""
-    strip = re.compile(r"<br>by [^<]*")
+    strip = re.compile(r"<br>by <bdi>[^<]*</bdi>")
     assert strip.sub("", again.read_text("utf-8")) == strip.sub("", html_path.read_text("utf-8"))
     assert dot.read_text("utf-8").startswith("digraph provenance {")
 
@@ -413,23 +416,184 @@ def test_templates_and_assets_ship_with_the_package() -> None:
         assert folder.joinpath(name).is_file(), name
 
 
-def test_edges_within_a_column_bow_out_instead_of_crossing_documents() -> None:
-    docs = tuple(Document(id=f"{c}.txt", path=f"{c}.txt", text="x" * 100) for c in "abcd")
+def _family(members: int, *, copies_of_copies: bool = True) -> TraceResult:
+    """One source and ``members - 1`` copies, every pair related as a real trace relates them:
+    source -> copy, copy of a copy -> its source, and the copies siblings of each other."""
+    docs = [Document(id="source.txt", path="source.txt", text="x" * 100, date="2024-01-01")]
+    docs += [
+        Document(id=f"copy-{i:02d}_v.txt", path=f"copy-{i:02d}_v.txt", text="x" * 100)
+        for i in range(1, members)
+    ]
+    parent = {
+        i: (0 if not copies_of_copies or i < 4 or i % 3 else i - 2) for i in range(1, members)
+    }
     passage = (Passage(Span(0, 50), Span(0, 50), "verbatim", 1.0),)
-
-    def rel(s: str, d: str, direction: str) -> Relation:
-        return Relation(s, d, "partial", direction, 0.5, 0.5, 0.5, 0.5, passage)  # type: ignore[arg-type]
-
-    relations = (
-        rel("a.txt", "b.txt", "source->derived"),
-        rel("a.txt", "c.txt", "source->derived"),
-        rel("a.txt", "d.txt", "source->derived"),
-        rel("b.txt", "d.txt", "common-source"),  # b and d: same column, c between them
+    relations = []
+    for i, j in itertools.combinations(range(members), 2):
+        direction = "source->derived" if (i == 0 or parent[j] == i) else "common-source"
+        relations.append(
+            Relation(
+                docs[i].id, docs[j].id, "near-duplicate", direction, 0.9, 0.9, 0.9, 0.9, passage
+            )  # type: ignore[arg-type]
+        )
+    return TraceResult(
+        documents=tuple(docs), relations=tuple(relations), clusters=(tuple(d.id for d in docs),)
     )
-    result = TraceResult(
-        documents=docs, relations=relations, clusters=(("a.txt", "b.txt", "c.txt", "d.txt"),)
+
+
+def test_layers_put_sources_above_and_split_wide_rows() -> None:
+    edges = [(0, 1, True), (0, 2, True), (1, 3, True), (0, 3, True), (2, 4, False)]
+    lay = layout.layered(5, edges, max_row=5)
+    layer = lay.layer_of
+    assert layer[0] < layer[1] < layer[3] and layer[0] < layer[2]
+    assert layer[4] == layer[2]  # a sibling sits beside the member it is joined to
+    assert len(lay.chains[3]) == 3  # 0 -> 3 spans two layers: one placeholder between
+    assert lay.chains[3][0] == 0 and lay.chains[3][-1] == 3
+    # a source with twelve copies: rows of at most five members, the copies below the source
+    fan = [(0, i, True) for i in range(1, 13)]
+    lay = layout.layered(13, fan, max_row=5)
+    rows = [[m for m in row if m < 13] for row in lay.layers]
+    assert rows[0] == [0] and all(len(row) <= 5 for row in rows) and sum(map(len, rows)) == 13
+    assert lay.crossings == 0
+    x = layout.place(lay, dict.fromkeys(lay.layer_of, 100.0), 20.0)
+    for row in lay.layers:  # boxes of one layer never overlap
+        for a, b in itertools.pairwise(row):
+            assert x[b] - x[a] >= 100.0 + (20.0 if a < 13 and b < 13 else 8.0) - 0.2
+
+
+def test_layout_orders_to_remove_crossings_and_is_deterministic() -> None:
+    # two sources, each with two copies, given in an order that crosses
+    edges = [(0, 3, True), (1, 2, True), (0, 4, True), (1, 5, True)]
+    lay = layout.layered(6, edges)
+    assert lay.crossings == 0
+    assert lay == layout.layered(6, list(edges))
+    assert layout.place(lay, dict.fromkeys(lay.layer_of, 50.0), 10.0) == layout.place(
+        lay, dict.fromkeys(lay.layer_of, 50.0), 10.0
     )
+
+
+def test_essential_edges_leave_out_what_the_drawn_ones_imply() -> None:
+    # 0 -> 1 -> 2 and 0 -> 2 (implied by the chain); 1, 3 siblings under 0; 4 - 5 alone
+    edges = [(0, 1, True), (1, 2, True), (0, 2, True), (0, 3, True), (1, 3, False), (4, 5, False)]
+    assert layout.essential(6, edges, [1.0] * 6) == [0, 1, 3, 5]
+
+
+def test_a_thirteen_document_family_is_drawn_in_layers() -> None:
+    result = _family(13)
     markup = html.render(result)
-    paths = re.findall(r'<a href="#rel-(\d)" class="edge[^"]*">.*?<path d="([^"]+)"', markup)
-    shapes = {n: d.split()[1][0] for n, d in paths}
-    assert shapes == {"1": "L", "2": "L", "3": "L", "4": "Q"}
+    assert markup == html.render(_family(13))  # the same bytes
+    assert markup.count('class="edge ') == 12  # a tree: the 66 sibling pairs are implied
+    assert "66 relations that the drawn ones imply are in the table" in markup
+    ys = {
+        n: float(y)
+        for n, y in re.findall(
+            r'<a href="#doc-(\d+)" class="node">.*?<rect x="[\d.]+" y="([\d.]+)"', markup
+        )
+    }
+    assert len(ys) == 13 and ys["1"] == min(ys.values()) and list(ys.values()).count(ys["1"]) == 1
+    assert 'class="family"' not in markup
+
+
+def test_a_fifty_document_family_is_a_ranked_list_with_its_source_on_top() -> None:
+    result = _family(50)
+    markup = html.render(result)
+    assert markup.count('class="node"') == 0 and 'href="#family-1"' in markup
+    section = markup[markup.index('<section class="family" id="family-1"') :]
+    section = section[: section.index("</section>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", section)[1:]
+    assert len(rows) == 50
+    assert "source.<wbr>txt" in rows[0] and "<b>source</b>" in rows[0]
+    # copies of the source first, then the copies of copies (via the copy they derive from)
+    direct = [i for i, r in enumerate(rows[1:]) if "the source" in r]
+    via = [i for i, r in enumerate(rows[1:]) if "the source" not in r]
+    assert direct and via and max(direct) < min(via)
+    assert all(
+        "derived from" in rows[1 + i] and "copy-" in rows[1 + i].split("derived from")[1]
+        for i in via
+    )
+    assert "90 %" in rows[1]
+
+
+def test_long_labels_are_cut_with_the_whole_name_in_the_tooltip() -> None:
+    long_id = "a-very-long-document-name-that-goes-on-and-on-and-on.txt"
+    docs = (
+        Document(id="s.txt", path="s.txt", text="x" * 100, date="2024-01-01"),
+        Document(id=long_id, path=long_id, text="x" * 100),
+    )
+    passage = (Passage(Span(0, 50), Span(0, 50), "verbatim", 1.0),)
+    rel = Relation("s.txt", long_id, "partial", "source->derived", 0.5, 0.5, 0.5, 0.5, passage)
+    markup = html.render(
+        TraceResult(documents=docs, relations=(rel,), clusters=((long_id, "s.txt"),))
+    )
+    node = re.search(
+        r'<a href="#doc-2" class="node"><title>(.*?)</title>.*?class="l1">(.*?)</text>', markup
+    )
+    assert node and node.group(1).startswith(long_id) and node.group(2).endswith("…")
+    assert len(node.group(2)) <= 30
+    width = float(re.findall(r'<a href="#doc-2" class="node">.*?width="([\d.]+)"', markup)[0])
+    assert width >= layout.text_width(node.group(2), 12.5, bold=True) + 16
+
+
+def test_names_show_control_and_invisible_characters_as_escapes() -> None:
+    names = ["bell\x07.txt", "csi\x9b31m.txt", "sou\u200brce.txt", "evil\u202etxt.exe"]
+    docs = tuple(Document(id=n, path=n, text="x" * 100, title=None) for n in names)
+    passage = (Passage(Span(0, 50), Span(0, 50), "verbatim", 1.0),)
+    rels = tuple(
+        Relation(a.id, b.id, "partial", "undetermined", 0.5, 0.5, 0.5, 0.5, passage)  # type: ignore[arg-type]
+        for a, b in itertools.pairwise(docs)
+    )
+    markup = html.render(
+        TraceResult(documents=docs, relations=rels, clusters=(names,)), title="t\u202e"
+    )
+    for ch in "\x07\x9b\u200b\u202e":
+        assert ch not in markup
+    for shown in (
+        "bell\\x07",
+        "csi\\x9b31m",
+        "sou\\u200brce",
+        "evil\\u202etxt",
+        "<title>t\\u202e</title>",
+    ):
+        assert shown in markup
+    assert "<bdi>sou\\u200brce.<wbr>txt</bdi>" in markup
+
+
+def test_only_big_reports_let_the_browser_skip_sections(
+    seeds_result: TraceResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "<body>" in html.render(seeds_result)
+    monkeypatch.setattr(html, "BIG_REPORT_RELATIONS", 3)
+    assert '<body class="big">' in html.render(seeds_result)
+    css = (Path(html.__file__).parent / "templates" / "report.css").read_text("utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    rules = re.findall(r"([^{}]+)\{[^}]*content-visibility: auto", css)
+    assert [r.strip() for r in rules] == ["body.big section.relation"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_clusters_layer_downward_without_overlaps(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    n = rng.randrange(3, 26)
+    edges = []
+    for b in range(1, n):  # every member derived from an earlier one, some extra relations
+        edges.append((rng.randrange(b), b, True))
+    for _ in range(n):
+        a, b = sorted(rng.sample(range(n), 2))
+        edges.append((a, b, rng.random() < 0.5))
+    lay = layout.layered(n, edges)
+    for index, (a, b, directed) in enumerate(edges):
+        chain = lay.chains[index]
+        assert (chain[0], chain[-1]) == (a, b)
+        steps = [lay.layer_of[v] for v in chain]
+        if directed and a != b:
+            assert steps == list(range(steps[0], steps[-1] + 1))  # down one layer at a time
+        assert all(abs(p - q) <= 1 for p, q in itertools.pairwise(steps))
+    widths = {v: 20.0 + 7 * (v % 5) if v < n else 14.0 for v in lay.layer_of}
+    x = layout.place(lay, widths, 26.0)
+    for row in lay.layers:
+        assert len([v for v in row if v < n]) <= 5
+        for a, b in itertools.pairwise(row):
+            assert x[b] - widths[b] / 2 >= x[a] + widths[a] / 2 + 8.0 - 0.2
+    assert layout.layered(n, edges) == lay

@@ -1036,6 +1036,38 @@ def _parquet_without_text() -> bytes:
     return out.getvalue()
 
 
+# --- names with control, invisible and bidi characters in the HTML report (issue 15) -------
+
+_SHOWN_NAMES = {
+    "bell\x07.txt": "bell\\x07.txt",
+    "csi\x9b31m.txt": "csi\\x9b31m.txt",
+    "sou\u200brce.txt": "sou\\u200brce.txt",
+    "evil\u202etxt.exe.txt": "evil\\u202etxt.exe.txt",
+}
+
+
+def html_odd_names(root: Path) -> Run:
+    from provenance import trace
+    from provenance.report import jsonout
+
+    folder = corpus(root)
+    for i, name in enumerate(_SHOWN_NAMES):
+        (folder / name).write_text(ARTICLE.replace("Tuesday", f"day {i}"), encoding="utf-8")
+    result = trace([folder])
+    (root / "trace.json").write_text(jsonout.dumps(result, include_text=True), encoding="utf-8")
+    return Run(["report", "trace.json", "-o", "-", "--title", "names \x07\u202e"], root)
+
+
+def html_names_visible(observed: Observed) -> None:
+    page = observed.stdout
+    assert page.startswith("<!DOCTYPE html>")
+    for raw in ("\x07", "\x9b", "\u200b", "\u202e"):
+        assert raw not in page, f"{raw!r} reached the HTML"
+    for shown in _SHOWN_NAMES.values():  # headings and tables break ids with <wbr>
+        assert shown in page or shown.replace(".", ".<wbr>") in page, shown
+    assert "<title>names \\x07\\u202e</title>" in page
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -1729,6 +1761,15 @@ CASES: tuple[Case, ...] = (
         SKIPPED,
         "posts.parquet",
         "no 'text' column",
+    ),
+    # --- names with control, invisible and bidi characters in the HTML report (issue 15) ---
+    Case(
+        "html-names-visible",
+        "report -o -: files named with BEL, 8-bit CSI, a zero-width space and a bidi override",
+        html_odd_names,
+        PROCESSED,
+        companions=False,
+        check=html_names_visible,
     ),
 )
 

@@ -8,8 +8,9 @@ allows only the one inline stylesheet and the one inline script by their SHA-256
 (``default-src 'none'``: nothing can be loaded), there are no inline event handlers, and URLs
 from documents are shown as text, never as links.
 
-Layout of the graph is computed here (layered: sources left of what they derived, one box per
-cluster), so the file needs nothing external and the same result gives the same bytes.
+Layout of the graph is computed here (``layout``: layered, sources above what they derived, one
+box per cluster; a cluster of more than ``GRAPH_DRAW_MAX`` documents is a ranked list instead),
+so the file needs nothing external and the same result gives the same bytes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import json
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -42,6 +43,8 @@ from provenance.models import (
     TraceResult,
 )
 from provenance.report import atomic
+from provenance.report import layout as layout_
+from provenance.report.visible import visible
 
 __all__ = ["ReportError", "missing_text", "render", "write"]
 
@@ -71,13 +74,28 @@ go into the HTML (so they read without script) up to this many characters of pas
 DIFF_TOKENS_MAX = 20_000
 """Passages longer than this (in words, either side) skip the word-level diff."""
 
+GRAPH_DRAW_MAX = 25
+"""A cluster of more documents than this is shown as a ranked list (its source on top), not
+drawn: past it a drawing has more lines than a reader can follow."""
+
+BIG_REPORT_RELATIONS = 200
+"""Above this many relations the page lets the browser skip laying out the relation sections
+that are off screen (``content-visibility: auto``, the ``big`` class on ``<body>``). Smaller
+pages lay out everything, so a full-page capture or a print shows every section."""
+
 # graph geometry, in SVG user units
-_NODE_W, _NODE_H = 220, 44
-_GAP_X, _GAP_Y = 130, 30
-_PAD = 18
+_NODE_H = 44
+_NODE_MIN_W = 120.0
+_PLACEHOLDER_W = 14.0
+_ROW_GAP = 26.0
+_TITLE_H = 18.0
+_LABEL_H = 14.0
+_CHANNEL_H = 46.0
+_ARC_H = 26.0
+_PAD = 16
 _CLUSTER_GAP = 22
 _GRAPH_WIDTH = 1160
-_LABEL_CHARS = 26
+_LABEL_CHARS = 30
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _NO_TEXT = "text not included in the saved trace"
@@ -162,6 +180,7 @@ class GraphNode:
     doc: DocView
     x: float
     y: float
+    w: float
     line1: str
     line2: str
 
@@ -170,8 +189,8 @@ class GraphNode:
 class GraphEdge:
     rel: RelationView
     d: str
-    """SVG path: a straight segment, or an arc beside the column for two documents in the
-    same column that are not next to each other (a straight line would cross the ones between)."""
+    """SVG path: curves from layer to layer (through a placeholder in each layer it spans), or
+    an arc above the row joining two documents of the same layer."""
     lx: float
     ly: float
     label: str
@@ -184,6 +203,28 @@ class GraphBox:
     w: float
     h: float
     label: str
+    href: str = ""
+    """For a cluster listed instead of drawn: the anchor of its list."""
+
+
+@dataclass(slots=True)
+class FamilyRow:
+    doc: DocView
+    role: str
+    """How this document relates to the one named in ``via`` (or to the source)."""
+    rel: RelationView | None
+    via: DocView | None
+    """The member through which it relates, when that is not the source itself."""
+    share: float
+    """How much of this document the relation covers."""
+
+
+@dataclass(slots=True)
+class Family:
+    number: int
+    anchor: str
+    rows: list[FamilyRow]
+    size: int
 
 
 @dataclass(slots=True)
@@ -195,18 +236,27 @@ class Graph:
     boxes: list[GraphBox]
     isolated_hidden: int
     edge_labels: bool
+    families: list[Family]
 
 
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _label(doc: Document) -> str:
-    return " ".join(doc.title.split()) if doc.title and doc.title.strip() else doc.id
+    """The one name a document goes by on the page: its title, else its id, with every
+    control, invisible and bidi character shown as an escape (see ``visible``)."""
+    return visible(" ".join(doc.title.split()) if doc.title and doc.title.strip() else doc.id)
+
+
+_BREAK_AFTER = re.compile(r"([/_\-.])(?=.)")
+
+
+def _breakable(value: object) -> markupsafe.Markup:
+    """Jinja2 filter ``ids``: a name shown visibly (``visible``), escaped, with a line-break
+    opportunity (``<wbr>``) after each ``/ _ - .``, so a narrow column breaks an id between
+    its parts rather than letter by letter."""
+    text = str(markupsafe.escape(visible(str(value))))
+    return markupsafe.Markup(_BREAK_AFTER.sub(r"\1<wbr>", text))  # noqa: S704  # escaped above
 
 
 def _percent(value: float) -> str:
@@ -428,54 +478,102 @@ def _relation_view(
     return view
 
 
-def _layer_component(members: list[str], edges: list[Relation]) -> dict[str, tuple[int, int]]:
-    """(layer, row) for each member: a source sits one layer left of what it derived; nodes
-    with no directed edge sit in layer 0; rows follow the parents' rows (one barycentre pass)."""
-    preds: dict[str, list[str]] = defaultdict(list)
-    for r in edges:
-        if r.direction == "source->derived":
-            preds[r.derived].append(r.source)
-    layer: dict[str, int] = {}
-
-    def depth(node: str, guard: frozenset[str] = frozenset()) -> int:
-        if node in layer:
-            return layer[node]
-        parents = [p for p in preds.get(node, []) if p not in guard]
-        value = 0 if not parents else 1 + max(depth(p, guard | {node}) for p in parents)
-        layer[node] = value
-        return value
-
-    if not preds:  # no direction inside: side by side, three to a row
-        return {m: (i % 3, i // 3) for i, m in enumerate(members)}
-    for m in members:
-        depth(m)
-    by_layer: dict[int, list[str]] = defaultdict(list)
-    for m in members:
-        by_layer[layer[m]].append(m)
-    row: dict[str, float] = {}
-    out: dict[str, tuple[int, int]] = {}
-    for k in sorted(by_layer):
-        nodes = by_layer[k]
-
-        def key(node: str) -> tuple[float, str]:
-            parents = [row[p] for p in preds.get(node, []) if p in row]
-            return (sum(parents) / len(parents) if parents else float("inf"), node)
-
-        nodes.sort(key=key)
-        for i, node in enumerate(nodes):
-            row[node] = i
-            out[node] = (k, i)
-    return out
+def _head_of(layout: layout_.Layout, a: int, b: int, x: dict[int, float]) -> tuple[int, int]:
+    """(tail, head) of an edge: the head, where its label sits, is the lower end (the derived
+    document of a directed edge), or the right one of two in the same layer."""
+    la, lb = layout.layer_of[a], layout.layer_of[b]
+    if la != lb:
+        return (a, b) if la < lb else (b, a)
+    return (a, b) if x[a] <= x[b] else (b, a)
 
 
-def _clip(cx: float, cy: float, tx: float, ty: float) -> tuple[float, float]:
-    """Where the segment from the centre of a node box towards (tx, ty) leaves the box."""
-    dx, dy = tx - cx, ty - cy
-    if dx == 0 and dy == 0:
-        return cx, cy
-    hw, hh = _NODE_W / 2 + 3, _NODE_H / 2 + 3
-    scale = min(hw / abs(dx) if dx else float("inf"), hh / abs(dy) if dy else float("inf"))
-    return cx + dx * scale, cy + dy * scale
+def _family(
+    number: int, members: list[str], rels: list[RelationView], by_id: dict[str, DocView]
+) -> Family:
+    """A cluster too big to draw, as a ranked list: its source on top, then every member by
+    how it relates to the source (directly first, strongest kind and largest share first, then
+    the copies of copies through the copy they came from). ``rels`` are the essential
+    relations (``layout.essential``): a copy of a copy is listed under that copy."""
+    kind_rank = {k: i for i, k in enumerate(RELATION_KINDS)}
+    incoming: dict[str, int] = defaultdict(int)
+    children: dict[str, set[str]] = defaultdict(set)
+    neighbours: dict[str, list[RelationView]] = defaultdict(list)
+    for r in rels:
+        neighbours[r.rel.source].append(r)
+        neighbours[r.rel.derived].append(r)
+        if r.rel.direction == "source->derived":
+            incoming[r.rel.derived] += 1
+            children[r.rel.source].add(r.rel.derived)
+
+    def reach(node: str) -> int:
+        seen, todo = {node}, [node]
+        while todo:
+            for c in children[todo.pop()]:
+                if c not in seen:
+                    seen.add(c)
+                    todo.append(c)
+        return len(seen)
+
+    def date_key(node: str) -> tuple[int, str]:
+        date = by_id[node].doc.date
+        return (0, date) if date else (1, "")
+
+    directed = any(children.values())
+    if directed:
+        root = min(
+            (m for m in members if not incoming[m]),
+            key=lambda m: (-reach(m), date_key(m), m),
+            default=members[0],
+        )
+    else:
+        root = min(members, key=lambda m: (-len(neighbours[m]), date_key(m), m))
+
+    def other(r: RelationView, node: str) -> str:
+        return r.rel.derived if r.rel.source == node else r.rel.source
+
+    def share(r: RelationView, node: str) -> float:
+        return r.rel.coverage_derived if r.rel.derived == node else r.rel.coverage_source
+
+    def strength(r: RelationView, node: str) -> tuple[int, float, int]:
+        return (kind_rank.get(r.rel.kind, 99), -share(r, node), r.n)
+
+    # breadth first from the root: each member with the relation that reached it
+    via: dict[str, tuple[int, RelationView | None]] = {root: (0, None)}
+    frontier = [root]
+    while frontier:
+        found: dict[str, RelationView] = {}
+        for node in frontier:
+            for r in neighbours[node]:
+                o = other(r, node)
+                if o in via:
+                    continue
+                if o not in found or strength(r, o) < strength(found[o], o):
+                    found[o] = r
+        depth = via[frontier[0]][0] + 1
+        for o, r in found.items():
+            via[o] = (depth, r)
+        frontier = sorted(found)
+    rows = [FamilyRow(by_id[root], "source" if directed else "most related", None, None, 0.0)]
+    rest = sorted(
+        (m for m in members if m != root and m in via),
+        key=lambda m: (via[m][0], *strength(via[m][1], m), m),  # type: ignore[arg-type]
+    )
+    for m in rest:
+        depth, link = via[m]
+        assert link is not None
+        o = other(link, m)
+        if link.rel.direction == "source->derived":
+            role = "derived from" if link.rel.derived == m else "source of"
+        elif link.rel.direction == "common-source":
+            role = "sibling of"
+        else:
+            role = "related to"
+        rows.append(
+            FamilyRow(
+                by_id[m], role, link, by_id[o] if depth > 1 or o != root else None, share(link, m)
+            )
+        )
+    return Family(number=number, anchor=f"family-{number}", rows=rows, size=len(members))
 
 
 def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
@@ -499,90 +597,70 @@ def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
             if node not in groups[find(node)]:
                 groups[find(node)].append(node)
     components = sorted(groups.values(), key=lambda g: (-len(g), min(g)))
-    edges_of: dict[str, list[Relation]] = defaultdict(list)
+    edges_of: dict[str, list[RelationView]] = defaultdict(list)
     for r in drawn:
-        edges_of[find(r.rel.source)].append(r.rel)
+        edges_of[find(r.rel.source)].append(r)
+    for members in components:
+        members.sort()
+    edge_labels = (
+        sum(
+            len(_essential(m, edges_of[find(m[0])])) for m in components if len(m) <= GRAPH_DRAW_MAX
+        )
+        <= GRAPH_EDGE_LABELS_MAX
+    )
 
-    positions: dict[str, tuple[float, float]] = {}
+    nodes: list[GraphNode] = []
+    edges: list[GraphEdge] = []
     boxes: list[GraphBox] = []
+    families: list[Family] = []
+    drawings: list[tuple[float, float, Callable[[float, float], None]]] = []
+    for number, members in enumerate(components, start=1):
+        crels = edges_of[find(members[0])]
+        if len(members) > GRAPH_DRAW_MAX:
+            family = _family(number, members, [crels[i] for i in _essential(members, crels)], by_id)
+            families.append(family)
+            title = f"cluster {number} · {len(members)} documents: listed below the graph"
+            w = max(2 * _PAD + layout_.text_width(title, 11) + 20, 320.0)
+            drawings.append((w, 40.0, _family_box(boxes, title, w, family.anchor)))
+        else:
+            drawings.append(
+                _cluster_drawing(number, members, crels, by_id, nodes, edges, boxes, edge_labels)
+            )
+    # clusters on shelves, left to right, a new shelf when one is full
     x = y = float(_CLUSTER_GAP)
     shelf = 0.0
-    for number, members in enumerate(components, start=1):
-        members.sort()
-        cells = _layer_component(members, edges_of[find(members[0])])
-        layers = 1 + max(c[0] for c in cells.values())
-        rows = 1 + max(c[1] for c in cells.values())
-        w = 2 * _PAD + layers * _NODE_W + (layers - 1) * _GAP_X
-        h = 2 * _PAD + 14 + rows * _NODE_H + (rows - 1) * _GAP_Y
+    for w, h, draw in drawings:
         if x > _CLUSTER_GAP and x + w > _GRAPH_WIDTH - _CLUSTER_GAP:
             x, y, shelf = float(_CLUSTER_GAP), y + shelf + _CLUSTER_GAP, 0.0
-        boxes.append(GraphBox(x, y, w, h, f"cluster {number} · {len(members)} documents"))
-        for node, (layer, row_) in cells.items():
-            positions[node] = (
-                x + _PAD + layer * (_NODE_W + _GAP_X),
-                y + _PAD + 14 + row_ * (_NODE_H + _GAP_Y),
-            )
+        draw(x, y)
         x += w + _CLUSTER_GAP
         shelf = max(shelf, h)
-    if components:
+    if drawings:
         y += shelf + _CLUSTER_GAP
-    isolated = [d for d in docs if d.doc.id not in positions]
+    placed = {n.doc.doc.id for n in nodes} | {r.doc.doc.id for f in families for r in f.rows}
+    isolated = [d for d in docs if d.doc.id not in placed]
     hidden = 0
     if len(isolated) > GRAPH_ISOLATED_MAX:
         hidden, isolated = len(isolated), []
     if isolated:
-        per_row = max(1, int((_GRAPH_WIDTH - 2 * _CLUSTER_GAP - 2 * _PAD) // (_NODE_W + 24)))
-        rows = (len(isolated) + per_row - 1) // per_row
-        h = 2 * _PAD + 14 + rows * _NODE_H + (rows - 1) * _GAP_Y
-        w = 2 * _PAD + min(per_row, len(isolated)) * (_NODE_W + 24) - 24
-        boxes.append(GraphBox(_CLUSTER_GAP, y, w, h, "related to no other document"))
-        for i, d in enumerate(isolated):
-            positions[d.doc.id] = (
-                _CLUSTER_GAP + _PAD + (i % per_row) * (_NODE_W + 24),
-                y + _PAD + 14 + (i // per_row) * (_NODE_H + _GAP_Y),
-            )
+        title = "related to no other document"
+        inner = _GRAPH_WIDTH - 2 * _CLUSTER_GAP - 2 * _PAD
+        cx, cy, right = 0.0, 0.0, 0.0
+        for d in isolated:
+            lone = _node(d)
+            if cx and cx + lone.w > inner:
+                cx, cy = 0.0, cy + _NODE_H + _ROW_GAP
+            lone.x, lone.y = _CLUSTER_GAP + _PAD + cx, y + _PAD + _TITLE_H + cy
+            nodes.append(lone)
+            cx += lone.w + _ROW_GAP
+            right = max(right, cx - _ROW_GAP)
+        h = 2 * _PAD + _TITLE_H + cy + _NODE_H
+        w = max(2 * _PAD + right, layout_.text_width(title, 11) + 20)
+        boxes.append(GraphBox(_CLUSTER_GAP, y, round(w, 1), round(h, 1), title))
         y += h + _CLUSTER_GAP
     width = max([_GRAPH_WIDTH / 2] + [b.x + b.w + _CLUSTER_GAP for b in boxes])
-    nodes = [
-        GraphNode(
-            doc=d,
-            x=positions[d.doc.id][0],
-            y=positions[d.doc.id][1],
-            line1=_short(d.label, _LABEL_CHARS),
-            line2=(d.doc.date or "undated")[:10]
-            + ("" if d.label == d.doc.id else " · " + d.doc.id),
-        )
-        for d in docs
-        if d.doc.id in positions
-    ]
-    for gn in nodes:
-        gn.line2 = _short(gn.line2, _LABEL_CHARS + 6)
-    edges = []
-    for r in drawn:
-        sx, sy = positions[r.rel.source]
-        dx, dy = positions[r.rel.derived]
-        scx, scy = sx + _NODE_W / 2, sy + _NODE_H / 2
-        dcx, dcy = dx + _NODE_W / 2, dy + _NODE_H / 2
-        kind = r.rel.kind
-        label = (
-            f"{kind} · {r.rel.confidence:.2f}"
-            if r.rel.direction != "undetermined"
-            else f"{kind} · direction?"
-        )
-        if sx == dx and abs(sy - dy) > _NODE_H + _GAP_Y + 1:
-            # same column, not adjacent: bow out to the right of the column
-            x1 = x2 = sx + _NODE_W + 3
-            bulge = x1 + min(_GAP_X - 20, 30 + abs(sy - dy) / 6)
-            cy = (scy + dcy) / 2
-            path = f"M{x1:.1f},{scy:.1f} Q{bulge:.1f},{cy:.1f} {x2:.1f},{dcy:.1f}"
-            lx, ly = (x1 + bulge) / 2 + 4, cy
-        else:
-            x1, y1 = _clip(scx, scy, dcx, dcy)
-            x2, y2 = _clip(dcx, dcy, scx, scy)
-            path = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
-            lx, ly = (x1 + x2) / 2, (y1 + y2) / 2 - 7
-        edges.append(GraphEdge(r, path, round(lx, 1), round(ly, 1), label))
-    del by_id
+    for n in nodes:
+        n.x, n.y = round(n.x, 1), round(n.y, 1)
     return Graph(
         width=round(width, 1),
         height=round(max(y, 60.0), 1),
@@ -590,8 +668,158 @@ def _graph(docs: Sequence[DocView], rels: Sequence[RelationView]) -> Graph:
         edges=edges,
         boxes=boxes,
         isolated_hidden=hidden,
-        edge_labels=len(edges) <= GRAPH_EDGE_LABELS_MAX,
+        edge_labels=edge_labels,
+        families=families,
     )
+
+
+def _node(d: DocView) -> GraphNode:
+    line1 = layout_.shorten(d.label, _LABEL_CHARS)
+    line2 = layout_.shorten(
+        (d.doc.date or "undated")[:10] + ("" if d.label == d.doc.id else " · " + visible(d.doc.id)),
+        _LABEL_CHARS + 6,
+    )
+    w = max(layout_.text_width(line1, 12.5, bold=True), layout_.text_width(line2, 11)) + 16
+    return GraphNode(doc=d, x=0.0, y=0.0, w=round(max(w, _NODE_MIN_W), 1), line1=line1, line2=line2)
+
+
+def _family_box(
+    boxes: list[GraphBox], title: str, w: float, href: str
+) -> Callable[[float, float], None]:
+    def draw(x: float, y: float) -> None:
+        boxes.append(GraphBox(x, y, round(w, 1), 40.0, title, href=href))
+
+    return draw
+
+
+def _edge_label(r: RelationView) -> str:
+    if r.rel.direction == "undetermined":
+        return f"{r.rel.kind} · direction?"
+    return f"{r.rel.kind} · {r.rel.confidence:.2f}"
+
+
+def _essential(members: list[str], crels: list[RelationView]) -> list[int]:
+    index = {m: i for i, m in enumerate(members)}
+    every = [
+        (index[r.rel.source], index[r.rel.derived], r.rel.direction == "source->derived")
+        for r in crels
+    ]
+    return layout_.essential(len(members), every, [r.rel.score for r in crels])
+
+
+def _cluster_drawing(
+    number: int,
+    members: list[str],
+    crels: list[RelationView],
+    by_id: dict[str, DocView],
+    nodes: list[GraphNode],
+    edges: list[GraphEdge],
+    boxes: list[GraphBox],
+    edge_labels: bool,
+) -> tuple[float, float, Callable[[float, float], None]]:
+    """One cluster drawn in layers (see ``layout``): its size, and what draws it at (x, y)."""
+    index = {m: i for i, m in enumerate(members)}
+    every = [
+        (index[r.rel.source], index[r.rel.derived], r.rel.direction == "source->derived")
+        for r in crels
+    ]
+    kept = _essential(members, crels)
+    left_out = len(crels) - len(kept)
+    pairs = [every[i] for i in kept]
+    crels = [crels[i] for i in kept]
+    lay = layout_.layered(len(members), pairs)
+    own = [_node(by_id[m]) for m in members]
+    labels = [_edge_label(r) for r in crels]
+    widths: dict[int, float] = {}
+    for node_id in lay.layer_of:
+        widths[node_id] = own[node_id].w if node_id < len(members) else _PLACEHOLDER_W
+    # first pass of places, to know each edge's head; the head's box must hold its labels
+    x0 = layout_.place(lay, widths, _ROW_GAP)
+    heads: dict[int, list[int]] = defaultdict(list)  # head member -> edge indices
+    ends: list[tuple[int, int]] = []
+    for e, (a, b, _) in enumerate(pairs):
+        tail, head = _head_of(lay, a, b, x0)
+        ends.append((tail, head))
+        heads[head].append(e)
+    if edge_labels:
+        for head, es in heads.items():
+            need = max(layout_.text_width(labels[e], 11.5, bold=True) for e in es) + 12
+            if need > widths[head]:
+                widths[head] = own[head].w = round(need, 1)
+    x = layout_.place(lay, widths, _ROW_GAP)
+    # vertical: each layer's channel above it holds its label stacks and the edges' bends
+    stack = {head: (len(es) if edge_labels else 0) for head, es in heads.items()}
+    arcs = {lay.layer_of[a] for a, b, _ in pairs if lay.layer_of[a] == lay.layer_of[b]}
+    tops: list[float] = []
+    y = _PAD + _TITLE_H
+    for k, row in enumerate(lay.layers):
+        labels_h = max((stack.get(n, 0) for n in row), default=0) * _LABEL_H
+        channel = labels_h + (_ARC_H if k in arcs else 0) + (_CHANNEL_H if k else 0)
+        y += channel
+        tops.append(y)
+        y += _NODE_H
+    content_w = max((x[n] + widths[n] / 2 for n in lay.layer_of), default=0.0)
+    title = f"cluster {number} · {len(members)} documents"
+    if left_out:
+        plural = "" if left_out == 1 else "s"
+        title += f" · {left_out} relation{plural} that the drawn ones imply are in the table"
+    w = round(max(2 * _PAD + content_w, layout_.text_width(title, 11) + 20), 1)
+    h = round(y + _PAD, 1)
+
+    def draw(bx: float, by: float) -> None:
+        boxes.append(GraphBox(bx, by, w, h, title))
+        left = bx + _PAD
+
+        def top(n: int) -> float:
+            return by + tops[lay.layer_of[n]]
+
+        for i, node in enumerate(own):
+            node.x, node.y = left + x[i] - widths[i] / 2, top(i)
+            nodes.append(node)
+        # ports: where edges leave a box (bottom) and enter one (top), spread by the other end
+        out_ports: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        in_ports: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for e, (tail, head) in enumerate(ends):
+            chain = lay.chains[e] if lay.chains[e][0] == tail else lay.chains[e][::-1]
+            out_ports[tail].append((x[chain[1]], e))
+            in_ports[head].append((x[chain[-2]], e))
+
+        def port(ports: dict[int, list[tuple[float, int]]], n: int, e: int) -> float:
+            order = sorted(ports[n])
+            k = [i for _, i in order].index(e)
+            return left + x[n] - widths[n] / 2 + widths[n] * (k + 1) / (len(order) + 1)
+
+        for e, (tail, head) in enumerate(ends):
+            r = crels[e]
+            chain = lay.chains[e] if lay.chains[e][0] == tail else lay.chains[e][::-1]
+            x1, x2 = port(out_ports, tail, e), port(in_ports, head, e)
+            if lay.layer_of[tail] == lay.layer_of[head]:
+                ty = top(tail)
+                lift = ty - _ARC_H - stack.get(head, 0) * _LABEL_H + 6
+                path = (
+                    f"M{x1:.1f},{ty:.1f} C{x1:.1f},{lift:.1f} {x2:.1f},{lift:.1f} {x2:.1f},{ty:.1f}"
+                )
+            else:
+                points = [(x1, top(tail) + _NODE_H)]
+                for v in chain[1:-1]:
+                    points += [(left + x[v], top(v)), (left + x[v], top(v) + _NODE_H)]
+                points.append((x2, top(head) - stack.get(head, 0) * _LABEL_H - 2))
+                parts = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
+                for i in range(0, len(points) - 1, 2):
+                    (ax, ay), (cx, cy) = points[i], points[i + 1]
+                    mid = (ay + cy) / 2
+                    parts.append(f"C{ax:.1f},{mid:.1f} {cx:.1f},{mid:.1f} {cx:.1f},{cy:.1f}")
+                    if i + 2 < len(points):
+                        parts.append(f"L{points[i + 2][0]:.1f},{points[i + 2][1]:.1f}")
+                path = " ".join(parts)
+            # the label: stacked above the head, nearest first in the order of the ports
+            order = [i for _, i in sorted(in_ports[head])]
+            k = order.index(e)
+            lx = left + x[head]
+            ly = top(head) - 5 - k * _LABEL_H
+            edges.append(GraphEdge(r, path, round(lx, 1), round(ly, 1), labels[e]))
+
+    return w, h, draw
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -620,6 +848,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["percent"] = _percent
+    env.filters["v"] = lambda value: visible(str(value))
+    env.filters["ids"] = _breakable
     return env
 
 
@@ -712,7 +942,8 @@ def render(result: TraceResult, *, title: str | None = None) -> str:
         _environment()
         .get_template("report.html.j2")
         .render(
-            title=title or "provenance report",
+            title=visible(title or "provenance report"),
+            big=len(rels) > BIG_REPORT_RELATIONS,
             version=__version__,
             csp=csp,
             css=markupsafe.Markup(css),  # noqa: S704  # package data, never document text
@@ -730,7 +961,6 @@ def render(result: TraceResult, *, title: str | None = None) -> str:
             texts=_texts_json([d for d in docs if d.relations])
             if any(r.lazy for r in rels)
             else None,
-            node_w=_NODE_W,
             node_h=_NODE_H,
         )
     )

@@ -8,6 +8,20 @@
 
   each(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
 
+  // a graph wider than its box (a phone): start with the topmost document in view
+  var graphBox = document.querySelector(".graph-box");
+  if (graphBox && graphBox.scrollWidth > graphBox.clientWidth) {
+    var top = null;
+    each(graphBox.querySelectorAll("a.node rect"), function (rect) {
+      var y = +rect.getAttribute("y");
+      if (!top || y < +top.getAttribute("y")) { top = rect; }
+    });
+    if (top) {
+      var centre = +top.getAttribute("x") + (+top.getAttribute("width")) / 2;
+      graphBox.scrollLeft = Math.max(0, centre - graphBox.clientWidth / 2);
+    }
+  }
+
   // sorting: every header becomes a button
   if (table && rows.length > 1) {
     var heads = table.tHead.rows[0].cells;
@@ -210,6 +224,7 @@
     cell.appendChild(off);
   }
   function drawWords(body, left, right, passages, prefix, anchor) {
+    var roles = (body.parentNode.getAttribute("data-roles") || "").split("|");
     var order = passages.map(function (p, i) { return i; });
     order.sort(function (x, y) {
       var p = passages[x], q = passages[y];
@@ -239,8 +254,14 @@
       var ta = tokens(a), tb = tokens(b);
       var tags = diffTags(ta, tb);
       var cells = [document.createElement("td"), document.createElement("td")];
-      marked(cells[0], a, ta, tags && tags[0]);
-      marked(cells[1], b, tb, tags && tags[1]);
+      var bodies = [document.createElement("bdi"), document.createElement("bdi")];
+      [0, 1].forEach(function (k) {
+        cells[k].setAttribute("data-role", roles[k] || "");
+        bodies[k].className = "body";
+        cells[k].appendChild(bodies[k]);
+      });
+      marked(bodies[0], a, ta, tags && tags[0]);
+      marked(bodies[1], b, tb, tags && tags[1]);
       offsets(cells[0], p[0], p[1]);
       offsets(cells[1], p[2], p[3], tags ? "" : " · too long for a word diff");
       row.append(head, cells[0], cells[1]);
