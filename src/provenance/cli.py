@@ -1178,11 +1178,13 @@ def index_list(*, index_file: Path, fmt: str) -> None:
             {"id": e.id, "path": e.path, "title": e.title, "date": e.date, "chars": e.chars}
             for e in entries
         ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        with _stdout():
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    for e in entries:
-        title = _oneline(e.title or "")
-        click.echo(f"{_oneline(e.id)}\t{e.date or '-'}\t{e.chars}\t{title}")
+    with _stdout():
+        for e in entries:
+            title = _oneline(e.title or "")
+            click.echo(f"{_oneline(e.id)}\t{e.date or '-'}\t{e.chars}\t{title}")
 
 
 @index.command("remove")
@@ -1192,8 +1194,9 @@ def index_remove(*, ids: tuple[str, ...], index_file: Path) -> None:
     """Remove documents by id (glob patterns such as 'wire/2023-*' allowed)."""
     with _open_index(index_file, write=True) as archive, _usage_errors():
         removed = archive.remove(ids)
-    for doc_id in removed:
-        click.echo(f"removed {_oneline(doc_id)}")
+    with _stdout():
+        for doc_id in removed:
+            click.echo(f"removed {_oneline(doc_id)}")
     if not removed:
         _say("no document matched; see 'provenance index list'")
 
@@ -1209,10 +1212,12 @@ def index_stats(*, index_file: Path, fmt: str) -> None:
         stats = archive.stats()
         stats["integrity"] = archive.require_integrity()
     if fmt == "json":
-        click.echo(json.dumps(stats, indent=2))
+        with _stdout():
+            click.echo(json.dumps(stats, indent=2))
         return
-    for key, value in stats.items():
-        click.echo(f"{key}: {value}")
+    with _stdout():
+        for key, value in stats.items():
+            click.echo(f"{key}: {value}")
 
 
 REPORT_EXIT_CODES_HELP = """\b

@@ -988,6 +988,19 @@ def _link_to_fifo(root: Path) -> Run:
     return Run(["trace", "corpus", *JSON], root)
 
 
+# --- signals, and stdout of the index commands (issue 15) ------------------------------------
+
+
+def index_stdout_full(command: str) -> Callable[[Path], Run]:
+    """``index list`` / ``index stats`` of a good index with stdout on a full disk."""
+
+    def build(root: Path) -> Run:
+        _archive(root)
+        return Run(["index", command, "--index", "archive/sources.db"], root, prelude=STDOUT_FULL)
+
+    return build
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -1637,6 +1650,25 @@ CASES: tuple[Case, ...] = (
         SKIPPED,
         "pipe.txt",
         "not a regular file",
+    ),
+    # --- signals, and stdout of the index commands (issue 15) ---
+    Case(
+        "index-list-stdout-full",
+        "index list: stdout on a full disk (/dev/full)",
+        index_stdout_full("list"),
+        USAGE,
+        reason="cannot write to stdout: No space left on device",
+        companions=False,
+        check=one_line,
+    ),
+    Case(
+        "index-stats-stdout-full",
+        "index stats: stdout on a full disk (/dev/full)",
+        index_stdout_full("stats"),
+        USAGE,
+        reason="cannot write to stdout: No space left on device",
+        companions=False,
+        check=one_line,
     ),
 )
 
