@@ -12,7 +12,9 @@ Exit codes of ``provenance trace``:
   reason, followed by a count;
 - **123** internal error, i.e. a bug in provenance: a one-line message; set
   ``PROVENANCE_DEBUG=1`` to see the traceback;
-- **141** the reader of the output went away (``| head``), as a shell reports SIGPIPE.
+- **141** the reader of the output went away (``| head``), as a shell reports SIGPIPE;
+- **130** / **143** interrupted by SIGINT (Ctrl-C) / SIGTERM: the workers are stopped, one
+  line says so, and no output file is left half-written (see ``_interruptible``).
 
 ``provenance check`` adds **1**: findings that fail the policy (see ``CHECK_EXIT_CODES_HELP``).
 
@@ -22,6 +24,7 @@ Errors provenance raises on purpose (``ProvenanceError``) never show a traceback
 from __future__ import annotations
 
 import enum
+import functools
 import io
 import os
 import sys
@@ -64,6 +67,9 @@ Exit codes:
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1 for the
        traceback)
   141  the output's reader went away (e.g. `| head`)
+  130  interrupted (Ctrl-C, SIGINT): workers stopped, no output file
+       left half-written
+  143  terminated (SIGTERM): the same
 """
 
 
@@ -370,12 +376,14 @@ def _write_text(path: Path, data: str) -> None:
         atomic.write_text(path, data)
     except OSError as exc:
         raise _cannot_write(path, exc, left=left) from None
+    _WRITTEN.append(str(path))
 
 
 @contextmanager
 def _stdout() -> Iterator[None]:
     """Writing the main output to stdout: a full disk or an I/O error behind it is one line
     and exit 2 (a reader that went away is still 141)."""
+    _WRITTEN.append("stdout")
     try:
         yield
         sys.stdout.flush()
@@ -407,6 +415,7 @@ def _write_extras(
                 graphexport.write(result, path)
         except OSError as exc:
             raise _cannot_write(path, exc, left=left) from None
+        _WRITTEN.append(str(path))
 
 
 @contextmanager
@@ -423,6 +432,41 @@ def _usage_errors() -> Iterator[None]:
         raise click.UsageError(f"{_oneline(exc.path)}: {_oneline(exc.reason)}") from None
     except ProvenanceError as exc:
         raise click.UsageError(_oneline(str(exc))) from None
+
+
+# --- signals --------------------------------------------------------------------------------
+
+_WRITTEN: list[str] = []
+"""The outputs this run has begun (stdout) or finished (files): what an interrupt leaves."""
+
+
+def _interruptible(
+    kept: Callable[[dict[str, Any]], str],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A command that SIGINT or SIGTERM stops cleanly: the library unwinds (its workers
+    terminated, no half-written file left), then one line on stderr, ending with what
+    ``kept(options)`` says is left, and exit 130 (SIGINT) or 143 (SIGTERM)."""
+    from provenance.errors import Interrupted
+    from provenance.workers import interruptible
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def run(**options: Any) -> Any:
+            _WRITTEN.clear()
+            with interruptible():
+                try:
+                    return command(**options)
+                except Interrupted as exc:
+                    _say(f"provenance: interrupted ({exc.name}); {kept(options)}")
+                    raise SystemExit(128 + exc.signum) from None
+
+        return run
+
+    return decorate
+
+
+def _outputs_left(_options: dict[str, Any]) -> str:
+    return "output incomplete" if _WRITTEN else "no output written"
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -637,6 +681,7 @@ def main() -> None:
     ".graphml, .gexf (Gephi), .dot/.gv (Graphviz) or .json (node-link).",
 )
 @click.option("--title", metavar="TEXT", help="HTML: the report's title.")
+@_interruptible(_outputs_left)
 def trace(
     *,
     paths: tuple[str, ...],
@@ -805,6 +850,9 @@ Exit codes:
   3    no finding fails, but some inputs were skipped (named on
        stderr): they were not checked
   123  internal error (a bug; rerun with PROVENANCE_DEBUG=1)
+  130  interrupted (Ctrl-C, SIGINT): workers stopped, no output file
+       left half-written
+  143  terminated (SIGTERM): the same
 """
 
 CHECK_FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -877,6 +925,7 @@ Examples:
     help="Also write the HTML report of the comparison to FILE.",
 )
 @corpus_options
+@_interruptible(_outputs_left)
 def check(
     *,
     paths: tuple[str, ...],
@@ -1122,11 +1171,16 @@ Exit codes:
   2    usage error: bad option or setting, not an index, built with
        other fingerprint settings, cannot write
   3    finished, but some inputs were skipped (named on stderr)
+  130  interrupted (Ctrl-C, SIGINT): documents stored before stay
+  143  terminated (SIGTERM): the same
 """,
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @_INDEX_OPTION
 @corpus_options
+@_interruptible(
+    lambda options: f"what was stored before stays in {_oneline(str(options['index_file']))}"
+)
 def index_add(
     *,
     paths: tuple[str, ...],
@@ -1212,11 +1266,13 @@ def index_list(*, index_file: Path, fmt: str) -> None:
             {"id": e.id, "path": e.path, "title": e.title, "date": e.date, "chars": e.chars}
             for e in entries
         ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        with _stdout():
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    for e in entries:
-        title = _visible(e.title or "")
-        click.echo(f"{_visible(e.id)}\t{e.date or '-'}\t{e.chars}\t{title}")
+    with _stdout():
+        for e in entries:
+            title = _visible(e.title or "")
+            click.echo(f"{_visible(e.id)}\t{e.date or '-'}\t{e.chars}\t{title}")
 
 
 @index.command(
@@ -1234,8 +1290,9 @@ def index_remove(*, ids: tuple[str, ...], index_file: Path) -> None:
     """Remove documents by id (glob patterns such as 'wire/2023-*' allowed)."""
     with _open_index(index_file, write=True) as archive, _usage_errors():
         removed = archive.remove(ids)
-    for doc_id in removed:
-        click.echo(f"removed {_oneline(doc_id)}")
+    with _stdout():
+        for doc_id in removed:
+            click.echo(f"removed {_oneline(doc_id)}")
     if not removed:
         _say("no document matched; see 'provenance index list'")
 
@@ -1259,10 +1316,12 @@ def index_stats(*, index_file: Path, fmt: str) -> None:
         stats = archive.stats()
         stats["integrity"] = archive.require_integrity()
     if fmt == "json":
-        click.echo(json.dumps(stats, indent=2))
+        with _stdout():
+            click.echo(json.dumps(stats, indent=2))
         return
-    for key, value in stats.items():
-        click.echo(f"{key}: {value}")
+    with _stdout():
+        for key, value in stats.items():
+            click.echo(f"{key}: {value}")
 
 
 REPORT_EXIT_CODES_HELP = """\b

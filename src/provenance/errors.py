@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 
 class ProvenanceError(Exception):
     """Base class of every error provenance raises on purpose."""
@@ -22,3 +24,16 @@ class InputError(ProvenanceError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGINT, SIGTERM): raised in the main thread by the
+    handler the command line installs, so every ``finally`` runs (worker processes are
+    terminated, temporary files removed) before ``cli.py`` turns it into exit 128 + signal.
+
+    A ``KeyboardInterrupt``, so ``except Exception`` does not swallow it."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        super().__init__(self.name)

@@ -51,20 +51,19 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextlib
 import datetime as dt
 import email.utils
 import functools
 import html
 import io
 import json
-import multiprocessing
 import os
 import re
 import stat
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -78,6 +77,7 @@ import trafilatura
 import yaml
 
 from provenance import tables, webarchive
+from provenance import workers as pool_of
 from provenance.compressed import GZIP_MAGIC, CompressedError, open_gzip
 from provenance.config import Settings
 from provenance.errors import InputError
@@ -131,14 +131,16 @@ def read_inputs(
     """
     sources, skipped = _discover(paths, settings, have_stdin=stdin is not None)
     found: list[tuple[tuple[str, str, int], Document]] = []
-    for done, items in enumerate(_read_all(sources, settings, stdin, workers), start=1):
-        for item in items:
-            if isinstance(item, Skipped):
-                skipped.append(item)
-            else:
-                found.append(item)
-        if progress is not None:
-            progress("ingest", done, len(sources))
+    # closed at once if the run stops here (an interrupt, an error): its workers with it
+    with contextlib.closing(_read_all(sources, settings, stdin, workers)) as reading:
+        for done, items in enumerate(reading, start=1):
+            for item in items:
+                if isinstance(item, Skipped):
+                    skipped.append(item)
+                else:
+                    found.append(item)
+            if progress is not None:
+                progress("ingest", done, len(sources))
 
     return assemble(found, skipped)
 
@@ -170,16 +172,20 @@ def assemble(
 
 def _read_all(
     sources: list[_Source], settings: Settings, stdin: bytes | None, workers: int
-) -> Iterator[list[_Item]]:
+) -> Generator[list[_Item], None, None]:
     """``_read_source`` of each source, in order, on ``workers`` processes when above 1."""
     if workers <= 1 or len(sources) < 2 * _READ_CHUNK:
         for source in sources:
             yield _read_source(source, settings, stdin)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+    pool = pool_of.start(workers)
+    try:
         read = functools.partial(_read_source, settings=settings, stdin=stdin)
-        yield from pool.map(read, sources, chunksize=_READ_CHUNK)
+        yield from pool_of.map_on(pool, read, sources, chunksize=_READ_CHUNK)
+    except BaseException:  # an error, an interrupt, or the reader closing the generator early
+        pool_of.stop(pool, now=True)
+        raise
+    pool_of.stop(pool, now=False)
 
 
 _READ_CHUNK = 32

@@ -6,7 +6,6 @@ in full, lazily) -> classify -> graph
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import time
@@ -25,7 +24,7 @@ from provenance import candidates as candidate_stage
 from provenance import classify as classify_stage
 from provenance import fingerprint as fingerprint_stage
 from provenance import graph as graph_stage
-from provenance import ingest, stages
+from provenance import ingest, stages, workers
 from provenance import text as text_stage
 from provenance.cache import FingerprintCache, content_key
 from provenance.classify import Evidence
@@ -170,20 +169,20 @@ class _Runner:
                 _init_worker(self._documents, self._settings)
             return map(fn, chunks)
         if self._pool is None:
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(
-                max_workers=worker_count(self._settings),
-                mp_context=multiprocessing.get_context(method),
+            self._pool = workers.start(
+                worker_count(self._settings),
                 initializer=_init_worker,
                 initargs=(self._documents, self._settings),
             )
-        return self._pool.map(fn, chunks)
+        return workers.map_on(self._pool, fn, chunks)
 
-    def close(self) -> None:
+    def close(self, *, now: bool = False) -> None:
+        """Stop the workers: after their work, or ``now`` (the run failed or was interrupted:
+        queued work is cancelled and the workers terminated)."""
         global _STATE  # noqa: PLW0603 -- drop the in-process cache with the run
         _STATE = None
         if self._pool is not None:
-            self._pool.shutdown()
+            workers.stop(self._pool, now=now)
 
 
 def _fingerprints(
@@ -465,8 +464,10 @@ def trace_documents(
                 measured.extend(done)
                 report("align", len(measured), len(pairs))
             measured.sort(key=lambda m: (m[0].a, m[0].b))  # the order of ``pairs`` again
-    finally:
-        runner.close()
+    except BaseException:
+        runner.close(now=True)
+        raise
+    runner.close()
 
     return finish(documents, measured, settings, skipped=skipped, notes=notes, timings=timings)
 

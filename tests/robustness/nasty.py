@@ -1068,6 +1068,19 @@ def html_names_visible(observed: Observed) -> None:
     assert "<title>names \\x07\\u202e</title>" in page
 
 
+# --- signals, and stdout of the index commands (issue 15) ------------------------------------
+
+
+def index_stdout_full(command: str) -> Callable[[Path], Run]:
+    """``index list`` / ``index stats`` of a good index with stdout on a full disk."""
+
+    def build(root: Path) -> Run:
+        _archive(root)
+        return Run(["index", command, "--index", "archive/sources.db"], root, prelude=STDOUT_FULL)
+
+    return build
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -1770,6 +1783,25 @@ CASES: tuple[Case, ...] = (
         PROCESSED,
         companions=False,
         check=html_names_visible,
+    ),
+    # --- signals, and stdout of the index commands (issue 15) ---
+    Case(
+        "index-list-stdout-full",
+        "index list: stdout on a full disk (/dev/full)",
+        index_stdout_full("list"),
+        USAGE,
+        reason="cannot write to stdout: No space left on device",
+        companions=False,
+        check=one_line,
+    ),
+    Case(
+        "index-stats-stdout-full",
+        "index stats: stdout on a full disk (/dev/full)",
+        index_stdout_full("stats"),
+        USAGE,
+        reason="cannot write to stdout: No space left on device",
+        companions=False,
+        check=one_line,
     ),
 )
 
