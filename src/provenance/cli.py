@@ -159,6 +159,7 @@ _SHORTCUTS = {
     "jsonl_id_field": "--jsonl-id-field",
     "jsonl_text_field": "--jsonl-text-field",
     "strip_boilerplate": "--no-strip",
+    "respect_ignore": "--no-ignore",
     "check_fail_on": "--fail-on",
     "check_min_coverage": "--min-coverage",
     "check_min_score": "--min-score",
@@ -255,6 +256,13 @@ _CORPUS_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         "once). Default: such links are skipped with a message.",
     ),
     click.option(
+        "--no-ignore",
+        is_flag=True,
+        help="Also read what .gitignore, .ignore and .git/info/exclude ignore. Default: "
+        "inside a git checkout ignored files and folders are left out (paths named here "
+        "are always read).",
+    ),
+    click.option(
         "--no-strip",
         is_flag=True,
         help="Keep bylines, front matter, page furniture and comments in the text.",
@@ -277,8 +285,10 @@ def _corpus_shortcuts(
     jsonl_text_field: str | None,
     no_strip: bool,
     follow_links: bool,
+    no_ignore: bool = False,
 ) -> dict[str, Any]:
     return {
+        "respect_ignore": False if no_ignore else None,
         "workers": workers,
         "jsonl_id_field": jsonl_id_field,
         "jsonl_text_field": jsonl_text_field,
@@ -606,6 +616,7 @@ def trace(
     jsonl_text_field: str | None,
     no_strip: bool,
     follow_links: bool,
+    no_ignore: bool,
     passages: int,
     show_quotes: bool,
     html: Path | None,
@@ -635,7 +646,7 @@ def trace(
             assignments=assignments,
             shortcuts={
                 **_corpus_shortcuts(
-                    workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links
+                    workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links, no_ignore
                 ),
                 "cache_dir": cache_dir,
                 "cache": False if no_cache else None,
@@ -834,6 +845,7 @@ def check(
     jsonl_text_field: str | None,
     no_strip: bool,
     follow_links: bool,
+    no_ignore: bool,
     quiet: bool,
 ) -> None:
     """Check PATHS (files or folders; default: the current folder) for text that reuses
@@ -849,7 +861,9 @@ def check(
     """
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    shortcuts = _corpus_shortcuts(workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links)
+    shortcuts = _corpus_shortcuts(
+        workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links, no_ignore
+    )
     shortcuts.update(
         check_fail_on=fail_on,
         check_min_coverage=min_coverage,
@@ -1060,6 +1074,7 @@ def index_add(
     jsonl_text_field: str | None,
     no_strip: bool,
     follow_links: bool,
+    no_ignore: bool,
     quiet: bool,
 ) -> None:
     """Add the documents in PATHS to the index (created if missing). Documents already
@@ -1076,7 +1091,7 @@ def index_add(
         exclude=exclude,
         assignments=assignments,
         shortcuts=_corpus_shortcuts(
-            workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links
+            workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links, no_ignore
         ),
     )
     stdin = sys.stdin.buffer.read() if "-" in paths else None

@@ -28,6 +28,10 @@ class Settings:
     """Read files and folders that symbolic links lead to outside the paths given (each real
     file and folder still once). Off, such links are skipped with a message: a pull request
     could otherwise add ``post.md -> ../.git/config`` or a link to ``/``."""
+    respect_ignore: bool = True
+    """Leave out of folder walks what ``.gitignore`` (inside a git checkout), ``.ignore`` and
+    ``.git/info/exclude`` ignore, as ripgrep does (``--no-ignore`` turns it off). Files named
+    on the command line are always read."""
     extensions: tuple[str, ...] = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl")
     """File name endings read when walking a folder; others are ignored silently."""
     jsonl_id_field: str = "id"
