@@ -232,8 +232,10 @@ _CORPUS_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         "--config",
         "config_file",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="TOML file with a [tool.provenance] table. Default: the nearest pyproject.toml "
-        "that has one, searched upward from the first path.",
+        help="TOML file of settings: top-level keys (provenance.toml) or a [tool.provenance] "
+        "table (pyproject.toml); a file with neither is an error. Default: searching upward "
+        "from the first path, the nearest folder's provenance.toml, .provenance.toml or "
+        "pyproject.toml with [tool.provenance], in that order.",
     ),
     click.option(
         "--set",
@@ -630,8 +632,8 @@ def trace(
     (duplicate, near-duplicate, rewrite, partial), which one came first, how much of each
     it covers, and the passages that show it.
 
-    Settings come from the defaults, then [tool.provenance] (see --config), then
-    --include/--exclude and --set, then the named options such as --workers.
+    Settings come from the defaults, then provenance.toml or [tool.provenance] (see
+    --config), then --include/--exclude and --set, then the named options such as --workers.
     """
     try:
         _check_extra_outputs(html, graph, output)
@@ -856,8 +858,8 @@ def check(
     declares the source in its front matter (source, canonical_url, via, ...: reported as
     attributed) or the finding is in the --baseline.
 
-    Settings (also [tool.provenance.check] in pyproject.toml): fail_on, min_coverage,
-    min_score, baseline, index, attribution_keys, annotations.
+    Settings (also [check] in provenance.toml, [tool.provenance.check] in pyproject.toml):
+    fail_on, min_coverage, min_score, baseline, index, attribution_keys, annotations.
     """
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
