@@ -111,6 +111,12 @@ def test_a_baselined_finding_passes_and_only_new_ones_fail(
     args = ["check", "posts", "--changed-since", "HEAD~1", "--index", str(index)]
     written = run([*args, "--write-baseline", str(baseline)])
     assert written.exit_code == 0
+    flat = " ".join(written.stdout.split())  # the console wraps long lines
+    assert f"baseline written to {baseline}: 1 finding accepted; 1 document checked" in flat
+    assert "FAILED" not in written.stdout
+    as_json = run([*args, "--write-baseline", str(baseline), "--format", "json"])
+    assert as_json.exit_code == 0
+    assert f"baseline written to {baseline}: 1 finding accepted" in as_json.stderr
     assert json.loads(baseline.read_text(encoding="utf-8"))["findings"] == [
         {"checked": "wheat.md", "other": "index:wire/wheat-trial.md", "kind": "rewrite"}
     ]

@@ -886,9 +886,12 @@ def check(
             shortcuts=shortcuts,
             quiet=quiet,
         )
+        written = None
         if write_baseline is not None:
-            _write_baseline(result, write_baseline)
-        _emit_check(result, settings, fmt=fmt, output=output)
+            written = _write_baseline(result, write_baseline)
+            if fmt != "text" or output is not None:  # else the report's last line says it
+                _say(written)
+        _emit_check(result, settings, fmt=fmt, output=output, verdict=written)
         if html_file is not None:
             _write_html(result, html_file)
     except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
@@ -982,15 +985,29 @@ def _run_check(
     return result, settings
 
 
-def _write_baseline(result: CheckResult, path: Path) -> None:
+def _write_baseline(result: CheckResult, path: Path) -> str:
+    """Write the baseline file; return the line that says what was written."""
     from provenance.check import baseline_json
+    from provenance.report.visible import visible
 
     _write_text(path, baseline_json(result.findings))
     count = len(result.findings)
-    _say(f"baseline {_oneline(str(path))}: {count} finding{'' if count == 1 else 's'} accepted")
+    return (
+        f"baseline written to {visible(str(path))}: "
+        f"{count} finding{'' if count == 1 else 's'} accepted"
+    )
 
 
-def _emit_check(result: CheckResult, settings: Settings, *, fmt: str, output: Path | None) -> None:
+def _emit_check(
+    result: CheckResult,
+    settings: Settings,
+    *,
+    fmt: str,
+    output: Path | None,
+    verdict: str | None = None,
+) -> None:
+    """Write the check report; ``verdict`` replaces the text report's passed/FAILED line
+    (``--write-baseline`` accepts every finding, so the check has not failed)."""
     from provenance.report import ci
 
     if fmt == "text":
@@ -1000,11 +1017,11 @@ def _emit_check(result: CheckResult, settings: Settings, *, fmt: str, output: Pa
             console = Console(highlight=False, emoji=False, markup=False)
             console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
             with _stdout():
-                ci.render(result, console)
+                ci.render(result, console, verdict=verdict)
             return
         buffer = io.StringIO()
         console = Console(file=buffer, width=100, no_color=True, color_system=None, highlight=False)
-        ci.render(result, console)
+        ci.render(result, console, verdict=verdict)
         data = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
     elif fmt == "json":
         data = ci.json_report(result)
