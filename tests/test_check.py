@@ -453,3 +453,18 @@ def test_load_baseline_refuses_what_no_baseline_holds(
     with pytest.raises(check.CheckError, match=message) as caught:
         check.load_baseline(path)
     assert str(path) in str(caught.value)
+
+
+def test_report_renders_the_trace_of_checks_own_json(
+    newsroom_repo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    repo, index = newsroom_repo
+    saved = tmp_path / "check.json"
+    args = ["check", "posts", "--changed-since", "HEAD~1", "--index", str(index)]
+    made = run([*args, "--format", "json", "-o", str(saved)])
+    assert made.exit_code == 1
+    assert "findings" in json.loads(saved.read_text(encoding="utf-8"))
+    page = tmp_path / "check.html"
+    rendered = run(["report", str(saved), "-o", str(page)])
+    assert rendered.exit_code == 0, rendered.stderr
+    assert "wheat.md" in page.read_text(encoding="utf-8")

@@ -1223,12 +1223,14 @@ Exit codes:
 )
 @click.option("--title", metavar="TEXT", help="The report's title.")
 def report(*, trace_file: str, output: Path, graph: Path | None, title: str | None) -> None:
-    """Render a saved JSON trace (from `provenance trace --format json`) as the HTML report.
+    """Render a saved JSON trace (from `provenance trace --format json`, or the JSON of
+    `provenance check --format json`, whose trace is rendered) as the HTML report.
 
     The passages can only be shown if the trace holds the documents' text: save it with
     `--include-text`. Without it the report still shows the graph, the relations and where
     each passage lies (character offsets), and says so.
     """
+    from provenance import strictjson
     from provenance.errors import ProvenanceError
     from provenance.report import html as html_report
     from provenance.report import jsonout
@@ -1242,7 +1244,15 @@ def report(*, trace_file: str, output: Path, graph: Path | None, title: str | No
                 f"cannot read {_oneline(trace_file)}: {exc.strerror or exc}", param_hint="TRACE"
             ) from None
         try:
-            result = jsonout.loads(raw)
+            data = strictjson.loads(raw)
+            if (
+                isinstance(data, dict)
+                and "findings" in data
+                and "checked" in data
+                and isinstance(data.get("trace"), dict)
+            ):
+                data = data["trace"]  # `provenance check --format json`: render its trace
+            result = jsonout.from_dict(data)
             page = html_report.render(result, title=title)
         except (ValueError, ProvenanceError) as exc:
             raise click.BadParameter(
