@@ -458,7 +458,7 @@ def test_load_baseline_refuses_what_no_baseline_holds(
 def test_report_renders_the_trace_of_checks_own_json(
     newsroom_repo: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    repo, index = newsroom_repo
+    _, index = newsroom_repo
     saved = tmp_path / "check.json"
     args = ["check", "posts", "--changed-since", "HEAD~1", "--index", str(index)]
     made = run([*args, "--format", "json", "-o", str(saved)])
