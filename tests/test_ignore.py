@@ -104,10 +104,12 @@ def test_paths_named_explicitly_are_read_even_when_ignored(tmp_path: Path) -> No
 def test_cli_trace_leaves_out_node_modules_and_no_ignore_reads_it(tmp_path: Path) -> None:
     site = _site(tmp_path)
     runner = CliRunner()
-    result = runner.invoke(main, ["trace", str(site), "--format", "json", "-q"])
+    result = runner.invoke(main, ["trace", str(site), "--format", "json", "-q", "--workers", "1"])
     assert result.exit_code == 0, result.output + str(result.stderr_bytes)
     assert "node_modules" not in result.stdout
-    result = runner.invoke(main, ["trace", str(site), "--format", "json", "-q", "--no-ignore"])
+    result = runner.invoke(
+        main, ["trace", str(site), "--format", "json", "-q", "--workers", "1", "--no-ignore"]
+    )
     assert result.exit_code == 0, result.output
     assert "node_modules/pkg/readme.md" in result.stdout
 
