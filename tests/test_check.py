@@ -111,6 +111,12 @@ def test_a_baselined_finding_passes_and_only_new_ones_fail(
     args = ["check", "posts", "--changed-since", "HEAD~1", "--index", str(index)]
     written = run([*args, "--write-baseline", str(baseline)])
     assert written.exit_code == 0
+    flat = " ".join(written.stdout.split())  # the console wraps long lines
+    assert f"baseline written to {baseline}: 1 finding accepted; 1 document checked" in flat
+    assert "FAILED" not in written.stdout
+    as_json = run([*args, "--write-baseline", str(baseline), "--format", "json"])
+    assert as_json.exit_code == 0
+    assert f"baseline written to {baseline}: 1 finding accepted" in as_json.stderr
     assert json.loads(baseline.read_text(encoding="utf-8"))["findings"] == [
         {"checked": "wheat.md", "other": "index:wire/wheat-trial.md", "kind": "rewrite"}
     ]
@@ -447,3 +453,18 @@ def test_load_baseline_refuses_what_no_baseline_holds(
     with pytest.raises(check.CheckError, match=message) as caught:
         check.load_baseline(path)
     assert str(path) in str(caught.value)
+
+
+def test_report_renders_the_trace_of_checks_own_json(
+    newsroom_repo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, index = newsroom_repo
+    saved = tmp_path / "check.json"
+    args = ["check", "posts", "--changed-since", "HEAD~1", "--index", str(index)]
+    made = run([*args, "--format", "json", "-o", str(saved)])
+    assert made.exit_code == 1
+    assert "findings" in json.loads(saved.read_text(encoding="utf-8"))
+    page = tmp_path / "check.html"
+    rendered = run(["report", str(saved), "-o", str(page)])
+    assert rendered.exit_code == 0, rendered.stderr
+    assert "wheat.md" in page.read_text(encoding="utf-8")

@@ -169,7 +169,12 @@ def test_annotations_cannot_be_injected() -> None:
         assert props["line"] == "2"
         assert props["file"].startswith("posts/evil") and "%3A" in props["file"]
         assert "%2C" in props["file"]
-        assert "\r" not in line and "\x1b" not in line and "\x07" not in line
+        assert "\r" not in line and "\n" not in line
+        # file= is the exact path (escaped as a property), so the annotation finds the file;
+        # the message shows the controls as escapes
+        assert props["file"] == ci.escape_property(f"posts/{HOSTILE}.md")
+        assert "\x1b" not in match.group(3) and "\x07" not in match.group(3)
+        assert "\\x1b" in match.group(3)
         assert "%25" in match.group(3)  # the text's own % escaped
 
 
@@ -250,3 +255,33 @@ def test_terminal_report_strips_escapes_from_document_text() -> None:
     assert "\x1b" not in text and "\x07" not in text and "\r" not in text
     assert "FAILING" in text and "ATTRIBUTED" in text
     assert text.rstrip().splitlines()[-1].startswith("FAILED: 1 document checked, 2 findings")
+
+
+def test_machine_paths_keep_bidi_and_zero_width_characters_and_messages_show_them() -> None:
+    name = "posts/a\u202egpj.md\u200b"
+    result = _synthetic(["failing"], name=name)
+    (line, *_) = ci.github_annotations(result, limit=10)
+    match = _COMMAND.match(line)
+    assert match, line
+    props = dict(p.split("=", 1) for p in match.group(2).split(","))
+    assert props["file"] == name  # the real file
+    assert "\\u202e" in match.group(3) and "\u202e" not in match.group(3)
+    root = ET.fromstring(ci.junit(result).split("\n", 1)[1])
+    case = root.find("testsuite/testcase")
+    assert case is not None and case.get("file") == name and case.get("name") == name
+    failure = case.find("failure")
+    assert failure is not None and "\\u200b" in failure.get("message", "")
+    summary = ci.github_summary(result)
+    assert "\u202e" not in summary and "\\\\u202e" in summary  # escaped, then Markdown-escaped
+
+
+def test_junit_writes_what_xml_cannot_hold_as_a_visible_escape() -> None:
+    result = _synthetic(["failing"], name="posts/bell\x07.md")
+    root = ET.fromstring(ci.junit(result).split("\n", 1)[1])
+    case = root.find("testsuite/testcase")
+    assert case is not None and case.get("file") == "posts/bell\\x07.md"
+
+
+def test_describe_counts_one_passage_in_the_singular() -> None:
+    result = _synthetic(["failing"])
+    assert "1 passage)" in ci.describe(result.findings[0])

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from provenance.config import Settings, field_names, find_pyproject, from_mapping, load
+from provenance.config import (
+    Settings,
+    field_names,
+    find_config,
+    find_pyproject,
+    from_mapping,
+    load,
+)
 from provenance.errors import ConfigError
 
 
@@ -92,3 +99,88 @@ def test_find_pyproject_passes_over_one_it_cannot_read(tmp_path: Path) -> None:
         "[tool.provenance]\nexclude = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8"
     )
     assert find_pyproject(tmp_path) is None
+
+
+def test_config_file_with_only_top_level_keys_is_read_as_provenance_toml(tmp_path: Path) -> None:
+    path = tmp_path / "prov.toml"
+    path.write_text("min_evidence_chars = 55\n[check]\nmin_score = 0.4\n", encoding="utf-8")
+    settings = load(path)
+    assert settings.min_evidence_chars == 55
+    assert settings.check_min_score == 0.4
+
+
+def test_config_file_with_a_key_the_tool_does_not_know_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "prov.toml"
+    path.write_text('index = "sources.db"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"prov\.toml: unknown setting 'index'"):
+        load(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "toml"),
+    [
+        ("pyproject.toml", '[project]\nname = "site"\n'),
+        ("other.toml", "[tool.black]\nline-length = 99\n"),
+        ("empty.toml", ""),
+    ],
+)
+def test_config_file_given_with_nothing_the_tool_reads_is_an_error(
+    tmp_path: Path, name: str, toml: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match="expected settings as top-level keys") as caught:
+        load(path)
+    assert str(path) in str(caught.value)
+
+
+def test_config_file_with_both_a_tool_table_and_top_level_keys_is_an_error(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "prov.toml"
+    path.write_text("num_perm = 32\n[tool.provenance]\nnum_perm = 16\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"both a \[tool\.provenance\] table and top-level"):
+        load(path)
+
+
+def test_nearest_folder_wins_then_provenance_toml_then_dot_then_pyproject(
+    tmp_path: Path,
+) -> None:
+    inner = tmp_path / "site" / "content"
+    inner.mkdir(parents=True)
+    (tmp_path / "provenance.toml").write_text("min_evidence_chars = 11\n", encoding="utf-8")
+    site = tmp_path / "site"
+    (site / "pyproject.toml").write_text(
+        "[tool.provenance]\nmin_evidence_chars = 33\n", encoding="utf-8"
+    )
+    assert find_config(inner) == site / "pyproject.toml"  # nearer than ../provenance.toml
+    assert load(start=inner).min_evidence_chars == 33
+    (site / ".provenance.toml").write_text("min_evidence_chars = 22\n", encoding="utf-8")
+    assert find_config(inner) == site / ".provenance.toml"
+    (site / "provenance.toml").write_text("min_evidence_chars = 44\n", encoding="utf-8")
+    assert find_config(inner) == site / "provenance.toml"
+    assert load(start=inner).min_evidence_chars == 44
+    (site / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    (site / "provenance.toml").unlink()
+    (site / ".provenance.toml").unlink()
+    assert find_config(inner) == tmp_path / "provenance.toml"  # a pyproject without the table
+
+
+def test_cli_config_with_top_level_keys_only_exits_2_and_says_what_it_expected(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from provenance.cli import main
+
+    (tmp_path / "a.txt").write_text("Some words of an article.\n", encoding="utf-8")
+    config = tmp_path / "prov.toml"
+    config.write_text("[tool.black]\nline-length = 99\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", str(config), str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "no [tool.provenance] table" in result.output
+    assert "top-level keys" in result.output
+    config.write_text('index = "sources.db"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", str(config), str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "unknown setting 'index'" in result.output

@@ -28,12 +28,17 @@ def test_action_inputs() -> None:
         "fail-on",
         "baseline",
         "python-version",
-        "version",
     }
+    assert "version" not in action["inputs"]  # type: ignore[operator]  # no index has it
     assert action["runs"]["using"] == "composite"  # type: ignore[index]
     steps = action["runs"]["steps"]  # type: ignore[index]
     assert steps[0]["uses"].startswith("actions/setup-python@")
-    assert "provenance-trace" in steps[1]["run"]
+    # the code at the action's own ref is installed, not a release from a package index
+    install = steps[1]
+    assert install["env"] == {"ACTION_PATH": "${{ github.action_path }}"}
+    assert re.fullmatch(r'python -m pip install [-a-z ]*"\$ACTION_PATH"', install["run"])
+    assert "provenance-trace" not in install["run"]
+    assert (ROOT / "pyproject.toml").is_file()  # github.action_path is this folder
     # inputs reach scripts only through the environment: no ${{ }} inside a script
     for step in steps:
         assert "${{" not in step.get("run", "")
@@ -100,13 +105,62 @@ def test_action_check_step_runs_provenance(tmp_path: Path) -> None:
     assert allowed.stdout.startswith("::warning file=posts/wheat.md,")
 
 
-def test_pre_commit_hook() -> None:
+def _hook() -> dict[str, object]:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    return hook  # type: ignore[no-any-return]
+
+
+def _hook_takes(hook: dict[str, object], name: str) -> bool:
+    """Whether pre-commit passes ``name`` to the hook (``files`` and not ``exclude``, both
+    searched with Python's ``re``, as pre-commit does)."""
+    files = re.compile(str(hook["files"]))
+    exclude = re.compile(str(hook.get("exclude", "^$")))
+    return bool(files.search(name)) and not exclude.search(name)
+
+
+def test_pre_commit_hook() -> None:
+    hook = _hook()
     assert hook["id"] == "provenance-check"
     assert hook["entry"] == "provenance check"
     assert hook["language"] == "python"
-    files = re.compile(hook["files"])
-    for name in ("posts/a.md", "b.txt", "c.html", "feed.jsonl"):
-        assert files.search(name), name
-    for name in ("src/x.py", "image.png", "pyproject.toml"):
-        assert not files.search(name), name
+
+
+def test_pre_commit_hook_takes_articles_and_leaves_out_what_every_repository_has() -> None:
+    hook = _hook()
+    articles = [
+        "content/posts/a.md",
+        "_posts/2024-01-01-x.md",
+        "posts/news.md",  # an article named like NEWS files, in lower case
+        "posts/security.md",
+        "blog/index.html",
+        "site/page.HTM",
+        "articles/story.txt",
+        "notes.markdown",
+    ]
+    for name in articles:
+        assert _hook_takes(hook, name), name
+    others = [
+        "requirements.txt",
+        "requirements-dev.txt",
+        "docs/Requirements.TXT",
+        "robots.txt",
+        "static/humans.txt",
+        "llms.txt",
+        "CMakeLists.txt",
+        "README.md",
+        "docs/readme.md",
+        "CHANGELOG.md",
+        "NEWS.md",
+        "LICENSE.txt",
+        "CODE_OF_CONDUCT.md",
+        ".github/pull_request_template.md",
+        "node_modules/pkg/README.md",
+        "themes/x/node_modules/y/index.html",
+        "vendor/lib/doc.html",
+        "data.jsonl",
+        "src/x.py",
+        "image.png",
+        "pyproject.toml",
+    ]
+    for name in others:
+        assert not _hook_takes(hook, name), name

@@ -184,6 +184,7 @@ _SHORTCUTS = {
     "jsonl_id_field": "--jsonl-id-field",
     "jsonl_text_field": "--jsonl-text-field",
     "strip_boilerplate": "--no-strip",
+    "respect_ignore": "--no-ignore",
     "check_fail_on": "--fail-on",
     "check_min_coverage": "--min-coverage",
     "check_min_score": "--min-score",
@@ -256,8 +257,10 @@ _CORPUS_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         "--config",
         "config_file",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="TOML file with a [tool.provenance] table. Default: the nearest pyproject.toml "
-        "that has one, searched upward from the first path.",
+        help="TOML file of settings: top-level keys (provenance.toml) or a [tool.provenance] "
+        "table (pyproject.toml); a file with neither is an error. Default: searching upward "
+        "from the first path, the nearest folder's provenance.toml, .provenance.toml or "
+        "pyproject.toml with [tool.provenance], in that order.",
     ),
     click.option(
         "--set",
@@ -286,6 +289,13 @@ _CORPUS_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         "once). Default: such links are skipped with a message.",
     ),
     click.option(
+        "--no-ignore",
+        is_flag=True,
+        help="Also read what .gitignore, .ignore and .git/info/exclude ignore. Default: "
+        "inside a git checkout ignored files and folders are left out (paths named here "
+        "are always read).",
+    ),
+    click.option(
         "--no-strip",
         is_flag=True,
         help="Keep bylines, front matter, page furniture and comments in the text.",
@@ -308,8 +318,10 @@ def _corpus_shortcuts(
     jsonl_text_field: str | None,
     no_strip: bool,
     follow_links: bool,
+    no_ignore: bool = False,
 ) -> dict[str, Any]:
     return {
+        "respect_ignore": False if no_ignore else None,
         "workers": workers,
         "jsonl_id_field": jsonl_id_field,
         "jsonl_text_field": jsonl_text_field,
@@ -702,6 +714,7 @@ def trace(
     jsonl_text_field: str | None,
     no_strip: bool,
     follow_links: bool,
+    no_ignore: bool,
     passages: int,
     show_quotes: bool,
     show_documents: bool,
@@ -716,8 +729,8 @@ def trace(
     (duplicate, near-duplicate, rewrite, partial), which one came first, how much of each
     it covers, and the passages that show it.
 
-    Settings come from the defaults, then [tool.provenance] (see --config), then
-    --include/--exclude and --set, then the named options such as --workers.
+    Settings come from the defaults, then provenance.toml or [tool.provenance] (see
+    --config), then --include/--exclude and --set, then the named options such as --workers.
     """
     try:
         _check_extra_outputs(html, graph, output)
@@ -732,7 +745,7 @@ def trace(
             assignments=assignments,
             shortcuts={
                 **_corpus_shortcuts(
-                    workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links
+                    workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links, no_ignore
                 ),
                 "cache_dir": cache_dir,
                 "cache": False if no_cache else None,
@@ -948,6 +961,7 @@ def check(
     jsonl_text_field: str | None,
     no_strip: bool,
     follow_links: bool,
+    no_ignore: bool,
     quiet: bool,
 ) -> None:
     """Check PATHS (files or folders; default: the current folder) for text that reuses
@@ -958,12 +972,14 @@ def check(
     declares the source in its front matter (source, canonical_url, via, ...: reported as
     attributed) or the finding is in the --baseline.
 
-    Settings (also [tool.provenance.check] in pyproject.toml): fail_on, min_coverage,
-    min_score, baseline, index, attribution_keys, annotations.
+    Settings (also [check] in provenance.toml, [tool.provenance.check] in pyproject.toml):
+    fail_on, min_coverage, min_score, baseline, index, attribution_keys, annotations.
     """
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    shortcuts = _corpus_shortcuts(workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links)
+    shortcuts = _corpus_shortcuts(
+        workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links, no_ignore
+    )
     shortcuts.update(
         check_fail_on=fail_on,
         check_min_coverage=min_coverage,
@@ -984,9 +1000,12 @@ def check(
             shortcuts=shortcuts,
             quiet=quiet,
         )
+        written = None
         if write_baseline is not None:
-            _write_baseline(result, write_baseline)
-        _emit_check(result, settings, fmt=fmt, output=output)
+            written = _write_baseline(result, write_baseline)
+            if fmt != "text" or output is not None:  # else the report's last line says it
+                _say(written)
+        _emit_check(result, settings, fmt=fmt, output=output, verdict=written)
         if html_file is not None:
             _write_html(result, html_file)
     except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
@@ -1080,15 +1099,29 @@ def _run_check(
     return result, settings
 
 
-def _write_baseline(result: CheckResult, path: Path) -> None:
+def _write_baseline(result: CheckResult, path: Path) -> str:
+    """Write the baseline file; return the line that says what was written."""
     from provenance.check import baseline_json
+    from provenance.report.visible import visible
 
     _write_text(path, baseline_json(result.findings))
     count = len(result.findings)
-    _say(f"baseline {_oneline(str(path))}: {count} finding{'' if count == 1 else 's'} accepted")
+    return (
+        f"baseline written to {visible(str(path))}: "
+        f"{count} finding{'' if count == 1 else 's'} accepted"
+    )
 
 
-def _emit_check(result: CheckResult, settings: Settings, *, fmt: str, output: Path | None) -> None:
+def _emit_check(
+    result: CheckResult,
+    settings: Settings,
+    *,
+    fmt: str,
+    output: Path | None,
+    verdict: str | None = None,
+) -> None:
+    """Write the check report; ``verdict`` replaces the text report's passed/FAILED line
+    (``--write-baseline`` accepts every finding, so the check has not failed)."""
     from provenance.report import ci
 
     if fmt == "text":
@@ -1098,11 +1131,11 @@ def _emit_check(result: CheckResult, settings: Settings, *, fmt: str, output: Pa
             console = Console(highlight=False, emoji=False, markup=False)
             console.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
             with _stdout():
-                ci.render(result, console)
+                ci.render(result, console, verdict=verdict)
             return
         buffer = io.StringIO()
         console = Console(file=buffer, width=100, no_color=True, color_system=None, highlight=False)
-        ci.render(result, console)
+        ci.render(result, console, verdict=verdict)
         data = "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
     elif fmt == "json":
         data = ci.json_report(result)
@@ -1194,6 +1227,7 @@ def index_add(
     jsonl_text_field: str | None,
     no_strip: bool,
     follow_links: bool,
+    no_ignore: bool,
     quiet: bool,
 ) -> None:
     """Add the documents in PATHS to the index (created if missing). Documents already
@@ -1210,7 +1244,7 @@ def index_add(
         exclude=exclude,
         assignments=assignments,
         shortcuts=_corpus_shortcuts(
-            workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links
+            workers, jsonl_id_field, jsonl_text_field, no_strip, follow_links, no_ignore
         ),
     )
     stdin = sys.stdin.buffer.read() if "-" in paths else None
@@ -1362,12 +1396,14 @@ Examples:
 )
 @click.option("--title", metavar="TEXT", help="The report's title.")
 def report(*, trace_file: str, output: Path, graph: Path | None, title: str | None) -> None:
-    """Render a saved JSON trace (from `provenance trace --format json`) as the HTML report.
+    """Render a saved JSON trace (from `provenance trace --format json`, or the JSON of
+    `provenance check --format json`, whose trace is rendered) as the HTML report.
 
     The passages can only be shown if the trace holds the documents' text: save it with
     `--include-text`. Without it the report still shows the graph, the relations and where
     each passage lies (character offsets), and says so.
     """
+    from provenance import strictjson
     from provenance.errors import ProvenanceError
     from provenance.report import html as html_report
     from provenance.report import jsonout
@@ -1381,7 +1417,15 @@ def report(*, trace_file: str, output: Path, graph: Path | None, title: str | No
                 f"cannot read {_oneline(trace_file)}: {exc.strerror or exc}", param_hint="TRACE"
             ) from None
         try:
-            result = jsonout.loads(raw)
+            data = strictjson.loads(raw)
+            if (
+                isinstance(data, dict)
+                and "findings" in data
+                and "checked" in data
+                and isinstance(data.get("trace"), dict)
+            ):
+                data = data["trace"]  # `provenance check --format json`: render its trace
+            result = jsonout.from_dict(data)
             page = html_report.render(result, title=title)
         except (ValueError, ProvenanceError) as exc:
             raise click.BadParameter(

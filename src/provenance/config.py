@@ -1,7 +1,11 @@
 """One frozen settings object. Every threshold lives here.
 
-Settings come from, lowest priority first: the defaults below, ``[tool.provenance]`` in the
-nearest ``pyproject.toml`` (or ``--config FILE``), then command-line options.
+Settings come from, lowest priority first: the defaults below, one configuration file, then
+command-line options. The file is ``--config FILE`` when given; otherwise, searching upward
+from the first path, the nearest folder's ``provenance.toml``, else its ``.provenance.toml``
+(settings as top-level keys, check settings in a ``[check]`` table), else its
+``pyproject.toml`` if it has ``[tool.provenance]`` (and ``[tool.provenance.check]``). Files
+are not merged: the one found is the only one read.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ class Settings:
     """Read files and folders that symbolic links lead to outside the paths given (each real
     file and folder still once). Off, such links are skipped with a message: a pull request
     could otherwise add ``post.md -> ../.git/config`` or a link to ``/``."""
+    respect_ignore: bool = True
+    """Leave out of folder walks what ``.gitignore`` (inside a git checkout), ``.ignore`` and
+    ``.git/info/exclude`` ignore, as ripgrep does (``--no-ignore`` turns it off). Files named
+    on the command line are always read."""
     extensions: tuple[str, ...] = (
         ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".jsonl", ".jsonl.gz",
         ".warc", ".warc.gz", ".arc", ".arc.gz",
@@ -336,31 +344,20 @@ def from_mapping(values: Mapping[str, Any], base: Settings | None = None) -> Set
     return dataclasses.replace(base, **changes)
 
 
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest ``pyproject.toml`` at or above ``start`` that has ``[tool.provenance]``."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for folder in (here, *here.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-                continue  # TOMLDecodeError is a ValueError, as is a 5,000-digit integer
-            if "provenance" in data.get("tool", {}):
-                return candidate
-    return None
+CONFIG_NAMES = ("provenance.toml", ".provenance.toml", "pyproject.toml")
+"""The files searched for in each folder, upward from the first path, highest priority first.
+The nearest folder holding one wins; within a folder, the first name of this list."""
+
+_EXPECTED = (
+    "expected settings as top-level keys (as in provenance.toml, e.g. rewrite_coverage = 0.7, "
+    "with a [check] table for check settings) or a [tool.provenance] table (as in "
+    "pyproject.toml)"
+)
 
 
-def load(config_file: Path | None = None, start: Path | None = None) -> Settings:
-    """Defaults overlaid with ``[tool.provenance]`` from ``config_file`` or the nearest
-    ``pyproject.toml`` above ``start`` (default: the working directory)."""
-    path = config_file or find_pyproject(start or Path.cwd())
-    if path is None:
-        return Settings()
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
@@ -372,14 +369,89 @@ def load(config_file: Path | None = None, start: Path | None = None) -> Settings
     except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
         reason = str(exc).split(";")[0]  # not Python's advice to raise its own limit
         raise ConfigError(f"{path} holds a value that cannot be read: {reason}") from None
-    table = data.get("tool", {}).get("provenance", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.provenance] must be a table")
-    table = dict(table)
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return False  # TOMLDecodeError is a ValueError, as is a 5,000-digit integer
+    tool = data.get("tool", {})
+    return isinstance(tool, dict) and "provenance" in tool
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration file for a run starting at ``start``: in the nearest folder at or
+    above it that holds one, ``provenance.toml``, else ``.provenance.toml``, else a
+    ``pyproject.toml`` with a ``[tool.provenance]`` table (one without is passed over)."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml" or _has_tool_table(candidate):
+                return candidate
+    return None
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start`` that has ``[tool.provenance]``."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and _has_tool_table(candidate):
+            return candidate
+    return None
+
+
+def _settings_table(path: Path, data: dict[str, Any], *, explicit: bool) -> dict[str, Any]:
+    """The table of settings in a configuration file: ``[tool.provenance]`` in a
+    ``pyproject.toml`` (or any file with a ``[tool]`` table), else the top-level keys."""
+    tool = data.get("tool")
+    pyproject_style = path.name == "pyproject.toml" or tool is not None
+    if pyproject_style:
+        table = tool.get("provenance") if isinstance(tool, dict) else None
+        if table is None:
+            if explicit:
+                raise ConfigError(
+                    f"{path} has no [tool.provenance] table, so nothing in it is a "
+                    f"provenance setting; {_EXPECTED}"
+                )
+            return {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.provenance] must be a table")
+        others = sorted(k for k in data if k != "tool")
+        if path.name != "pyproject.toml" and others:
+            raise ConfigError(
+                f"{path} holds both a [tool.provenance] table and top-level keys "
+                f"({', '.join(others)}); put the settings in one place"
+            )
+        return dict(table)
+    if not data and explicit:
+        raise ConfigError(f"{path} is empty: nothing in it is a provenance setting; {_EXPECTED}")
+    return dict(data)
+
+
+def load(config_file: Path | None = None, start: Path | None = None) -> Settings:
+    """Defaults overlaid with the settings of ``config_file``, or of the file ``find_config``
+    finds above ``start`` (default: the working directory). A ``pyproject.toml`` holds them in
+    ``[tool.provenance]``; a ``provenance.toml`` (or any other file without a ``[tool]``
+    table) as top-level keys. A file given that holds no settings at all is an error."""
+    path = config_file or find_config(start or Path.cwd())
+    if path is None:
+        return Settings()
+    table = _settings_table(path, _read_toml(path), explicit=config_file is not None)
     check = table.pop("check", None)
     if check is not None:
         if not isinstance(check, dict):
-            raise ConfigError(f"{path}: [tool.provenance.check] must be a table")
+            raise ConfigError(
+                f"{path}: the check table ([check] or [tool.provenance.check]) must be a table"
+            )
         for key, value in check.items():
             table[f"check_{key}"] = value
     try:

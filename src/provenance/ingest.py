@@ -36,6 +36,10 @@ Decisions worth knowing:
   ``/etc/passwd``, ``../.git/config`` or ``/``) is skipped with a message, unless
   ``settings.follow_links``. Either way each real folder is walked once and each real file
   read once.
+* Inside a git checkout, files and folders that ``.gitignore``, ``.ignore`` or
+  ``.git/info/exclude`` ignore are left out of folder walks (``.ignore`` counts outside a
+  checkout too), as ripgrep does, unless ``settings.respect_ignore`` is off (``--no-ignore``);
+  see ``provenance.ignore``. Hidden files and folders (``.git`` among them) are never walked.
 * ``include``/``exclude`` globs apply to files found by walking a folder; a file named
   explicitly on the command line is always read (as black does for explicit files).
 * Globs use gitignore-like rules: ``*`` and ``?`` stay inside one path segment, ``**``
@@ -81,6 +85,7 @@ from provenance import workers as pool_of
 from provenance.compressed import GZIP_MAGIC, CompressedError, open_gzip
 from provenance.config import Settings
 from provenance.errors import InputError
+from provenance.ignore import Rules
 from provenance.models import Document, Skipped, Stripped
 from provenance.wire import agency_credit
 from provenance.wire import reflow as reflow_wire
@@ -272,7 +277,8 @@ def _discover(
         # files. ``make_id`` of such a path is the folder's id followed by the same names.
         shown = _joiner(str(PurePosixPath(Path(given).as_posix())))
         folder_id = _joiner(make_id(absolute))
-        for rel, problem in _walk(absolute, extensions, include, exclude, fence):
+        rules = Rules.for_root(absolute) if settings.respect_ignore else None
+        for rel, problem in _walk(absolute, extensions, include, exclude, fence, rules):
             if problem is not None:
                 skipped.append(Skipped(shown(rel), problem))
                 continue
@@ -318,12 +324,14 @@ def _walk(
     include: list[re.Pattern[str]],
     exclude: list[re.Pattern[str]],
     fence: _Fence | None = None,
+    rules: Rules | None = None,
 ) -> Iterator[tuple[str, str | None]]:
     """Yield ``(relative POSIX path, problem or None)`` for files to read under ``root``.
 
     Symbolic links are followed when ``fence`` is None or holds their real path (others are
     yielded with the problem ``OUTSIDE_LINK``), and each real folder is entered once, so link
-    loops end. Entries are visited in sorted order so discovery is deterministic.
+    loops end. Entries are visited in sorted order so discovery is deterministic. With
+    ``rules`` (see ``provenance.ignore``), ignored files and folders are left out silently.
     """
     visited: set[tuple[int, int]] = set()
     try:
@@ -331,9 +339,9 @@ def _walk(
         visited.add((info.st_dev, info.st_ino))
     except OSError:
         pass
-    stack: list[str] = [""]
+    stack: list[tuple[str, Rules | None]] = [("", rules)]
     while stack:
-        rel_dir = stack.pop()
+        rel_dir, here = stack.pop()
         folder = root.joinpath(*rel_dir.split("/")) if rel_dir else root
         try:
             with os.scandir(folder) as it:
@@ -342,10 +350,10 @@ def _walk(
             if rel_dir:
                 yield rel_dir, f"cannot list this folder ({_os_reason(exc)}); check its permissions"
             continue
-        subfolders: list[str] = []
+        subfolders: list[tuple[str, Rules | None]] = []
         for entry in entries:
             if entry.name.startswith("."):
-                continue
+                continue  # hidden files and folders, ``.git`` among them, are never read
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
@@ -355,6 +363,8 @@ def _walk(
             link = entry.is_symlink()
             if is_dir:
                 if _glob_matches(rel, exclude):
+                    continue
+                if here is not None and here.ignored(entry.name, is_dir=True):
                     continue
                 if link and fence is not None and not fence.holds(folder / entry.name):
                     yield rel, OUTSIDE_LINK
@@ -367,13 +377,16 @@ def _walk(
                 if key in visited:
                     continue  # a symlink back to a folder already walked: a loop or a repeat
                 visited.add(key)
-                subfolders.append(rel)
+                inner = here.child(entry.name, folder / entry.name) if here is not None else None
+                subfolders.append((rel, inner))
                 continue
             if not entry.name.lower().endswith(extensions):
                 continue
             if include and not _glob_matches(rel, include):
                 continue
             if _glob_matches(rel, exclude):
+                continue
+            if here is not None and here.ignored(entry.name, is_dir=False):
                 continue
             target = folder / entry.name
             if link and fence is not None and target.exists() and not fence.holds(target):

@@ -1081,6 +1081,68 @@ def index_stdout_full(command: str) -> Callable[[Path], Run]:
     return build
 
 
+# --- issue 15: machine formats keep exact paths; human texts show invisible characters -------
+
+BIDI_NAME = "co\u202epy.txt"  # RIGHT-TO-LEFT OVERRIDE: the name reads "coyp.txt" reversed
+ZWSP_NAME = "re\u200bprint.txt"  # ZERO WIDTH SPACE: looks like reprint.txt
+INVISIBLE_NAMES = (BIDI_NAME, ZWSP_NAME)
+
+
+def invisible_names(fmt: str) -> Callable[[Path], Run]:
+    """A dated source and two later copies of it whose names hold a bidi override and a
+    zero-width space, checked with ``--format fmt``."""
+
+    def build(root: Path) -> Run:
+        folder = root / "corpus"
+        folder.mkdir(parents=True)
+        (folder / "source.txt").write_text("2024-03-01\n\n" + ARTICLE, encoding="utf-8")
+        for name in INVISIBLE_NAMES:
+            (folder / name).write_text("2024-03-05\n\n" + COPY, encoding="utf-8")
+        return Run(["check", "corpus", "-q", "--format", fmt], root)
+
+    return build
+
+
+def _unescape_property(value: str) -> str:
+    for escaped, char in (("%2C", ","), ("%3A", ":"), ("%0A", "\n"), ("%0D", "\r")):
+        value = value.replace(escaped, char)
+    return value.replace("%25", "%")
+
+
+def github_exact_paths(observed: Observed) -> None:
+    files = set()
+    for line in observed.stdout.splitlines():
+        match = re.match(r"^::(?:error|warning|notice) ([^:]*)::(.*)$", line)
+        if not match:
+            continue
+        props = dict(p.split("=", 1) for p in match.group(1).split(","))
+        files.add(_unescape_property(props["file"]))
+        message = match.group(2)
+        assert "\u202e" not in message and "\u200b" not in message, message  # shown escaped
+    real = {f"corpus/{name}" for name in INVISIBLE_NAMES}
+    assert files == real, f"file= names {sorted(map(ascii, files))}, not the real files"
+    assert "\\u202e" in observed.stdout and "\\u200b" in observed.stdout
+
+
+def junit_exact_paths(observed: Observed) -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(observed.stdout)
+    failing = {
+        case.get("file", ""): case
+        for case in root.iter("testcase")
+        if case.find("failure") is not None
+    }
+    real = {f"corpus/{name}" for name in INVISIBLE_NAMES}
+    assert set(failing) == real, f"file= names {sorted(map(ascii, failing))}, not the real files"
+    for case in failing.values():
+        failure = case.find("failure")
+        assert failure is not None
+        message = failure.get("message", "")
+        assert "\u202e" not in message and "\u200b" not in message, ascii(message)
+    assert "\\u202e" in observed.stdout and "\\u200b" in observed.stdout
+
+
 CASES: tuple[Case, ...] = (
     Case("empty", "empty file", with_file("empty.txt", b""), SKIPPED, "empty.txt", "empty"),
     Case(
@@ -1802,6 +1864,23 @@ CASES: tuple[Case, ...] = (
         reason="cannot write to stdout: No space left on device",
         companions=False,
         check=one_line,
+    ),
+    # --- issue 15: exact machine paths, visible names in messages (github, JUnit) ----------
+    Case(
+        "check-github-invisible-names",
+        "check --format github: posts named with a bidi override and a zero-width space",
+        invisible_names("github"),
+        FINDINGS,
+        companions=False,
+        check=github_exact_paths,
+    ),
+    Case(
+        "check-junit-invisible-names",
+        "check --format junit: posts named with a bidi override and a zero-width space",
+        invisible_names("junit"),
+        FINDINGS,
+        companions=False,
+        check=junit_exact_paths,
     ),
 )
 

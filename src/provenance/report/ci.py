@@ -3,12 +3,18 @@ step summary, JUnit XML, and the terminal.
 
 Every string from a document (ids, paths, titles, excerpts, declared sources) is untrusted:
 
-- GitHub workflow commands: control characters and escape sequences removed
-  (``terminal.sanitize``), then data escaped (``%`` ``\\r`` ``\\n``) and property values too
-  (``:`` ``,``), so no text can end an annotation early or start a command of its own.
+- Names in human text (messages, titles, the Markdown summary, the terminal) are shown through
+  ``visible.visible``: control, zero-width, bidi and look-alike-space characters as escapes
+  such as ``\\u200b``, so two names that look alike read differently.
+- GitHub workflow commands: the ``file=`` property is the exact path, escaped as a property
+  value (``%`` ``\\r`` ``\\n`` ``:`` ``,``) so it names the real file; messages have control
+  characters and escape sequences removed (``terminal.sanitize``) and data escaped (``%``
+  ``\\r`` ``\\n``), so no text can end an annotation early or start a command of its own.
 - Markdown summary: HTML and Markdown specials escaped, one line per cell.
-- SARIF and JSON: written by ``json``; JUnit: by ``xml.etree`` with characters XML 1.0
-  cannot hold removed.
+- SARIF and JSON: written by ``json``, paths exact. JUnit: by ``xml.etree``; the ``name`` and
+  ``file`` attributes hold the exact id and path, except the characters XML 1.0 cannot hold at
+  all (C0 controls other than tab, LF and CR; lone surrogates; U+FFFE, U+FFFF), which are
+  written as their ``visible`` escape (``\\x07``); messages and texts as human text.
 """
 
 from __future__ import annotations
@@ -82,9 +88,11 @@ def describe(finding: Finding) -> str:
         "rewrite": "rewrites",
         "partial": "reuses passages of",
     }.get(r.kind, "shares text with")
+    count = len(r.passages)
     text = (
-        f"{finding.checked} {verb} {finding.other} ({r.kind}: {_percent(finding.coverage)} of "
-        f"this document, score {r.score:.2f}, {len(r.passages)} passages)"
+        f"{visible(finding.checked)} {verb} {visible(finding.other)} ({r.kind}: "
+        f"{_percent(finding.coverage)} of this document, score {r.score:.2f}, "
+        f"{count} passage{'' if count == 1 else 's'})"
     )
     if finding.status != "failing":
         text += f"; {finding.status}: {finding.reason}"
@@ -277,12 +285,12 @@ def github_annotations(result: CheckResult, limit: int) -> list[str]:
     lines = []
     for f in result.findings[:limit]:
         props = {
-            "file": display_path(f.path),
+            "file": display_path(f.path),  # exact: it must name the real file
             "line": str(f.line),
             "endLine": str(f.end_line),
-            "title": f"provenance: {f.kind} ({f.status})",
+            "title": _clean(f"provenance: {f.kind} ({f.status})"),
         }
-        prop_text = ",".join(f"{k}={escape_property(_clean(v))}" for k, v in props.items())
+        prop_text = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
         lines.append(f"::{_COMMAND[f.status]} {prop_text}::{escape_data(describe(f))}")
     rest = len(result.findings) - min(limit, len(result.findings))
     if rest:
@@ -317,14 +325,14 @@ def github_summary(result: CheckResult) -> str:
             "|---|---|---|---|---:|---:|",
         ]
         for f in result.findings:
-            where = f"{display_path(f.path)}:{f.line}"
+            where = f"{visible(display_path(f.path))}:{f.line}"
             out.append(
-                f"| {f.status} | {_md(where)} | {f.kind} | {_md(f.other)} | "
+                f"| {f.status} | {_md(where)} | {f.kind} | {_md(visible(f.other))} | "
                 f"{_percent(f.coverage)} | {f.relation.score:.2f} |"
             )
         out.append("")
     for item in result.skipped:
-        out.append(f"- skipped {_md(item.path)}: {_md(item.reason)}")
+        out.append(f"- skipped {_md(visible(item.path))}: {_md(item.reason)}")
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -334,7 +342,14 @@ _XML_ILLEGAL = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U00
 
 
 def _xml(text: str) -> str:
+    """Human text for XML: control characters and escape sequences removed."""
     return _XML_ILLEGAL.sub("", sanitize(text))
+
+
+def _xml_exact(text: str) -> str:
+    """An id or path for an XML attribute: exact, but for the characters XML 1.0 cannot hold,
+    written as their ``visible`` escape (``\\x07``)."""
+    return _XML_ILLEGAL.sub(lambda m: visible(m.group()), text)
 
 
 def junit(result: CheckResult) -> str:
@@ -359,8 +374,8 @@ def junit(result: CheckResult) -> str:
             suite,
             "testcase",
             classname="provenance.check",
-            name=_xml(doc_id),
-            file=_xml(display_path(doc.path) if doc else doc_id),
+            name=_xml_exact(doc_id),
+            file=_xml_exact(display_path(doc.path) if doc else doc_id),
         )
         failing = [f for f in findings if f.status == "failing"]
         if failing:
@@ -379,7 +394,10 @@ def junit(result: CheckResult) -> str:
             out.text = _xml("\n".join(f"line {f.line}: {describe(f)}" for f in others))
     for item in result.skipped:
         case = ET.SubElement(
-            suite, "testcase", classname="provenance.check", name=_xml(display_path(item.path))
+            suite,
+            "testcase",
+            classname="provenance.check",
+            name=_xml_exact(display_path(item.path)),
         )
         ET.SubElement(case, "error", message=_xml(item.reason), type="unreadable")
     ET.indent(suites)
@@ -392,8 +410,9 @@ def junit(result: CheckResult) -> str:
 _STYLE = {"failing": "bold red", "baselined": "yellow", "attributed": "green", "allowed": "cyan"}
 
 
-def render(result: CheckResult, console: Console) -> None:
-    """The human report: each finding with its status, place and first reused passage."""
+def render(result: CheckResult, console: Console, *, verdict: str | None = None) -> None:
+    """The human report: each finding with its status, place and first reused passage, then
+    the verdict (``verdict`` in place of passed/FAILED, e.g. what a baseline accepted)."""
     for f in result.findings:
         line = Text()
         line.append(f"{f.status.upper():<10}", style=_STYLE[f.status])
@@ -409,10 +428,14 @@ def render(result: CheckResult, console: Console) -> None:
         excerpt = _excerpt(result, f)
         if excerpt:
             console.print(Padding(Text(f"“{excerpt}”", style="dim"), (0, 0, 0, 11)))
-    verdict = Text()
-    if result.failed:
-        verdict.append("FAILED", style="bold red")
+    last = Text()
+    if verdict is not None:
+        last.append(verdict, style="bold")
+        last.append(f"; {summary_line(result)}")
     else:
-        verdict.append("passed", style="bold green")
-    verdict.append(f": {summary_line(result)}")
-    console.print(verdict)
+        if result.failed:
+            last.append("FAILED", style="bold red")
+        else:
+            last.append("passed", style="bold green")
+        last.append(f": {summary_line(result)}")
+    console.print(last)
