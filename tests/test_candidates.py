@@ -187,3 +187,22 @@ def test_the_star_is_the_same_from_band_keys_in_one_piece() -> None:
     rows = cand.unit_collisions(cand.band_keys(fps, s), s, notes=notes)
     assert {(int(a), int(b)) for a, b in rows[:, :2]} == {(0, k) for k in range(1, 12)}
     assert len(notes) == 1
+
+
+def test_hub_ranks_put_the_earliest_dated_document_first() -> None:
+    dates = [None, "2024-02-03", "2024-01-01T09:00", None, "2024-01-01"]
+    assert list(cand.hub_ranks(dates)) == [3, 2, 1, 4, 0]
+    assert list(cand.hub_ranks([None, None])) == [0, 1]  # undated: document order
+
+
+def test_a_crowded_bucket_is_a_star_around_its_earliest_dated_member() -> None:
+    s = Settings(max_bucket_size=4, max_candidates_per_document=100)
+    fps = fp.fingerprint_texts(_family(12), s)
+    dates: list[str | None] = [f"2024-02-{k + 1:02d}" for k in range(12)]
+    dates[7] = "2024-01-15"  # the source sorts in the middle of the folder
+    hubs = cand.hub_ranks(dates)
+    pairs = {(a, b) for a, b, _ in cand.candidate_pairs(fps, s, hubs=hubs)}
+    assert pairs == {(min(k, 7), max(k, 7)) for k in range(12) if k != 7}
+    rows = cand.unit_collisions(cand.band_keys(fps, s), s, hubs=hubs)
+    assert {(int(a), int(b)) for a, b in rows[:, :2]} == pairs
+    assert bool((rows[:, 0] < rows[:, 1]).all())

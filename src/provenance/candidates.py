@@ -102,20 +102,43 @@ def concat_band_keys(parts: Sequence[BandKeys], rows: int) -> BandKeys:
     )
 
 
+def hub_ranks(dates: Sequence[str | None]) -> np.ndarray:
+    """Each document's rank as the hub of a crowded bucket's star (lower comes first): the
+    earliest dated document, undated ones after every dated one, ties in document order.
+
+    A family of copies crowds its buckets; compared with its first member in document
+    order, every copy would be related to whichever copy sorts first (``copy-01.txt``
+    before ``source.txt``) and the source to that copy alone. The earliest dated member is
+    the likeliest source, so the star is centred there. ISO 8601 dates sort as text."""
+    order = sorted(range(len(dates)), key=lambda k: (dates[k] is None, dates[k] or "", k))
+    ranks_out = np.empty(len(dates), dtype=np.int64)
+    ranks_out[order] = np.arange(len(dates), dtype=np.int64)
+    return ranks_out
+
+
 def unit_collisions(
-    keys: BandKeys, settings: Settings, *, notes: list[str] | None = None
+    keys: BandKeys,
+    settings: Settings,
+    *,
+    notes: list[str] | None = None,
+    hubs: np.ndarray | None = None,
 ) -> np.ndarray:
     """Colliding unit pairs as rows ``(doc_a, doc_b, unit_a, unit_b)``, ``doc_a < doc_b``,
-    unique and sorted, from buckets of 2 to ``max_bucket_size`` members (a note in ``notes``
-    when larger buckets were ignored)."""
-    rows, crowded = _collide(keys, settings)
+    unique and sorted, from buckets of 2 to ``max_bucket_size`` members, and larger buckets
+    as a star around the member ``hubs`` ranks first (`hub_ranks`; document order without
+    it; a note in ``notes`` when there were such buckets)."""
+    rows, crowded = _collide(keys, settings, hubs=hubs)
     if notes is not None and crowded:
         notes.append(_crowded_note(crowded, settings))
     return _unique_rows([rows])
 
 
 def _collide(
-    keys: BandKeys, settings: Settings, signatures: np.ndarray | None = None
+    keys: BandKeys,
+    settings: Settings,
+    signatures: np.ndarray | None = None,
+    *,
+    hubs: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int]:
     """``unit_collisions`` rows (int32, not yet unique) and the number of crowded buckets.
 
@@ -133,7 +156,7 @@ def _collide(
     sizes = np.diff(np.append(starts, n))
     over = sizes > settings.max_bucket_size
     crowded = int(over.sum())
-    star = _star_rows(keys, order, starts[over], sizes[over], settings, signatures)
+    star = _star_rows(keys, order, starts[over], sizes[over], settings, signatures, hubs)
     keep = (sizes >= 2) & ~over
     starts, sizes = starts[keep], sizes[keep]
     if len(starts) == 0:
@@ -167,10 +190,12 @@ def _star_rows(
     sizes: np.ndarray,
     settings: Settings,
     signatures: np.ndarray | None,
+    hubs: np.ndarray | None = None,
 ) -> np.ndarray:
     """The unit pairs of crowded buckets as a star: every member with the bucket's first
-    member in document order (lowest document, then unit), not every pair (which grows with
-    the square of the bucket) and not nothing (which would hide a family of copies).
+    member (lowest ``hubs`` rank of its document, or lowest document without ``hubs``, then
+    unit), not every pair (which grows with the square of the bucket) and not nothing
+    (which would hide a family of copies).
 
     Boilerplate shared by unrelated documents makes star pairs too; alignment and
     classification decide whether a pair is related (a shared footer line is not)."""
@@ -179,7 +204,7 @@ def _star_rows(
     at = order[np.repeat(starts, sizes) + ranks(sizes)]  # the members, bucket by bucket
     doc = keys.doc[at].astype(np.int64)
     unit = keys.unit[at].astype(np.int64)
-    rank = doc * (1 << 32) + unit
+    rank = (doc if hubs is None else hubs[doc]) * (1 << 32) + unit
     first = np.minimum.reduceat(rank, np.cumsum(sizes) - sizes)
     hub = np.repeat(first, sizes)
     member = rank != hub
@@ -193,6 +218,9 @@ def _star_rows(
     db, ub = keys.doc[at].astype(np.int32), keys.unit[at].astype(np.int32)
     cross = da != db
     da, db, ua, ub = da[cross], db[cross], ua[cross], ub[cross]
+    swap = da > db  # a hub ranked by date may come after its member in document order
+    da, db = np.where(swap, db, da), np.where(swap, da, db)
+    ua, ub = np.where(swap, ub, ua), np.where(swap, ua, ub)
     return np.stack([da, db, ua, ub], axis=1)
 
 
@@ -397,9 +425,14 @@ def _unit_rows(
 
 
 def candidate_pairs(
-    fingerprints: Sequence[Fingerprint], settings: Settings, *, notes: list[str] | None = None
+    fingerprints: Sequence[Fingerprint],
+    settings: Settings,
+    *,
+    notes: list[str] | None = None,
+    hubs: np.ndarray | None = None,
 ) -> list[tuple[int, int, int]]:
-    """``(a, b, collisions)`` with ``a < b`` document indexes, sorted by ``(a, b)``.
+    """``(a, b, collisions)`` with ``a < b`` document indexes, sorted by ``(a, b)``; crowded
+    buckets as stars around the member ``hubs`` ranks first (`hub_ranks`).
 
     When a limit leaves candidates out (``max_bucket_size``, ``max_candidates_per_document``)
     a sentence saying so, naming the setting, is appended to ``notes``.
@@ -419,7 +452,7 @@ def candidate_pairs(
                 np.full(total, band, dtype=np.int32),
                 sigs[:, band * rows : (band + 1) * rows],
             )
-            part, crowded_here = _collide(keys, settings, sigs)
+            part, crowded_here = _collide(keys, settings, sigs, hubs=hubs)
             parts.append(part)
             crowded += crowded_here
         del sigs, doc, unit

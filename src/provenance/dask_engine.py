@@ -106,10 +106,12 @@ def _bands(
     return [_select(keys, keys.band % parts == p) for p in range(parts)]
 
 
-def _collide(split: int, settings: Settings, *shards: list[candidate_stage.BandKeys]) -> np.ndarray:
+def _collide(
+    split: int, settings: Settings, hubs: np.ndarray, *shards: list[candidate_stage.BandKeys]
+) -> np.ndarray:
     _, rows = candidate_stage.band_parameters(settings)
     keys = candidate_stage.concat_band_keys([shard[split] for shard in shards], rows)
-    return candidate_stage.unit_collisions(keys, settings)
+    return candidate_stage.unit_collisions(keys, settings, hubs=hubs)
 
 
 def _similar(
@@ -281,8 +283,12 @@ def trace_documents(
             wait(banded)  # band keys stay on the workers
             report("fingerprint", min(done * _SHARD, len(documents)), len(documents))
     with _timed(timings, "candidates"):
+        hubs = candidate_stage.hub_ranks([d.date for d in documents])
         collisions = client.gather(
-            [client.submit(_collide, p, settings, *band_futures, pure=False) for p in range(parts)]
+            [
+                client.submit(_collide, p, settings, hubs, *band_futures, pure=False)
+                for p in range(parts)
+            ]
         )
         del band_futures
         merged = (

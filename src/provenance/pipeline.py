@@ -283,7 +283,9 @@ def _staged(
         bands = candidate_stage.concat_band_keys(
             [stages.read_bands(stage.bands_path(k)) for k in range(len(stage.shards()))], rows
         )
-        collisions = candidate_stage.unit_collisions(bands, settings)
+        collisions = candidate_stage.unit_collisions(
+            bands, settings, hubs=candidate_stage.hub_ranks([d.date for d in documents])
+        )
         del bands
         shards = fingerprint_stage.TableBuilder(settings.num_perm)
         for k in range(len(stage.shards())):
@@ -450,7 +452,10 @@ def trace_documents(
             with _timed(timings, "fingerprint"):
                 fingerprints = _fingerprints(documents, settings, runner, report)
             with _timed(timings, "candidates"):
-                found = candidate_stage.candidate_pairs(fingerprints, settings, notes=notes)
+                hubs = candidate_stage.hub_ranks([d.date for d in documents])
+                found = candidate_stage.candidate_pairs(
+                    fingerprints, settings, notes=notes, hubs=hubs
+                )
                 del fingerprints
 
         with _timed(timings, "candidates"):
