@@ -429,3 +429,33 @@ def test_two_concurrent_adds_of_the_same_documents_count_each_once(tmp_path: Pat
     assert len(rows) == total
     assert added == total and unchanged == total, errors
     assert all(declared == stored > 0 for _, declared, stored in rows.values())
+
+
+@pytest.mark.parametrize("command", [["list"], ["list", "--format", "json"], ["stats"]])
+def test_index_output_to_a_reader_that_went_away_is_exit_141(
+    tmp_path: Path, command: list[str]
+) -> None:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for k in range(3):
+        (folder / f"p{k}.txt").write_text(f"Post {k}: the council met on Monday to talk.\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    db = tmp_path / "s.db"
+    run = [sys.executable, "-m", "provenance", "index"]
+    subprocess.run([*run, "add", str(folder), "--index", str(db)], check=True, env=env)
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first byte: every write is EPIPE
+    try:
+        proc = subprocess.run(
+            [*run, *command, "--index", str(db)],
+            check=False,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 141, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr

@@ -400,7 +400,7 @@ def _stdout() -> Iterator[None]:
         yield
         sys.stdout.flush()
     except BrokenPipeError:
-        raise
+        _broken_pipe()
     except OSError as exc:
         # what is still buffered would fail again when Python flushes stdout at exit
         devnull = os.open(os.devnull, os.O_WRONLY)
