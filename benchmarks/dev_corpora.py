@@ -280,7 +280,7 @@ def score_cs_pairs(result: Any, answers: Sequence[Answer], settings: Any = None)
     score: dict[str, float] = {}
     for a in answers:
         (xa, xp), (ya, yp) = prepared(a.orig), prepared(a.file)
-        alignment = align.align_pair(0, 1, [xp, yp], settings)
+        alignment = align.alignment(0, 1, xp, yp, settings)
         ev = classify.evidence(alignment, xa, ya, settings)
         related[a.file], score[a.file] = ev.related, ev.score
     tp = sum(1 for a in answers if a.category in DERIVED and related[a.file])

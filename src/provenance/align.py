@@ -33,6 +33,8 @@ from provenance.text import Analysis, has_unspaced, is_content_word
 MAX_SEED_OCCURRENCES = 32  # an n-gram repeated more often than this is boilerplate
 QUOTE_SHARE = 0.8  # share of a passage's tokens inside quotation marks, on both sides
 PHRASE_CONTENT_WORDS = 3  # content words a shared phrase must hold to count
+FREE_SHARE = 0.5  # a sentence less than half covered by verbatim blocks is left to pass 3
+REPEAT_SHARE = 0.5  # a block half inside longer kept blocks, on either side, repeats them
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +244,7 @@ def _mostly_free(mask: np.ndarray, ranges: Sequence[tuple[int, int]]) -> list[bo
     size = hi - lo
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(size > 0, (counts[hi] - counts[lo]) / size, 1.0)
-    free: list[bool] = (share < 0.5).tolist()
+    free: list[bool] = (share < FREE_SHARE).tolist()
     return free
 
 
@@ -389,7 +391,7 @@ def _select(blocks: list[_Block]) -> list[_Block]:
         lx, ly = blk.i1 - blk.i0, blk.j1 - blk.j0
         ox = sum(_overlap(blk.i0, blk.i1, k.i0, k.i1) for k in kept)
         oy = sum(_overlap(blk.j0, blk.j1, k.j0, k.j1) for k in kept)
-        if ox >= 0.5 * lx or oy >= 0.5 * ly:
+        if ox >= REPEAT_SHARE * lx or oy >= REPEAT_SHARE * ly:
             continue
         kept.append(blk)
     return sorted(kept, key=lambda b: (b.i0, b.j0))
@@ -477,7 +479,3 @@ def _align(
     coverage_x = float(_mask(nx, spans_x).mean())
     coverage_y = float(_mask(ny, spans_y).mean())
     return passages, coverage_x, coverage_y, phrases
-
-
-def align_pair(a: int, b: int, prepared: Sequence[Prepared], settings: Settings) -> Alignment:
-    return alignment(a, b, prepared[a], prepared[b], settings)

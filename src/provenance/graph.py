@@ -99,6 +99,15 @@ def _parse(value: str | None) -> datetime | date | None:
         return None
 
 
+# Dates a day or more apart order two reports strongly (a paper's story runs the day after
+# the wire copy); an hour or more apart within a day, less so (clocks and time zones of
+# sites differ); closer than an hour, not at all.
+DATE_DAYS_WEIGHT = 0.9
+DATE_HOURS_WEIGHT = 0.6
+DATE_DAY_HOURS = 24
+DATE_MIN_HOURS = 1
+
+
 def date_evidence(first: str | None, second: str | None) -> float:
     """Signed evidence that ``first`` is the source: positive when it is older."""
     da, db = _parse(first), _parse(second)
@@ -108,27 +117,33 @@ def date_evidence(first: str | None, second: str | None) -> float:
         if (da.tzinfo is None) != (db.tzinfo is None):
             da, db = da.replace(tzinfo=None), db.replace(tzinfo=None)
         hours = (db - da).total_seconds() / 3600.0
-        if abs(hours) >= 24:
-            return 0.9 if hours > 0 else -0.9
-        if abs(hours) >= 1:
-            return 0.6 if hours > 0 else -0.6
+        if abs(hours) >= DATE_DAY_HOURS:
+            return DATE_DAYS_WEIGHT if hours > 0 else -DATE_DAYS_WEIGHT
+        if abs(hours) >= DATE_MIN_HOURS:
+            return DATE_HOURS_WEIGHT if hours > 0 else -DATE_HOURS_WEIGHT
         return 0.0
     day_a = da.date() if isinstance(da, datetime) else da
     day_b = db.date() if isinstance(db, datetime) else db
     days = (day_b - day_a).days
     if days == 0:
         return 0.0
-    return 0.9 if days > 0 else -0.9
+    return DATE_DAYS_WEIGHT if days > 0 else -DATE_DAYS_WEIGHT
 
 
 # Containment alone is weak evidence: a cut-down copy is contained in its source, but so is
 # an earlier short report in the longer follow-up that re-uses its background.
 CONTAINMENT_WEIGHT = 0.6
+# The difference in coverage at which containment's evidence is full: one side covered 30
+# points more than the other.
+CONTAINMENT_FULL_GAP = 0.3
 
 
 def containment_evidence(coverage_a: float, coverage_b: float) -> float:
     """Signed evidence that ``a`` is the source: positive when ``b`` is the more contained."""
-    return float(np.clip((coverage_b - coverage_a) / 0.3, -1.0, 1.0)) * CONTAINMENT_WEIGHT
+    return (
+        float(np.clip((coverage_b - coverage_a) / CONTAINMENT_FULL_GAP, -1.0, 1.0))
+        * CONTAINMENT_WEIGHT
+    )
 
 
 def hub_evidence(votes_for: int, votes_against: int) -> float:
@@ -148,6 +163,12 @@ HUB_VOTE_KEEP = 0.7  # one vote gives 0.3, three give 0.66, ten give 0.97
 # a byline or dateline is weaker (papers credit the agency whose copy they print, too).
 WIRE_FORMAT_WEIGHT = 0.85
 AGENCY_CREDIT_WEIGHT = 0.6
+
+# Confidence in "siblings" when a third document in the corpus explains everything two
+# documents share; and the most it can be when nothing orders two partial, symmetric reusers
+# (scaled by how even their coverages are), so that a present common source outranks it.
+EXPLAINED_SIBLINGS_CONFIDENCE = 0.6
+ABSENT_SOURCE_CONFIDENCE = 0.6
 
 
 def _wire_level(doc: Document) -> int:
@@ -186,7 +207,7 @@ def _decide_direction(
     if (pair.a, pair.b) in explained and e_date == 0.0 and e_wire == 0.0:
         # A third document explains all they share: siblings of it, whatever containment
         # says (the shorter of two papers printing one wire story is no copy of the longer).
-        pair.siblings(0.6)
+        pair.siblings(EXPLAINED_SIBLINGS_CONFIDENCE)
         return
     # Each kind of evidence closes a share of the gap the stronger kinds left open.
     parts: list[tuple[str, float]] = []
@@ -213,7 +234,7 @@ def _decide_direction(
     low, high = sorted((ev.coverage_a, ev.coverage_b))
     if e_date == 0.0 and e_wire == 0.0 and e_hub == 0.0 and 0 < high < settings.rewrite_coverage:
         # Partial, symmetric reuse and nothing to order the two: siblings of an absent source.
-        pair.siblings(0.6 * low / high)
+        pair.siblings(ABSENT_SOURCE_CONFIDENCE * low / high)
 
 
 # --- common sources present in the corpus ----------------------------------------------------

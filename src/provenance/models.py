@@ -162,8 +162,3 @@ class TraceResult:
     """For each document that derives from others, its sources (ids), strongest first: the
     source that explains the most of its text first."""
     timings: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def complete(self) -> bool:
-        """True when every input was read."""
-        return not self.skipped

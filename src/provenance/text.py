@@ -290,15 +290,27 @@ def content_terms(norms: Sequence[str], *, spaced: bool = False) -> list[str]:
 _TERMINAL_END = re.compile(r"[.!?…。！？۔؟।:;\"'”’»)\]」』]\s*$")
 
 
+# Hard wrapping is recognised in a text of at least 4 non-empty lines (8 without a blank line
+# between paragraphs) when fewer than half its lines end a sentence and the median line is
+# as long as typewriter or e-mail wrapping makes it (30-110 characters).
+WRAP_MIN_LINES = 4
+WRAP_MIN_LINES_UNBROKEN = 8
+WRAP_MAX_ENDED_SHARE = 0.5
+WRAP_MEDIAN_CHARS = (30, 110)
+
+
 def is_hard_wrapped(text: str) -> bool:
     """True when single newlines are line wrapping inside paragraphs, not paragraph breaks."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    if len(lines) < 4 or ("\n\n" not in text.strip() and len(lines) < 8):
+    if len(lines) < WRAP_MIN_LINES or (
+        "\n\n" not in text.strip() and len(lines) < WRAP_MIN_LINES_UNBROKEN
+    ):
         return False
     ended = sum(1 for ln in lines if _TERMINAL_END.search(ln))
     lengths = sorted(len(ln) for ln in lines)
     median = lengths[len(lengths) // 2]
-    return ended / len(lines) < 0.5 and 30 <= median <= 110
+    shortest, longest = WRAP_MEDIAN_CHARS
+    return ended / len(lines) < WRAP_MAX_ENDED_SHARE and shortest <= median <= longest
 
 
 def paragraphs(text: str) -> list[Span]:
