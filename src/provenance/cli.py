@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from provenance import __version__
+from provenance._version import __version__
 
 if TYPE_CHECKING:
     from provenance.check import CheckResult

@@ -33,7 +33,7 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
-from provenance import __version__
+from provenance._version import __version__
 from provenance.check import STATUSES, CheckResult, Finding
 from provenance.models import RELATION_KINDS
 from provenance.report import jsonout
