@@ -34,8 +34,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from provenance._version import __version__
-from provenance.check import STATUSES, CheckResult, Finding
-from provenance.models import RELATION_KINDS
+from provenance.models import RELATION_KINDS, STATUSES, CheckResult, Finding
 from provenance.report import jsonout
 from provenance.report.terminal import sanitize
 from provenance.report.visible import visible
