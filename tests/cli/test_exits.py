@@ -3,13 +3,14 @@ usage errors, internal errors as one line and 123."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
-from cli.runner import FakeEngine, expect, run
+from cli.runner import FakeEngine, expect, fake_result, run
 from provenance import cli
 from provenance.cli import exits
 from provenance.errors import ConfigError, InputError
@@ -85,3 +86,37 @@ def test_the_wrapper_turns_a_broken_pipe_into_141_and_passes_click_errors(
 
     with pytest.raises(click.UsageError):
         usage()
+
+
+@pytest.mark.parametrize(
+    ("target", "args"),
+    [
+        ("provenance.pipeline.trace", ["trace", "{corpus}"]),
+        ("provenance.check.check", ["check", "{corpus}"]),
+        ("provenance.ingest.read_inputs", ["index", "add", "{corpus}", "--index", "{db}"]),
+        ("provenance.report.jsonout.from_dict", ["report", "{trace}", "-o", "{html}"]),
+    ],
+)
+def test_every_command_that_does_work_reports_a_bug_as_123(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, args: list[str]
+) -> None:
+    from provenance.report import jsonout
+
+    saved = tmp_path / "trace.json"
+    saved.write_text(jsonout.dumps(fake_result(), include_text=True), encoding="utf-8")
+
+    def crash(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("boom")
+
+    module, name = target.rsplit(".", 1)
+    monkeypatch.setattr(importlib.import_module(module), name, crash)
+    given = [
+        a.format(corpus=corpus, db=tmp_path / "i.db", trace=saved, html=tmp_path / "r.html")
+        for a in args
+    ]
+    result = run(given, PROVENANCE_DEBUG="")
+    expect(result, 123)
+    assert result.stderr.splitlines() == [
+        "provenance: internal error (KeyError: 'boom'); please report it; "
+        "rerun with PROVENANCE_DEBUG=1 for the traceback"
+    ]

@@ -26,5 +26,8 @@ def main() -> None:
     """Find copied and paraphrased passages across articles, and who derived from whom."""
 
 
-for command in (trace.trace, check.check, index.index, report.report, settings.settings_command):
-    main.add_command(command)
+main.add_command(trace.trace)
+main.add_command(check.check)
+main.add_command(index.index)
+main.add_command(report.report)
+main.add_command(settings.settings_command)

@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from provenance.models import CheckResult
 
 
-# --- check: the CI gate ---------------------------------------------------------------------
-
 CHECK_EXIT_CODES_HELP = """\b
 Exit codes:
   0    no finding fails the policy, and every input was read

@@ -13,8 +13,6 @@ from provenance.cli.messages import oneline, report_skipped, say, visible
 from provenance.cli.options import build_settings, corpus_options, corpus_shortcuts
 from provenance.cli.output import progress_bars, stdout
 
-# --- index: the archive of known sources ----------------------------------------------------
-
 _INDEX_OPTION = click.option(
     "--index",
     "index_file",

@@ -18,9 +18,9 @@ def say(message: str) -> None:
 def visible(name: str) -> str:
     """A name or title from the corpus for people to read: invisible, bidi and control
     characters shown as escapes (``report.visible``), so two names never look alike."""
-    from provenance.report.visible import visible
+    from provenance.report.visible import visible as escaped
 
-    return visible(name)
+    return escaped(name)
 
 
 def oneline(text: str) -> str:

@@ -17,9 +17,6 @@ if TYPE_CHECKING:
     from provenance.config import Settings
 
 
-# --- options --------------------------------------------------------------------------------
-
-
 def parse_set(
     ctx: click.Context, param: click.Parameter, values: Sequence[str]
 ) -> list[tuple[str, str]]:

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-# --- settings: what can be set, and to what ------------------------------------------------
-
 
 @click.command(
     "settings",
