@@ -11,8 +11,6 @@ careful human reader would draw between them, and which they would not (the form
   reversed, and requires a result identical to the folder run;
 - ``test_case_spans_in_bounds`` checks that every passage span lies inside its document, is not
   empty, and that each relation is internally consistent.
-
-While ``provenance.trace`` raises ``NotImplementedError`` the engine-backed tests skip.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ import functools
 import json
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -103,23 +101,9 @@ def entry_ids(entry: dict[str, Any]) -> PairKey:
     return entry["source"], entry["derived"]
 
 
-def _run_trace(paths: Sequence[str], settings: Settings) -> TraceResult | None:
-    try:
-        return provenance.trace(paths, settings)
-    except NotImplementedError:
-        return None
-
-
 @functools.cache
-def _folder_result(name: str) -> TraceResult | None:
-    return _run_trace([str(case_dir(name))], case_settings(name))
-
-
 def folder_result(name: str) -> TraceResult:
-    result = _folder_result(name)
-    if result is None:
-        pytest.skip("provenance.trace is not implemented yet")
-    return result
+    return provenance.trace([str(case_dir(name))], case_settings(name))
 
 
 # --- describing relations for failure messages -------------------------------------------------
@@ -365,14 +349,12 @@ def test_case_independent_of_input_order(name: str, monkeypatch: pytest.MonkeyPa
     settings = case_settings(name)
 
     absolute = [str(case_dir(name) / f) for f in shuffled]
-    result = _run_trace(absolute, settings)
-    assert result is not None
+    result = provenance.trace(absolute, settings)
     assert result_fingerprint(result) == reference, f"files given as {shuffled} (absolute)"
 
     monkeypatch.chdir(case_dir(name))
     reversed_names = files[::-1]
-    result = _run_trace(reversed_names, settings)
-    assert result is not None
+    result = provenance.trace(reversed_names, settings)
     assert result_fingerprint(result) == reference, f"files given as {reversed_names}"
 
 

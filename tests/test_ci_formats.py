@@ -12,10 +12,20 @@ import jsonschema
 import pytest
 from junitparser import Failure, JUnitXml
 
-from provenance import check, ingest
-from provenance.check import CheckResult, Finding, Status
+from provenance import ingest
+from provenance.check import check_documents
 from provenance.config import Settings
-from provenance.models import Document, Passage, Relation, Skipped, Span, TraceResult
+from provenance.models import (
+    CheckResult,
+    Document,
+    Finding,
+    Passage,
+    Relation,
+    Skipped,
+    Span,
+    Status,
+    TraceResult,
+)
 from provenance.report import ci
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -42,7 +52,7 @@ def _engine_result(tmp_path: Path, workers: int = 1) -> CheckResult:
     settings = Settings(workers=workers)
     documents, skipped = ingest.read_inputs([corpus], settings)
     checked = ["site.md", "rewrite.txt"]
-    return check.check(documents, checked, settings, skipped=skipped)
+    return check_documents(documents, checked, settings, skipped=skipped)
 
 
 def _synthetic(statuses: list[Status], *, name: str = "post.md") -> CheckResult:

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 import newsroom
-from provenance import cli
+from provenance.cli.check import check
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,7 +43,7 @@ def test_action_inputs() -> None:
     for step in steps:
         assert "${{" not in step.get("run", "")
     options = set(re.findall(r"(--[a-z][a-z-]+)", steps[2]["run"]))
-    known = {opt for param in cli.check.params for opt in param.opts}
+    known = {opt for param in check.params for opt in param.opts}
     assert options <= known, options - known
 
 

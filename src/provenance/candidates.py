@@ -15,7 +15,6 @@ from functools import lru_cache
 
 import numpy as np
 import xxhash
-from datasketch import MinHashLSH
 
 from provenance.arrays import mix64, ranks
 from provenance.config import Settings
@@ -31,6 +30,10 @@ def band_parameters(settings: Settings) -> tuple[int, int]:
 
 @lru_cache(maxsize=16)
 def _band_parameters(threshold: float, num_perm: int, fn: float) -> tuple[int, int]:
+    # Deferred: datasketch (and scipy, which it integrates with) takes over a second to
+    # import; here, only a run that bands pays for it, never ``provenance --help``
+    from datasketch import MinHashLSH  # noqa: PLC0415
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=(1.0 - fn, fn))
     return int(lsh.b), int(lsh.r)
 

@@ -1,4 +1,5 @@
-"""Plain, frozen values shared by every stage. The only module all stages import."""
+"""Plain, frozen values shared by every stage, and the findings of ``provenance check``. The
+only module all stages (and every report) import."""
 
 from __future__ import annotations
 
@@ -162,3 +163,86 @@ class TraceResult:
     """For each document that derives from others, its sources (ids), strongest first: the
     source that explains the most of its text first."""
     timings: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+
+
+# --- provenance check: findings and their status ---------------------------------------------
+
+Status = Literal["failing", "baselined", "attributed", "allowed"]
+STATUSES: tuple[Status, ...] = ("failing", "baselined", "attributed", "allowed")
+"""The statuses of a finding, in the order reports list them (see ``provenance.check``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A relation in which a checked document reuses another one."""
+
+    checked: str
+    """Id of the checked document."""
+    other: str
+    """Id of the document it reuses (``index:ID`` for an archived one)."""
+    relation: Relation
+    status: Status
+    reason: str
+    """Why the status, in a few words."""
+    path: str
+    """The checked document's path, as found."""
+    line: int
+    """1-based line, in the checked file, where the first reused passage starts."""
+    end_line: int
+
+    @property
+    def checked_is_derived(self) -> bool:
+        return self.relation.derived == self.checked
+
+    @property
+    def kind(self) -> str:
+        return self.relation.kind
+
+    @property
+    def coverage(self) -> float:
+        """Share of the checked document's words that are reused."""
+        r = self.relation
+        return r.coverage_derived if self.checked_is_derived else r.coverage_source
+
+    @property
+    def other_coverage(self) -> float:
+        r = self.relation
+        return r.coverage_source if self.checked_is_derived else r.coverage_derived
+
+    def spans(self) -> list[tuple[Span, Span]]:
+        """``(span in the checked document, span in the other)`` of every passage, in the
+        order of the checked document."""
+        pairs = [
+            (p.b, p.a) if self.checked_is_derived else (p.a, p.b) for p in self.relation.passages
+        ]
+        return sorted(pairs, key=lambda pair: (pair[0].start, pair[0].end))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What ``provenance.check.check`` found: the comparison's trace, the checked ids and
+    the findings, sorted by status."""
+
+    trace: TraceResult
+    checked: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    archived: int = 0
+    """Archived documents loaded from the index as candidates."""
+
+    @property
+    def failing(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status == "failing")
+
+    @property
+    def failed(self) -> bool:
+        return any(f.status == "failing" for f in self.findings)
+
+    @property
+    def skipped(self) -> tuple[Skipped, ...]:
+        return self.trace.skipped
+
+    def document(self, doc_id: str) -> Document | None:
+        for doc in self.trace.documents:
+            if doc.id == doc_id:
+                return doc
+        return None

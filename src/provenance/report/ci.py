@@ -33,9 +33,8 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
-from provenance import __version__
-from provenance.check import STATUSES, CheckResult, Finding
-from provenance.models import RELATION_KINDS
+from provenance._version import __version__
+from provenance.models import RELATION_KINDS, STATUSES, CheckResult, Finding
 from provenance.report import jsonout
 from provenance.report.terminal import sanitize
 from provenance.report.visible import visible

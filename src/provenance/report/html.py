@@ -31,7 +31,7 @@ import jinja2
 import markupsafe
 from rapidfuzz.distance import Levenshtein
 
-from provenance import __version__
+from provenance._version import __version__
 from provenance.errors import ProvenanceError
 from provenance.models import (
     DIRECTION_REASON_TEXT,

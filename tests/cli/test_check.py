@@ -1,5 +1,5 @@
-"""``provenance check``: the end-to-end git scenario from issue 4, findings and their
-direction, policy, baseline, attribution, git errors and exit codes."""
+"""``provenance check`` (``provenance.cli.check``): the end-to-end git scenario from issue 4,
+findings and their direction, policy, baseline, attribution, git errors and exit codes."""
 
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 import newsroom
-from provenance import check, cli, config
-from provenance.config import Settings
-from provenance.errors import ConfigError
-from provenance.models import Document, Relation
+from provenance import cli
 
-CASES = Path(__file__).resolve().parent / "cases"
+CASES = Path(__file__).resolve().parents[1] / "cases"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 # no GitHub environment leaks in from the machine running the tests
 CLEAN_ENV = {"GITHUB_ACTIONS": "", "GITHUB_STEP_SUMMARY": "", "GITHUB_WORKSPACE": ""}
@@ -28,9 +26,6 @@ def run(args: Sequence[str], **env: str) -> Result:
     print(f"exit {result.exit_code}\n{result.stdout}\n--- stderr ---\n{result.stderr}")
     assert "Traceback" not in result.output
     return result
-
-
-# --- the end-to-end scenario of the issue ------------------------------------------------------
 
 
 @pytest.fixture
@@ -205,9 +200,6 @@ def test_nothing_changed_is_a_clean_pass(newsroom_repo: tuple[Path, Path]) -> No
     assert "nothing to check" in result.stderr
 
 
-# --- git problems are usage errors ---------------------------------------------------------------
-
-
 def test_changed_since_outside_a_repository(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -228,9 +220,6 @@ def test_changed_since_an_unknown_revision(newsroom_repo: tuple[Path, Path]) -> 
         assert f"unknown git revision '{ref}'" in result.stderr
     dash = run(["check", "posts", "--changed-since=--output=x"])
     assert dash.exit_code == 2 and "not a git revision" in dash.stderr
-
-
-# --- exit codes without git ----------------------------------------------------------------------
 
 
 def test_check_exit_codes_are_documented() -> None:
@@ -297,164 +286,6 @@ def test_html_report(tmp_path: Path) -> None:
     assert "site.md" in out.read_text(encoding="utf-8")
 
 
-# --- the rules, one by one -------------------------------------------------------------------------
-
-
-def _relation(source: str, derived: str, kind: str, direction: str) -> Relation:
-    return Relation(source, derived, kind, direction, 0.5, 0.6, 0.7, 0.8, ())  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("relation", "checked", "expected"),
-    [
-        (("a", "b", "rewrite", "source->derived"), {"b"}, ("b", "a")),
-        (("a", "b", "rewrite", "source->derived"), {"a"}, None),  # the checked post came first
-        (("a", "b", "duplicate", "source->derived"), {"a"}, ("a", "b")),
-        (("a", "b", "near-duplicate", "source->derived"), {"a"}, None),
-        (("a", "b", "partial", "undetermined"), {"a"}, ("a", "b")),  # the other is older
-        (("a", "b", "partial", "common-source"), {"b"}, ("b", "a")),
-        (("a", "b", "partial", "undetermined"), {"a", "b"}, None),
-        (("a", "b", "near-duplicate", "undetermined"), {"a", "b"}, ("b", "a")),
-        (("a", "b", "quotes", "source->derived"), {"b"}, None),
-        (("a", "b", "rewrite", "source->derived"), set(), None),
-    ],
-)
-def test_orient(relation: tuple[str, str, str, str], checked: set[str], expected: object) -> None:
-    assert check.orient(_relation(*relation), checked) == expected
-
-
-def test_judge_order() -> None:
-    mine = Document(id="post.md", path="post.md", text="x", declared_sources=("Wire Story",))
-    other = Document(id="index:wire/x.md", path="wire/x.md", text="x", title="wire story")
-    rel = _relation("index:wire/x.md", "post.md", "partial", "source->derived")
-    settings = Settings()
-    assert check.judge(rel, mine, other, settings, ())[0] == "attributed"
-    plain = Document(id="post.md", path="post.md", text="x")
-    assert check.judge(rel, plain, other, settings, ())[0] == "allowed"
-    failing = settings.replace(check_fail_on=("partial",))
-    assert check.judge(rel, plain, other, failing, ())[0] == "failing"
-    pair = {("post.md", "index:wire/x.md")}
-    assert check.judge(rel, plain, other, failing, pair)[0] == "baselined"
-    strict = failing.replace(check_min_coverage=0.9)  # the post's coverage is 0.8
-    assert check.judge(rel, plain, other, strict, pair)[0] == "allowed"
-
-
-@pytest.mark.parametrize(
-    ("declared", "matches"),
-    [
-        ("https://www.Wire.example.org/a/b/", True),
-        ("http://wire.example.org/a/b#top", True),
-        ("wire/x.md", True),
-        ("index:wire/x.md", True),
-        ("x", True),  # the file's stem
-        ("https://wire.example.org/a", False),
-        ("somebody else", False),
-    ],
-)
-def test_attribution_matching(declared: str, matches: bool) -> None:
-    mine = Document(id="post.md", path="post.md", text="x", declared_sources=(declared,))
-    other = Document(
-        id="index:wire/x.md", path="wire/x.md", text="x", url="https://wire.example.org/a/b"
-    )
-    assert (check.attributed_to(mine, other) is not None) is matches
-
-
-def test_front_matter_declared_sources_are_read_and_in_json(tmp_path: Path) -> None:
-    from provenance import ingest
-    from provenance.report import jsonout
-
-    post = tmp_path / "post.md"
-    post.write_text(
-        "---\ntitle: T\nsource: Reuters\ncanonical_url: https://example.org/x\n"
-        "via: [a, b]\n---\n\nBody text of the post, long enough to be an article.\n",
-        encoding="utf-8",
-    )
-    (doc,), _ = ingest.read_inputs([post], Settings())
-    assert doc.declared_sources == ("Reuters", "https://example.org/x", "a", "b")
-    data = jsonout.to_dict(jsonout.loads(jsonout.dumps(jsonout_result(doc))))
-    assert data["documents"][0]["declared_sources"] == list(doc.declared_sources)
-    plain = Document(id="p", path="p", text="t")
-    assert "declared_sources" not in jsonout.to_dict(jsonout_result(plain))["documents"][0]
-
-
-def jsonout_result(doc: Document) -> object:
-    from provenance.models import TraceResult
-
-    return TraceResult((doc,), (), ())
-
-
-def test_check_settings_from_a_sub_table(tmp_path: Path) -> None:
-    path = tmp_path / "pyproject.toml"
-    path.write_text(
-        "[tool.provenance]\nmin_evidence_chars = 100\ncheck_min_score = 0.2\n"
-        '[tool.provenance.check]\nfail_on = "rewrite"\nmin_coverage = 0.5\nindex = "a.db"\n',
-        encoding="utf-8",
-    )
-    settings = config.load(path)
-    assert settings.check_fail_on == ("rewrite",)
-    assert settings.check_min_coverage == 0.5
-    assert settings.check_min_score == 0.2
-    assert settings.check_index == "a.db"
-    assert settings.min_evidence_chars == 100
-    path.write_text("[tool.provenance.check]\nfail_on = 3\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="check_fail_on"):
-        config.load(path)
-
-
-def test_lines_are_found_through_html_markup(tmp_path: Path) -> None:
-    from provenance import ingest
-
-    paragraphs = (CASES / "heavy_paraphrase" / "source.txt").read_text(encoding="utf-8")
-    lines = paragraphs.strip().split("\n")
-    body = "\n".join(
-        f"<p>{line.replace(' per cent', ' <em>per</em> cent').replace(',', '&#44;', 1)}</p>"
-        for line in lines[1:]
-    )
-    page = tmp_path / "page.html"
-    page.write_text(
-        f"<html><head><title>{lines[0]}</title></head>\n<body>\n<article>\n{body}\n"
-        "</article>\n</body></html>\n",
-        encoding="utf-8",
-    )
-    (doc,), _ = ingest.read_inputs([page], Settings())
-    target = lines[3]  # the fourth paragraph of the article
-    start = doc.text.index(target[:60])
-    end = start + len(target)
-    line, end_line = check.locate_lines(doc, check.Span(start, end))
-    file_lines = page.read_text(encoding="utf-8").split("\n")
-    assert file_lines[line - 1].startswith("<p>" + target[:8])
-    assert end_line == line
-
-
-def test_locating_lines_cannot_be_made_to_backtrack(tmp_path: Path) -> None:
-    # each "<->" reads as one tag or as three punctuation marks: a backtracking search would
-    # try 2**5000 ways before giving up (this test would hang) instead of failing at once
-    hostile = "alpha " + "<->" * 5000 + " omega\n"
-    post = tmp_path / "post.txt"
-    post.write_text(hostile * 20, encoding="utf-8")
-    doc = Document(id="post.txt", path=str(post), text="alpha beta gamma\n")
-    assert check.locate_lines(doc, check.Span(0, 16)) == (1, 1)  # not found: extracted lines
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-        ('{"version": ' + "1" * 5000 + ', "findings": []}', "5,000 digits"),
-        ('{"version": true, "findings": []}', "not a provenance baseline of version 1"),
-        ('{"version": 1, "findings": [], "x": NaN}', "NaN is not a JSON number"),
-    ],
-)
-def test_load_baseline_refuses_what_no_baseline_holds(
-    tmp_path: Path, text: str, message: str
-) -> None:
-    path = tmp_path / "baseline.json"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(check.CheckError, match=message) as caught:
-        check.load_baseline(path)
-    assert str(path) in str(caught.value)
-
-
 def test_report_renders_the_trace_of_checks_own_json(
     newsroom_repo: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -468,3 +299,18 @@ def test_report_renders_the_trace_of_checks_own_json(
     rendered = run(["report", str(saved), "-o", str(page)])
     assert rendered.exit_code == 0, rendered.stderr
     assert "wheat.md" in page.read_text(encoding="utf-8")
+
+
+def test_notes_and_check_text_show_invisible_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "site"
+    folder.mkdir()
+    text = (SEEDS / "002_7a0d0bc65cea2214.txt").read_text(encoding="utf-8")
+    (folder / "source.txt").write_text(text, encoding="utf-8")
+    (folder / "sou\u200brce.txt").write_text(text, encoding="utf-8")
+    result = run(["check", "site", "--format", "text", "-q"])
+    assert result.exit_code == 1
+    assert "\u200b" not in result.stdout
+    assert "site/sou\\u200brce.txt:1  duplicate of source.txt" in result.stdout
