@@ -1080,7 +1080,7 @@ def _run_check(
                     checked = [
                         d.id
                         for d in documents
-                        if d.path != "-" and Path(d.path).resolve() in changed
+                        if d.source_file is not None and Path(d.source_file).resolve() in changed
                     ]
                 result = check_lib.check(
                     documents,
