@@ -37,6 +37,7 @@ from provenance import candidates, fingerprint, ingest, text  # noqa: E402
 from provenance.config import Settings  # noqa: E402
 from provenance.ingest import decode, document  # noqa: E402
 from provenance.ingest.formats import markdown  # noqa: E402
+from provenance.ingest.formats import text as plain  # noqa: E402
 from provenance.ingest.read import FORMAT_BY_EXTENSION  # noqa: E402
 
 _CHUNK = 256  # documents hashed per MinHash call, as the pipeline's workers do
@@ -87,7 +88,7 @@ def measure(folder: Path, settings: Settings, *, limit: int = 0, repeat: int = 3
         took["front matter, format"], extracted = _best(
             n,
             lambda: [
-                markdown.extract(t, markdown=f == "markdown", settings=settings)
+                (markdown if f == "markdown" else plain).extract(t, settings)
                 for t, f in zip(texts, formats, strict=True)
             ],
         )

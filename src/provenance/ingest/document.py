@@ -1,6 +1,6 @@
 """From what a format extracted to a ``Document``: the steps every format shares.
 
-Each format (``ingest.formats``) gives an :class:`Extracted` value: text and the metadata it
+Each format (``ingest.formats``) gives an ``Extracted`` value: text and the metadata it
 found. :func:`finish` then reflows agency wire copy (``ingest.wire``), strips boilerplate
 (``ingest.strip``, when ``settings.strip_boilerplate``), settles the date (metadata first, then
 a removed dateline, then the first ``DATE_SEARCH_CHARS`` characters of text), takes a plain
@@ -14,31 +14,20 @@ What reading a source gives is a list of :data:`Item`: a :data:`Found` document,
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 from provenance.config import Settings
 from provenance.errors import InputError
 from provenance.ingest.dates import DATE_SEARCH_CHARS, find_date
 from provenance.ingest.decode import check_length
 from provenance.ingest.discovery import Source
+from provenance.ingest.formats import Extracted
 from provenance.ingest.formats.text import plain_headline
 from provenance.ingest.strip import strip_boilerplate, trim
 from provenance.ingest.wire import agency_credit
 from provenance.ingest.wire import reflow as reflow_wire
-from provenance.models import Document, Skipped, Stripped
+from provenance.models import Document, Skipped
 
-__all__ = [
-    "META_AUTHOR_KEYS",
-    "Extracted",
-    "Found",
-    "Item",
-    "finish",
-    "meta_author",
-    "scalar_text",
-    "source_file",
-]
+__all__ = ["Found", "Item", "finish", "source_file"]
 
 Found = tuple[tuple[str, str, int], Document]
 """A document read, with the key that orders documents of one id: ``(id, display path of its
@@ -46,49 +35,6 @@ file, record number)`` (the record number is 0 for a whole file)."""
 Item = Found | Skipped
 """What reading a source gives, one per document or skipped input (a JSON Lines file, table
 or web archive gives one per record)."""
-
-META_AUTHOR_KEYS = ("author", "authors", "byline", "creator")
-
-
-@dataclass(slots=True)
-class Extracted:
-    """A format's output before stripping: text, metadata, and what was already removed."""
-
-    text: str
-    title: str | None = None
-    date: str | None = None
-    author: str | None = None
-    url: str | None = None
-    stripped: list[Stripped] = field(default_factory=list)
-    declared_sources: tuple[str, ...] = ()
-
-
-def scalar_text(value: object) -> str | None:
-    """A metadata value as one line of text: a string (spaces folded) or a number."""
-    if isinstance(value, str):
-        text = " ".join(value.split())
-        return text or None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
-def meta_author(meta: Mapping[str, Any]) -> str | None:
-    """The writer under the first of ``META_AUTHOR_KEYS`` that names one: a name, a list of
-    names (joined with commas), or a mapping with a ``name``."""
-    for key in META_AUTHOR_KEYS:
-        value = meta.get(key)
-        if isinstance(value, dict):
-            value = value.get("name")
-        if isinstance(value, list):
-            names = [n for n in (scalar_text(v) for v in value[:20]) if n]
-            if names:
-                return ", ".join(names)
-            continue
-        text = scalar_text(value)
-        if text:
-            return text
-    return None
 
 
 def source_file(source: Source) -> str | None:

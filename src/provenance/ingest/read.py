@@ -34,7 +34,7 @@ from provenance.ingest.decode import (
 )
 from provenance.ingest.discovery import Source, os_reason
 from provenance.ingest.document import Item, finish, source_file
-from provenance.ingest.formats import html, jsonl, markdown, tables, webarchive
+from provenance.ingest.formats import html, jsonl, markdown, tables, text, webarchive
 from provenance.models import Skipped
 
 __all__ = ["FORMAT_BY_EXTENSION", "format_of", "read_fetched", "read_source", "sniff_format"]
@@ -138,9 +138,10 @@ def _read_document(data: bytes, fmt: str, source: Source, settings: Settings) ->
             check_length(markup, settings, markup_factor=BYTES_PER_CHAR_LIMIT)
             extracted = html.extract(markup)
         else:
-            text = decode_bytes(data)
-            check_length(text, settings)
-            extracted = markdown.extract(text, markdown=fmt == "markdown", settings=settings)
+            decoded = decode_bytes(data)
+            check_length(decoded, settings)
+            read_format = markdown if fmt == "markdown" else text
+            extracted = read_format.extract(decoded, settings)
         document = finish(
             extracted, source.id, source.display, fmt, settings, source_file=source_file(source)
         )
@@ -161,13 +162,13 @@ def sniff_format(data: bytes) -> str:
                 return "jsonl"
             break
     try:
-        text = decode_bytes(data)
+        decoded = decode_bytes(data)
     except InputError:
         return "txt"  # reading it as text reports the problem
-    stripped = text.lstrip()
+    stripped = decoded.lstrip()
     if stripped.startswith("<") and _HTML_SNIFF.search(stripped[:4096]):
         return "html"
-    if markdown.split_front_matter(text) is not None:
+    if markdown.split_front_matter(decoded) is not None:
         return "markdown"
     return "txt"
 

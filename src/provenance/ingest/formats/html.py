@@ -22,7 +22,7 @@ import lxml.html
 import trafilatura
 
 from provenance.ingest.dates import parse_date
-from provenance.ingest.document import Extracted, scalar_text
+from provenance.ingest.formats import Extracted, scalar_text
 
 __all__ = ["HTML_DATE_META", "extract"]
 

@@ -32,14 +32,8 @@ from provenance.ingest.decode import (
     too_large,
 )
 from provenance.ingest.discovery import Source
-from provenance.ingest.document import (
-    Extracted,
-    Item,
-    finish,
-    meta_author,
-    scalar_text,
-    source_file,
-)
+from provenance.ingest.document import Item, finish, source_file
+from provenance.ingest.formats import Extracted, meta_author, scalar_text
 from provenance.models import Skipped
 
 __all__ = ["read_jsonl", "record_item"]

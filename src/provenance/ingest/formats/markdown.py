@@ -28,7 +28,7 @@ import yaml
 
 from provenance.config import Settings
 from provenance.ingest.dates import first_date
-from provenance.ingest.document import Extracted, meta_author, scalar_text
+from provenance.ingest.formats import Extracted, meta_author, scalar_text
 from provenance.models import Stripped
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "extract",
     "markdown_to_text",
     "split_front_matter",
+    "with_front_matter",
 ]
 
 FRONT_MATTER_FENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -56,16 +57,24 @@ META_DATE_KEYS = ("date", "published", "pubdate", "publishdate", "published_at",
 META_URL_KEYS = ("url", "canonical_url", "canonical", "permalink", "link", "source")
 
 
-def extract(text: str, *, markdown: bool, settings: Settings) -> Extracted:
-    """Plain text (``markdown`` false) or Markdown, with optional front matter."""
+def extract(text: str, settings: Settings) -> Extracted:
+    """A Markdown file: its front matter read, the rest made plain text."""
+    return with_front_matter(text, settings, markdown_to_text)
+
+
+def with_front_matter(
+    text: str, settings: Settings, convert: Callable[[str], str] | None = None
+) -> Extracted:
+    """``text`` with its front matter, if it opens with one, read and (when stripping)
+    removed; the rest converted by ``convert`` when given."""
     front = split_front_matter(text)
     meta: dict[str, Any] = {}
     block = ""
     body = text
     if front is not None:
         block, meta, body = front
-    if markdown:
-        body = markdown_to_text(body)
+    if convert is not None:
+        body = convert(body)
     if settings.strip_boilerplate or front is None:
         extracted = Extracted(body)
         if front is not None:

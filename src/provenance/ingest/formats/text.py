@@ -1,14 +1,25 @@
-"""Plain text (``.txt``): read as it is, but for front matter (see ``formats.markdown``).
+"""Plain text (``.txt``, and any file of a name no other format claims): read as it is.
 
+A text file may open with front matter, read as a Markdown file's is (``formats.markdown``).
 What plain text has of its own is its headline: a first line that reads as one becomes the
-document's title (:func:`plain_headline`), and the text is left unchanged.
+document's title (:func:`plain_headline`, once the text is stripped), and the text is left
+unchanged.
 """
 
 from __future__ import annotations
 
+from provenance.config import Settings
 from provenance.ingest.dates import find_date
+from provenance.ingest.formats import Extracted
+from provenance.ingest.formats.markdown import with_front_matter
 
-__all__ = ["HEADLINE_MAX_CHARS", "plain_headline"]
+__all__ = ["HEADLINE_MAX_CHARS", "extract", "plain_headline"]
+
+
+def extract(text: str, settings: Settings) -> Extracted:
+    """A plain text file: its front matter (if it opens with one) read, the rest as it is."""
+    return with_front_matter(text, settings)
+
 
 HEADLINE_MAX_CHARS = 150
 """A plain text's first line longer than this is a paragraph, not a headline."""
