@@ -35,6 +35,10 @@ for extra in (HERE.parent, HERE.parent / "src"):  # a checkout not installed
 from benchmarks import scale  # noqa: E402 -- after the path set-up
 from provenance import candidates, fingerprint, ingest, text  # noqa: E402
 from provenance.config import Settings  # noqa: E402
+from provenance.ingest import decode, document  # noqa: E402
+from provenance.ingest.formats import markdown  # noqa: E402
+from provenance.ingest.formats import text as plain  # noqa: E402
+from provenance.ingest.read import FORMAT_BY_EXTENSION  # noqa: E402
 
 _CHUNK = 256  # documents hashed per MinHash call, as the pipeline's workers do
 
@@ -59,20 +63,20 @@ def _best(passes: int, step: Callable[[], Any]) -> tuple[float, Any]:
 
 def measure(folder: Path, settings: Settings, *, limit: int = 0, repeat: int = 3) -> dict[str, Any]:
     """Seconds of CPU per step over the documents under ``folder`` (the first ``limit``)."""
-    found, _ = ingest._discover([folder], settings, have_stdin=False)
+    found, _ = ingest.discover([folder], settings)
     sources = [s for s in found if s.file is not None][: limit or None]
     if not sources:
         raise SystemExit(f"budget: no documents under {folder}")
     paths: list[Path] = [s.file for s in sources if s.file is not None]
-    formats = [ingest._FORMAT_BY_EXTENSION.get(p.suffix.lower(), "txt") for p in paths]
-    most = settings.max_document_chars * ingest._BYTES_PER_CHAR_LIMIT + 4
+    formats = [FORMAT_BY_EXTENSION.get(p.suffix.lower(), "txt") for p in paths]
+    most = decode.max_file_bytes(settings)
 
     def read() -> list[bytes]:
         out = []
         for path in paths:
             size = path.stat().st_size
             with path.open("rb") as stream:
-                out.append(ingest._read_up_to(stream, size, most))
+                out.append(decode.read_up_to(stream, size, most))
         return out
 
     def steps(n: int) -> tuple[dict[str, float], int]:
@@ -80,18 +84,20 @@ def measure(folder: Path, settings: Settings, *, limit: int = 0, repeat: int = 3
         took: dict[str, float] = {}
         took["floor"], _ = _best(n, lambda: scale.floor_tokens(paths))
         took["read"], data = _best(n, read)
-        took["decode"], texts = _best(n, lambda: [ingest.decode_bytes(d) for d in data])
+        took["decode"], texts = _best(n, lambda: [decode.decode_bytes(d) for d in data])
         took["front matter, format"], extracted = _best(
             n,
             lambda: [
-                ingest._from_text(t, markdown=f == "markdown", settings=settings)
+                (markdown if f == "markdown" else plain).extract(t, settings)
                 for t, f in zip(texts, formats, strict=True)
             ],
         )
         took["boilerplate, date"], docs = _best(
             n,
             lambda: [
-                ingest._finish(e, s.id, s.display, f, settings)
+                document.finish(
+                    e, s.id, s.display, f, settings, source_file=document.source_file(s)
+                )
                 for e, s, f in zip(extracted, sources, formats, strict=True)
             ],
         )

@@ -209,7 +209,7 @@ def read_inputs(
         settings=settings,
         pure=False,
     )
-    found: list[tuple[tuple[str, str, int], Document]] = []
+    found: list[ingest.Found] = []
     for done, future in enumerate(futures, start=1):
         for item in future.result():
             if isinstance(item, Skipped):

@@ -76,6 +76,11 @@ class Document:
     wire_copy: bool = False
     """The document came in agency wire format (time-stamped header, ``<`` paragraph ends):
     agency copy as sent to newsrooms, not a paper's article."""
+    source_file: str | None = field(default=None, compare=False)
+    """The file the document was read from (for a record of a JSON Lines file or table, or a
+    page of a web archive: that file), where ``path`` is what the user is shown
+    (``file.jsonl:LINE``, ``<stdin>``). None for standard input and for documents not read
+    from a local file. Not part of the JSON output."""
 
 
 @dataclass(frozen=True, slots=True)

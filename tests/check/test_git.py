@@ -38,9 +38,10 @@ def test_not_a_repository_and_unknown_revision_say_what_to_do(tmp_path: Path) ->
 def test_changed_documents_are_those_read_from_changed_files(tmp_path: Path) -> None:
     a, b = tmp_path / "a.md", tmp_path / "b.md"
     docs = [
-        Document(id="a.md", path=str(a), text="x"),
-        Document(id="b.md", path=str(b), text="x"),
+        Document(id="a.md", path=str(a), text="x", source_file=str(a)),
+        Document(id="b.md", path=str(b), text="x", source_file=str(b)),
+        Document(id="feed.jsonl#r1", path=f"{b}:1", text="x", source_file=str(b)),
         Document(id="-", path="-", text="x"),
     ]
-    assert changed_documents(docs, {b.resolve()}) == ["b.md"]
+    assert changed_documents(docs, {b.resolve()}) == ["b.md", "feed.jsonl#r1"]
     assert changed_documents(docs, set()) == []

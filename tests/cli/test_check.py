@@ -314,3 +314,29 @@ def test_notes_and_check_text_show_invisible_characters(
     assert result.exit_code == 1
     assert "\u200b" not in result.stdout
     assert "site/sou\\u200brce.txt:1  duplicate of source.txt" in result.stdout
+
+
+def test_changed_records_of_a_jsonl_file_are_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record's ``path`` is ``feed.jsonl:LINE``, not a file: the changed file is matched by
+    the file each document was read from, so every record of a changed JSONL file is checked."""
+    repo = newsroom.make_repo(tmp_path)
+    island = (repo / "posts" / "islanders.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+
+    def feed(second: str) -> str:
+        records = [{"id": "a", "text": "A short note on the weather."}, {"id": "b", "text": second}]
+        return "".join(json.dumps(r) + "\n" for r in records)
+
+    (repo / "feed.jsonl").write_text(feed("Another short note."), encoding="utf-8")
+    newsroom.git(repo, "add", ".")
+    newsroom.git(repo, "commit", "-q", "-m", "feed")
+    monkeypatch.chdir(repo)
+    assert "nothing to check" in run(["check", ".", "--changed-since", "HEAD"]).stderr
+    (repo / "feed.jsonl").write_text(feed(island), encoding="utf-8")  # record b now copies
+    result = run(["check", ".", "--changed-since", "HEAD", "--format", "json"])
+    report = json.loads(result.stdout)
+    assert report["checked"] == ["feed.jsonl#a", "feed.jsonl#b"]
+    (finding,) = report["findings"]
+    assert (finding["checked"], finding["other"]) == ("feed.jsonl#b", "posts/islanders.md")
+    assert result.exit_code == 1

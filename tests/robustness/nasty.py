@@ -283,12 +283,12 @@ def vanishing(root: Path) -> Run:
     prelude = (
         "import os\n"
         "from provenance import ingest\n"
-        "_discover = ingest._discover\n"
+        "_discover = ingest.discover\n"
         "def _discover_then_delete(*args, **kwargs):\n"
         "    found = _discover(*args, **kwargs)\n"
         "    os.remove(os.path.join('corpus', 'vanishing.txt'))\n"
         "    return found\n"
-        "ingest._discover = _discover_then_delete\n"
+        "ingest.discover = _discover_then_delete\n"
     )
     return Run(["trace", "corpus", *JSON], root, prelude=prelude)
 

@@ -62,5 +62,10 @@ def changed_files(ref: str, start: str | Path) -> list[Path]:
 
 def changed_documents(documents: Sequence[Document], changed: Collection[Path]) -> list[str]:
     """Ids of the ``documents`` read from one of the ``changed`` files (absolute paths, as
-    ``changed_files`` gives them); stdin is never among them."""
-    return [d.id for d in documents if d.path != "-" and Path(d.path).resolve() in changed]
+    ``changed_files`` gives them), by the file each came from: every record of a changed
+    JSON Lines file, table or web archive; stdin is never among them."""
+    return [
+        d.id
+        for d in documents
+        if d.source_file is not None and Path(d.source_file).resolve() in changed
+    ]

@@ -1,12 +1,13 @@
-"""Wire copy as a format (``provenance.wire``) and what ingest makes of it."""
+"""Wire copy as a format (``provenance.ingest.wire``) and what ingest makes of it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from provenance import ingest, wire
+from provenance import ingest
 from provenance.config import Settings
 from provenance.graph import wire_evidence
+from provenance.ingest import wire
 from provenance.models import Document
 
 PA = """  ------------------------------------------------------------------------

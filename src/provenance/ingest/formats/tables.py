@@ -5,8 +5,8 @@ The columns are named by the same settings as JSON Lines fields: ``jsonl_text_fi
 (``--jsonl-text-field``, default ``text``), ``jsonl_id_field`` (``--jsonl-id-field``,
 ``id``), ``jsonl_title_field``, ``jsonl_date_field``, ``jsonl_url_field``, and ``author``.
 A row's id is its id cell, or its row number when the table has no id column or the cell is
-empty: ``<file id>#<row>``; ``Document.path`` is ``<file>:<row>``. Rows are counted from 1,
-the header row not included (blank CSV lines are not rows).
+empty: ``<file id>#<row>``; ``Document.path`` is ``<file>:<row>`` (``source_file`` the table
+file). Rows are counted from 1, the header row not included (blank CSV lines are not rows).
 
 Decisions:
 
@@ -33,20 +33,18 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO
 
 from provenance.config import Settings
-from provenance.models import Document, Skipped
+from provenance.ingest.decode import BYTES_PER_CHAR_LIMIT
+from provenance.ingest.discovery import Source
+from provenance.ingest.document import Item
+from provenance.ingest.formats.jsonl import record_item
+from provenance.models import Skipped
 
 __all__ = ["read_csv", "read_parquet"]
 
-Item = tuple[tuple[str, str, int], Document] | Skipped
-MakeRecord = Callable[[Mapping[str, object], int, str], Item]
-"""``(row as {column: value}, row number, where) -> item``: the JSON Lines record reader of
-``ingest``, which makes the document (or says why the row is skipped)."""
-
-_BYTES_PER_CHAR = 4
 PARQUET_BATCH_ROWS = 64
 """Rows converted to Python values at a time (a batch of 64 rows of 5 MB texts is 320 MB)."""
 NEEDS_PYARROW = (
@@ -88,18 +86,15 @@ def _encoding(head: bytes) -> str:
     return "utf-8-sig"
 
 
-def read_csv(
-    stream: BinaryIO,
-    display: str,
-    delimiter: str,
-    settings: Settings,
-    make_record: MakeRecord,
-) -> Iterator[Item]:
-    """The documents (and skipped rows) of one CSV or TSV file, in row order."""
+def read_csv(stream: BinaryIO, source: Source, fmt: str, settings: Settings) -> Iterator[Item]:
+    """The documents (and skipped rows) of one CSV (``fmt`` ``csv``) or TSV (``tsv``) file,
+    in row order."""
+    display = source.display
+    delimiter = "\t" if fmt == "tsv" else ","
     head = stream.read(4)
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=_encoding(head), errors="strict", newline="")
-    line_limit = settings.max_document_chars * _BYTES_PER_CHAR
+    line_limit = settings.max_document_chars * BYTES_PER_CHAR_LIMIT
     lines_read = 0
 
     def lines() -> Iterator[str]:
@@ -175,7 +170,7 @@ def read_csv(
             values = dict(zip(header, row, strict=True))
             if settings.jsonl_id_field in values and not values[settings.jsonl_id_field].strip():
                 del values[settings.jsonl_id_field]  # an empty id cell: the row number
-            yield make_record(values, row_number, where)
+            yield record_item(values, row_number, where, source, fmt, settings)
     finally:
         csv.field_size_limit(previous_limit)
         text.detach()
@@ -185,13 +180,10 @@ def read_csv(
         yield Skipped(display, "no rows under the header; check the file")
 
 
-def read_parquet(
-    source: Any,
-    display: str,
-    settings: Settings,
-    make_record: MakeRecord,
-) -> Iterator[Item]:
-    """The documents (and skipped rows) of one Parquet file (a path or a binary stream)."""
+def read_parquet(data: Any, source: Source, settings: Settings) -> Iterator[Item]:
+    """The documents (and skipped rows) of one Parquet file (``data``: a path or a binary
+    stream)."""
+    display = source.display
     try:
         # optional extra: a large wheel, imported only when a Parquet file is read
         import pyarrow as pa  # noqa: PLC0415
@@ -200,7 +192,7 @@ def read_parquet(
         yield Skipped(display, NEEDS_PYARROW)
         return
     try:
-        table = pq.ParquetFile(source)
+        table = pq.ParquetFile(data)
         header = list(table.schema_arrow.names)
     except (pa.ArrowException, OSError, ValueError) as exc:
         yield Skipped(display, f"not a readable Parquet file ({_detail(exc)}); check the file")
@@ -216,7 +208,7 @@ def read_parquet(
                 row_number += 1
                 where = f"{display}:{row_number}"
                 record = {k: v for k, v in values.items() if v is not None}
-                yield make_record(record, row_number, where)
+                yield record_item(record, row_number, where, source, "parquet", settings)
     except (pa.ArrowException, OSError, ValueError) as exc:
         yield Skipped(
             display,

@@ -14,14 +14,15 @@ Each HTML page in an archive becomes one document:
   ``URL#2``, ``URL#3``... in the order of the archives' paths and then of the records in each
   (:func:`number_captures`; the same whatever the number of workers). A record without a
   target URL has the id ``<file id>#<record number>``. ``Document.path`` is
-  ``<file>:<record number>`` (records counted from 1 in file order, whatever their type).
+  ``<file>:<record number>`` (records counted from 1 in file order, whatever their type);
+  ``Document.source_file`` is the archive.
 * **date**: the capture date (``WARC-Date``; ARC's date field): when the crawl saw the page,
   a date the page cannot claim for itself. **url**: the target URL. **text, title**: as for
   an ``.html`` file (the same extraction), the charset of the HTTP ``Content-Type`` first.
 * **limits**: a record whose content is longer than an HTML file may be
   (``4 * max_document_chars`` bytes, after HTTP content-encoding) is skipped with a message
   naming the file, the record and the URL. A ``.gz`` archive is decompressed as a bounded
-  stream (:mod:`provenance.compressed`).
+  stream (``ingest.decode``).
 * **damage**: a truncated or corrupt archive (a gzip member cut short, a record that does not
   parse) stops that archive with one message naming it and the last record read; the pages
   read before it are kept (the archive is listed as skipped, so the exit code says so).
@@ -32,28 +33,34 @@ from __future__ import annotations
 import logging
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 
-from provenance.compressed import CompressedError
 from provenance.config import Settings
 from provenance.errors import InputError
+from provenance.ingest.dates import parse_date
+from provenance.ingest.decode import (
+    BYTES_PER_CHAR_LIMIT,
+    CompressedError,
+    check_length,
+    declared_charset,
+    decode_bytes,
+    max_file_bytes,
+)
+from provenance.ingest.discovery import Source
+from provenance.ingest.document import Found, Item, finish, source_file
+from provenance.ingest.formats import html
 from provenance.models import Document, Skipped
 
 __all__ = ["ARCHIVE_FORMATS", "number_captures", "read_archive"]
 
 ARCHIVE_FORMATS = ("warc", "arc")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-_BYTES_PER_CHAR = 4
-
-Item = tuple[tuple[str, str, int], Document] | Skipped
-MakeDocument = Callable[[bytes, str | None, str, str, str | None, str | None], Document]
-"""``(payload, HTTP charset, doc id, where, capture date, url) -> Document`` (the HTML
-extraction of ``ingest``); raises ``InputError`` when the page yields no document."""
+"""The content types of the records read as pages."""
 
 # warcio logs a warning for each odd target URL; with no logging configured Python would print
 # it on stderr (the library never prints). An application's own handlers still receive them.
@@ -63,15 +70,11 @@ _CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECAS
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def read_archive(
-    stream: BinaryIO,
-    display: str,
-    file_id: str,
-    settings: Settings,
-    make_document: MakeDocument,
-) -> Iterator[Item]:
-    """The documents (and skipped records) of one archive, in record order."""
-    limit = settings.max_document_chars * _BYTES_PER_CHAR + 4
+def read_archive(stream: BinaryIO, source: Source, fmt: str, settings: Settings) -> Iterator[Item]:
+    """The documents (and skipped records) of one archive (``fmt`` ``warc`` or ``arc``), in
+    record order."""
+    display = source.display
+    limit = max_file_bytes(settings)
     records = pages = 0
     head = stream.read(16)
     stream.seek(0)
@@ -93,7 +96,7 @@ def read_archive(
             if charset is not None:
                 pages += 1
                 page = (record, charset, number)
-                yield _page(page, display, file_id, limit, settings, make_document)
+                yield _page(page, source, fmt, limit, settings)
             records = number
     except CompressedError as exc:
         yield Skipped(display, _stopped(exc.what, records, exc.advice))
@@ -113,9 +116,7 @@ def read_archive(
         )
 
 
-def number_captures(
-    found: list[tuple[tuple[str, str, int], Document]],
-) -> list[tuple[tuple[str, str, int], Document]]:
+def number_captures(found: list[Found]) -> list[Found]:
     """Give the second and later captures of a URL the ids ``URL#2``, ``URL#3``...: in the
     order of archive paths, then records (never an id already in use)."""
     counts: dict[str, int] = {}
@@ -127,7 +128,7 @@ def number_captures(
     taken = {document.id for _, document in found}
     ordered = sorted(found, key=lambda pair: (pair[1].id, pair[0]))
     seen: dict[str, int] = {}
-    out: list[tuple[tuple[str, str, int], Document]] = []
+    out: list[Found] = []
     for key, document in ordered:
         if document.format in ARCHIVE_FORMATS and counts.get(document.id, 0) > 1:
             capture = seen.get(document.id, 0) + 1
@@ -145,15 +146,11 @@ def number_captures(
 
 
 def _page(
-    page: tuple[Any, str, int],
-    display: str,
-    file_id: str,
-    limit: int,
-    settings: Settings,
-    make_document: MakeDocument,
+    page: tuple[Any, str, int], source: Source, fmt: str, limit: int, settings: Settings
 ) -> Item:
     """The document of one HTML page record (or why it is skipped)."""
     record, charset, number = page
+    display, file_id = source.display, source.id
     where = f"{display}:{number}"
     url = _header(record.rec_headers, "WARC-Target-URI")
     shown = f"{_printable(url)}: " if url else ""
@@ -168,10 +165,32 @@ def _page(
         return Skipped(where, shown + _too_large(f"more than {limit:,} bytes", settings))
     date = _header(record.rec_headers, "WARC-Date")
     try:
-        document = make_document(payload, charset or None, doc_id, where, date, url)
+        document = _document(
+            payload, charset or None, doc_id, where, date, url, source, fmt, settings
+        )
     except InputError as exc:
         return Skipped(where, shown + exc.reason)
     return (doc_id, display, number), document
+
+
+def _document(
+    payload: bytes,
+    charset: str | None,
+    doc_id: str,
+    where: str,
+    date: str | None,
+    url: str | None,
+    source: Source,
+    fmt: str,
+    settings: Settings,
+) -> Document:
+    """One HTML page of a web archive, extracted as an ``.html`` file is."""
+    markup = decode_bytes(payload, html_declared=charset or declared_charset(payload))
+    check_length(markup, settings, markup_factor=BYTES_PER_CHAR_LIMIT)
+    extracted = html.extract(markup)
+    extracted.date = parse_date(date) or extracted.date
+    extracted.url = url or extracted.url
+    return finish(extracted, doc_id, where, fmt, settings, source_file=source_file(source))
 
 
 class _EncodingError(Exception):

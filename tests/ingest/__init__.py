@@ -1,0 +1,1 @@
+"""Tests of the ingest package (``provenance.ingest``), one file per module."""

@@ -1,0 +1,1 @@
+"""Tests of the input formats (``provenance.ingest.formats``), one file per format."""
