@@ -37,8 +37,8 @@ from typing import Any, Literal
 from provenance import ingest, pipeline, strictjson
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
-from provenance.index import Index, document_keys
 from provenance.models import Document, Relation, Skipped, Span, TraceResult
+from provenance.store.index import Index, document_keys
 
 Status = Literal["failing", "baselined", "attributed", "allowed"]
 STATUSES: tuple[Status, ...] = ("failing", "baselined", "attributed", "allowed")

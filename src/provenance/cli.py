@@ -381,7 +381,7 @@ def _cannot_write(path: Path, exc: OSError, *, left: str) -> OutputError:
 
 def _write_text(path: Path, data: str) -> None:
     """Write an output file atomically (``report.atomic``): on failure the old file stays."""
-    from provenance.report import atomic
+    from provenance.store import atomic
 
     left = _before_writing(path)
     try:
@@ -1039,7 +1039,7 @@ def _run_check(
 ) -> tuple[CheckResult, Settings]:
     from provenance import check as check_lib
     from provenance import ingest
-    from provenance.index import Index
+    from provenance.store.index import Index
 
     settings, stdin = _prepare(
         paths,
@@ -1235,7 +1235,7 @@ def index_add(
     is committed on its own: an interrupted run keeps what it stored."""
     from provenance import ingest
     from provenance.errors import ProvenanceError
-    from provenance.index import Index
+    from provenance.store.index import Index
 
     settings = _build_settings(
         first_path=paths[0],
@@ -1272,7 +1272,7 @@ def index_add(
 def _open_index(index_file: Path, *, write: bool = False) -> Any:
     """The index, opened read-only unless ``write`` (its fingerprint settings unchecked)."""
     from provenance.config import Settings
-    from provenance.index import Index
+    from provenance.store.index import Index
 
     with _usage_errors():
         return Index.open(index_file, Settings(), write=write, verify=False)

@@ -24,12 +24,13 @@ from provenance import candidates as candidate_stage
 from provenance import classify as classify_stage
 from provenance import fingerprint as fingerprint_stage
 from provenance import graph as graph_stage
-from provenance import ingest, stages, workers
+from provenance import ingest, workers
 from provenance import text as text_stage
-from provenance.cache import FingerprintCache, content_key
 from provenance.classify import Evidence
 from provenance.config import Settings
 from provenance.models import Alignment, Document, Skipped, TraceResult
+from provenance.store import stages
+from provenance.store.cache import FingerprintCache, content_key
 from provenance.text import Analysis
 
 _T = TypeVar("_T")

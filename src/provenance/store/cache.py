@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ import xxhash
 
 from provenance.config import Settings
 from provenance.fingerprint import SCHEME, Fingerprint, from_unit_table, unit_table
+from provenance.store.atomic import transaction
 
 _BATCH = 500  # keys per SELECT (SQLite allows at least 999 parameters)
 
@@ -49,8 +50,6 @@ class FingerprintCache:
         self.path = cache_folder(settings) / f"fingerprints-{recipe(settings)}.sqlite3"
         self._num_perm = settings.num_perm
         self._db: sqlite3.Connection | None = None
-        self.hits = 0
-        self.stored = 0
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -84,7 +83,6 @@ class FingerprintCache:
         except sqlite3.Error:
             self._broken()
             return {}
-        self.hits += sum(1 for key in keys if key in found)
         return found
 
     def put_many(self, items: Sequence[tuple[bytes, Fingerprint]]) -> None:
@@ -99,29 +97,16 @@ class FingerprintCache:
             for key, fp in items
         ]
         try:
-            with self._transaction() as db:
+            with transaction(self._db) as db:
                 db.executemany("INSERT OR IGNORE INTO fp VALUES (?, ?, ?)", rows)
         except sqlite3.Error:
             self._broken()
-            return
-        self.stored += len(rows)
 
     def close(self) -> None:
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        assert self._db is not None
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     def _decode(self, units: bytes, sigs: bytes) -> Fingerprint | None:
         table = np.frombuffer(units, dtype="<i8")

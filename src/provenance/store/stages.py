@@ -12,25 +12,24 @@ Shards hold ``SHARD`` documents each, so a run can be split by shard across mach
 resumed: a shard already on disk (for the same manifest) is read instead of computed. The
 files are NumPy ``.npz`` archives (no dependency beyond NumPy, readable by any Python worker
 of Spark, Ray or Dask); every array is plain, little-endian and documented here. Each file is
-written to a temporary name and renamed into place, so a reader never sees half a file.
+written whole or not at all (``store.atomic``), so a reader never sees half a file.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import xxhash
 
-from provenance.cache import recipe
 from provenance.candidates import BandKeys, band_keys
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
 from provenance.fingerprint import Fingerprint, FingerprintTable
+from provenance.store import atomic
+from provenance.store.cache import recipe
 
 SHARD = 4096
 """Documents per shard."""
@@ -82,7 +81,7 @@ class StageDir:
                         "give an empty or new --stage-dir"
                     )
             else:
-                _atomic_write(manifest, json.dumps(self.manifest, indent=2).encode("utf-8"))
+                atomic.write_bytes(manifest, json.dumps(self.manifest, indent=2).encode("utf-8"))
         except (OSError, ValueError) as exc:
             raise StageError(f"cannot use stage folder {path}: {exc}") from exc
 
@@ -168,22 +167,4 @@ def fingerprint_shard(
 
 def _save(path: Path, **arrays: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)  # type: ignore[arg-type]  # numpy's stub wants positional arrays typed loosely
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_with(path, lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]  # numpy's stub wants positional arrays typed loosely

@@ -21,18 +21,18 @@ from click.testing import CliRunner, Result
 
 import newsroom
 from provenance import cli, ingest
-from provenance import index as index_module
 from provenance.config import Settings
-from provenance.index import (
+from provenance.models import Document
+from provenance.store import index as index_module
+from provenance.store.index import (
     APPLICATION_ID,
     Index,
     IndexFileError,
     content_hash,
     document_keys,
 )
-from provenance.models import Document
 
-CASES = Path(__file__).resolve().parent / "cases"
+CASES = Path(__file__).resolve().parent.parent / "cases"
 
 
 def run(args: Sequence[str]) -> Result:
@@ -439,7 +439,7 @@ def test_index_output_to_a_reader_that_went_away_is_exit_141(
     folder.mkdir()
     for k in range(3):
         (folder / f"p{k}.txt").write_text(f"Post {k}: the council met on Monday to talk.\n")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
     db = tmp_path / "s.db"
     run = [sys.executable, "-m", "provenance", "index"]
     subprocess.run([*run, "add", str(folder), "--index", str(db)], check=True, env=env)

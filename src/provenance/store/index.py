@@ -57,6 +57,7 @@ from provenance.config import Settings
 from provenance.errors import ProvenanceError
 from provenance.fingerprint import Fingerprint
 from provenance.models import Document, Stripped
+from provenance.store.atomic import transaction
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x50524F56
@@ -452,17 +453,11 @@ class Index:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue on the
-        busy timeout instead of failing on lock upgrade."""
+        """One write transaction (``atomic.transaction``); SQLite's errors become
+        ``IndexFileError``."""
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(self._db):
                 yield
-            except BaseException:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
         except sqlite3.Error as exc:  # locked past the timeout, disk full, read-only, damaged
             raise _sqlite_error(self.path, exc, "write to") from None
 
