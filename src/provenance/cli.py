@@ -458,8 +458,8 @@ def _interruptible(
     """A command that SIGINT or SIGTERM stops cleanly: the library unwinds (its workers
     terminated, no half-written file left), then one line on stderr, ending with what
     ``kept(options)`` says is left, and exit 130 (SIGINT) or 143 (SIGTERM)."""
+    from provenance.engine.pool import interruptible
     from provenance.errors import Interrupted
-    from provenance.workers import interruptible
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(command)

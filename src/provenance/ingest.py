@@ -81,9 +81,9 @@ import trafilatura
 import yaml
 
 from provenance import tables, webarchive
-from provenance import workers as pool_of
 from provenance.compressed import GZIP_MAGIC, CompressedError, open_gzip
 from provenance.config import Settings
+from provenance.engine import pool as pool_of
 from provenance.errors import InputError
 from provenance.ignore import Rules
 from provenance.models import Document, Skipped, Stripped
