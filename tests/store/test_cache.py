@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from provenance import fingerprint as fp
 from provenance import pipeline
 from provenance.config import Settings
 from provenance.report import jsonout
-from provenance.store.cache import FingerprintCache
+from provenance.store.cache import FingerprintCache, cache_name
 
 CASES = Path(__file__).parent.parent / "cases"
 
@@ -59,3 +62,18 @@ def test_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
     expected = jsonout.dumps(pipeline.trace([CASES / "chain"], s.replace(cache=False)))
     FingerprintCache(s).path.write_bytes(b"\x00garbage" * 100)
     assert jsonout.dumps(pipeline.trace([CASES / "chain"], s)) == expected
+
+
+def test_every_setting_of_the_recipe_and_the_scheme_name_their_own_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = Settings(cache_dir=str(tmp_path))
+    name = cache_name(s)
+    # passage_max_terms changes units: it was once left out, and served stale fingerprints
+    for other in (s.replace(passage_max_terms=0), s.replace(seed=2), s.replace(num_perm=32)):
+        assert cache_name(other) != name
+    # band settings do not change a fingerprint: the cache is shared across them
+    assert cache_name(s.replace(lsh_threshold=0.6)) == name
+    monkeypatch.setattr(fp, "SCHEME", "another-scheme")
+    assert cache_name(s) != name
+    assert FingerprintCache(s).path.name == cache_name(s)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from provenance import fingerprint as fp
 from provenance import pipeline
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
@@ -44,3 +46,20 @@ def test_stage_dir_of_another_corpus_is_refused(tmp_path: Path) -> None:
     pipeline.trace([CASES / "chain"], s)
     with pytest.raises(ProvenanceError, match="another corpus"):
         pipeline.trace([CASES / "cjk"], s)
+
+
+@pytest.mark.parametrize("change", ["scheme", "passage_max_terms", "lsh_threshold"])
+def test_stage_dir_of_another_recipe_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    s = Settings(workers=1, cache=False, stage_dir=str(tmp_path))
+    pipeline.trace([CASES / "chain"], s)
+    written = fp.recipe(s)
+    if change == "scheme":
+        monkeypatch.setattr(fp, "SCHEME", "another-scheme")
+    else:
+        s = s.replace(**{change: {"passage_max_terms": 0, "lsh_threshold": 0.6}[change]})
+    with pytest.raises(ProvenanceError, match="other settings"):
+        pipeline.trace([CASES / "chain"], s)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["recipe"] == written  # left as it was

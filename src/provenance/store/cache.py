@@ -1,11 +1,12 @@
 """Fingerprints cached by content hash, so re-tracing an unchanged corpus skips the work.
 
-One SQLite file per fingerprint recipe (package version, signature scheme, and the settings
-that change a fingerprint), in ``settings.cache_dir`` or the user's cache folder
-(``platformdirs``: ``$XDG_CACHE_HOME/provenance`` on Linux). A document's key is the 128-bit
-xxh3 of its extracted text. SQLite makes each batch of writes one atomic transaction and lets
-concurrent runs share the file. The cache is an accelerator only: when it cannot be opened,
-read or written (read-only folder, full disk, a damaged file), the trace goes on without it.
+One SQLite file per package version and fingerprint recipe (``fingerprint.recipe``: the
+signature scheme and the settings that change a signature), in ``settings.cache_dir`` or the
+user's cache folder (``platformdirs``: ``$XDG_CACHE_HOME/provenance`` on Linux). A
+document's key is the 128-bit xxh3 of its extracted text. SQLite makes each batch of writes
+one atomic transaction and lets concurrent runs share the file. The cache is an accelerator
+only: when it cannot be opened, read or written (read-only folder, full disk, a damaged
+file), the trace goes on without it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import platformdirs
 import xxhash
 
 from provenance.config import Settings
-from provenance.fingerprint import SCHEME, Fingerprint, from_unit_table, unit_table
+from provenance.fingerprint import Fingerprint, from_unit_table, recipe, unit_table
 from provenance.store.atomic import transaction
 
 _BATCH = 500  # keys per SELECT (SQLite allows at least 999 parameters)
@@ -32,11 +33,21 @@ def content_key(text: str) -> bytes:
     return xxhash.xxh3_128_digest(text.encode("utf-8", "surrogatepass"))
 
 
-def recipe(settings: Settings) -> str:
-    """Everything a fingerprint depends on besides the text, as a short name."""
-    version = getattr(sys.modules.get("provenance"), "__version__", "")
-    parts = (version, SCHEME, settings.num_perm, settings.seed, settings.passage_min_terms)
-    return xxhash.xxh3_64_hexdigest(repr(parts).encode("utf-8"))
+def package_version() -> str:
+    """provenance's version, from the package already loaded (importing it here would be
+    circular: the package imports the pipeline, which imports this module)."""
+    return str(getattr(sys.modules.get("provenance"), "__version__", ""))
+
+
+def cache_name(settings: Settings) -> str:
+    """The cache file's name: a hash of the package version and the fingerprint recipe.
+
+    The version is in it besides the scheme because a cache costs nothing to refill: a
+    change of code that alters signatures and forgot to change ``SCHEME`` is never served
+    from it. (The index keys on the recipe alone: it is the user's archive, kept across
+    upgrades, and rebuilding it needs the original documents.)"""
+    parts = (package_version(), sorted(recipe(settings, bands=False).items()))
+    return f"fingerprints-{xxhash.xxh3_64_hexdigest(repr(parts).encode('utf-8'))}.sqlite3"
 
 
 def cache_folder(settings: Settings) -> Path:
@@ -47,7 +58,7 @@ class FingerprintCache:
     """Fingerprints by content key; every failure degrades to a cache miss."""
 
     def __init__(self, settings: Settings) -> None:
-        self.path = cache_folder(settings) / f"fingerprints-{recipe(settings)}.sqlite3"
+        self.path = cache_folder(settings) / cache_name(settings)
         self._num_perm = settings.num_perm
         self._db: sqlite3.Connection | None = None
         try:

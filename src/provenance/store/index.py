@@ -21,13 +21,17 @@ Safety:
 - One transaction per document: a run killed mid-add loses only the document it was
   writing; every committed document is complete (its row and all its band keys).
 - Adding is incremental: a document whose content hash (its text, metadata and the
-  fingerprint settings) is unchanged is not recomputed.
+  fingerprint recipe) is unchanged is not recomputed.
   Whether a document was added, updated or unchanged is decided again under the write
   lock, so two runs adding the same documents at once count each one added once.
+- An index answers only runs with its fingerprint recipe (``fingerprint.recipe``: the
+  signature scheme and the settings band keys depend on), stored in ``meta``: band keys
+  made another way would silently find nothing. An index of another scheme, or made before
+  the recipe was stored, is refused with a message saying to rebuild it.
 
 Schema (version 1)::
 
-    meta(key TEXT PRIMARY KEY, value TEXT)      -- schema_version, fingerprint settings
+    meta(key TEXT PRIMARY KEY, value TEXT)      -- schema_version, recipe (JSON)
     documents(id TEXT PRIMARY KEY, path, file, title, date, author, url, format,
               stripped JSON, declared_sources JSON, text, content_hash, band_count, added)
     bands(key INTEGER, doc_id TEXT -> documents.id ON DELETE CASCADE)
@@ -55,7 +59,7 @@ from provenance import fingerprint as fingerprint_stage
 from provenance import text as text_stage
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
-from provenance.fingerprint import Fingerprint
+from provenance.fingerprint import Fingerprint, recipe
 from provenance.models import Document, Stripped
 from provenance.store.atomic import transaction
 
@@ -84,15 +88,6 @@ def _enable_wal(db: sqlite3.Connection) -> None:
                 raise
             time.sleep(_WAL_RETRY_SECONDS)
 
-
-FINGERPRINT_SETTINGS = (
-    "num_perm",
-    "seed",
-    "passage_min_terms",
-    "lsh_threshold",
-    "lsh_false_negative_weight",
-)
-"""Settings that change band keys: an index answers only runs that use the same values."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -147,6 +142,15 @@ def _damaged(path: Path, reason: str) -> str:
     return (
         f"index {path} is damaged ({reason}); move it aside and rebuild it from the "
         f"original documents with 'provenance index add PATHS --index {path}'"
+    )
+
+
+def _rebuild(path: Path, why: str) -> str:
+    """The message refusing an index whose band keys this version cannot match."""
+    return (
+        f"{path} cannot be used: {why}, so its band keys may not match this version's and "
+        "lookups would miss sources. Move it aside and rebuild it from the original "
+        f"documents with 'provenance index add PATHS --index {path}'"
     )
 
 
@@ -246,8 +250,9 @@ class Entry:
     added: str
 
 
-def fingerprint_config(settings: Settings) -> str:
-    return json.dumps({k: getattr(settings, k) for k in FINGERPRINT_SETTINGS}, sort_keys=True)
+def recipe_json(settings: Settings) -> str:
+    """``fingerprint.recipe`` as the index stores it."""
+    return json.dumps(recipe(settings), sort_keys=True)
 
 
 def content_hash(document: Document, settings: Settings) -> str:
@@ -263,7 +268,7 @@ def content_hash(document: Document, settings: Settings) -> str:
             document.format,
             [[s.kind, s.chars, s.excerpt] for s in document.stripped],
             list(document.declared_sources),
-            fingerprint_config(settings),
+            recipe_json(settings),
         ],
         ensure_ascii=False,
     )
@@ -301,7 +306,7 @@ class Index:
         self.path = path
         self._db = connection
         self.settings = settings
-        self.stored_fingerprint = ""
+        self.stored_recipe = ""
 
     # --- opening --------------------------------------------------------------------------
 
@@ -404,8 +409,8 @@ class Index:
                     (str(SCHEMA_VERSION),),
                 )
                 db.execute(
-                    "INSERT OR IGNORE INTO meta VALUES ('fingerprint', ?)",
-                    (fingerprint_config(self.settings),),
+                    "INSERT OR IGNORE INTO meta VALUES ('recipe', ?)",
+                    (recipe_json(self.settings),),
                 )
             else:
                 self._identify()
@@ -425,12 +430,28 @@ class Index:
                 f"{self.path} is an index of schema version {version}, this provenance reads "
                 f"version {SCHEMA_VERSION}; rebuild it with 'provenance index add'"
             )
-        self.stored_fingerprint = meta.get("fingerprint", "")
+        self.stored_recipe = meta.get("recipe", "")
         if not verify:
             return
-        stored = json.loads(self.stored_fingerprint or "{}")
-        wanted = json.loads(fingerprint_config(self.settings))
-        differ = [k for k in FINGERPRINT_SETTINGS if stored.get(k) != wanted[k]]
+        if not self.stored_recipe:
+            raise IndexFileError(
+                _rebuild(
+                    self.path,
+                    "it was made by an earlier provenance, which did not record its "
+                    "fingerprint scheme",
+                )
+            )
+        stored = json.loads(self.stored_recipe)
+        wanted = recipe(self.settings)
+        if stored.get("scheme") != wanted["scheme"]:
+            raise IndexFileError(
+                _rebuild(
+                    self.path,
+                    f"it was made with fingerprint scheme {stored.get('scheme')!r}, this "
+                    f"version uses {wanted['scheme']!r}",
+                )
+            )
+        differ = [k for k in wanted if stored.get(k) != wanted[k]]
         if differ:
             was = ", ".join(f"{k}={stored.get(k)!r}" for k in differ)
             raise IndexFileError(
@@ -576,7 +597,7 @@ class Index:
             "band_keys": int(bands),
             "bytes": int(page_size) * int(pages),
             "schema_version": SCHEMA_VERSION,
-            "fingerprint": self.stored_fingerprint,
+            "fingerprint": self.stored_recipe,
         }
 
     def integrity(self) -> str:

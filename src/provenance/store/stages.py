@@ -2,7 +2,8 @@
 
 A stage folder holds, for one corpus and one fingerprint recipe::
 
-    manifest.json                 recipe, document count, digest of the documents' texts
+    manifest.json                 package version, fingerprint recipe, candidate settings,
+                                  document count, digest of the documents' texts
     fingerprints/part-00000.npz   doc (first index), key (content hashes), units (int64 rows:
                                   first sentence, end sentence, distinct terms), signatures
     bands/part-00000.npz          doc, unit, band, keys: the LSH band keys of the same shard
@@ -13,6 +14,9 @@ resumed: a shard already on disk (for the same manifest) is read instead of comp
 files are NumPy ``.npz`` archives (no dependency beyond NumPy, readable by any Python worker
 of Spark, Ray or Dask); every array is plain, little-endian and documented here. Each file is
 written whole or not at all (``store.atomic``), so a reader never sees half a file.
+
+The manifest keys on the package version as well as the recipe, as the fingerprint cache
+does (``store.cache.cache_name``): stage files are recomputed at no cost but time.
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ import xxhash
 from provenance.candidates import BandKeys, band_keys
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
-from provenance.fingerprint import Fingerprint, FingerprintTable
+from provenance.fingerprint import Fingerprint, FingerprintTable, recipe
 from provenance.store import atomic
-from provenance.store.cache import recipe
+from provenance.store.cache import package_version
 
 SHARD = 4096
 """Documents per shard."""
@@ -55,10 +59,9 @@ class StageDir:
         self.documents = len(keys)
         self.manifest = {
             "format": "provenance-stages-1",
+            "version": package_version(),
             "recipe": recipe(settings),
             "candidates": [
-                settings.lsh_threshold,
-                settings.lsh_false_negative_weight,
                 settings.min_unit_similarity,
                 settings.min_lone_unit_similarity,
                 settings.min_lone_unit_terms,
