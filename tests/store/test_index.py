@@ -18,11 +18,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+import xxhash
 from click.testing import CliRunner, Result
 
 import newsroom
 from provenance import cli, ingest
 from provenance import fingerprint as fp
+from provenance.candidates import band_parameters
 from provenance.config import Settings
 from provenance.models import Document
 from provenance.store import index as index_module
@@ -30,6 +32,7 @@ from provenance.store.index import (
     APPLICATION_ID,
     Index,
     IndexFileError,
+    band_key_ints,
     content_hash,
     document_keys,
 )
@@ -211,6 +214,31 @@ def test_index_made_before_the_recipe_was_stored_is_refused_with_rebuild(
     assert _doc_rows(db) == {"old.txt": ("x", 1, 1)}
     listed = run(["index", "list", "--index", str(db)])
     assert listed.exit_code == 0 and listed.stdout.startswith("old.txt\t")
+
+
+def _reference_band_key_ints(f: fp.Fingerprint, settings: Settings) -> list[int]:
+    """The index's band keys as the first indexes stored them: every (band, rows values)
+    of every unit signature, hashed with the band as 4 big-endian bytes."""
+    bands, rows = band_parameters(settings)
+    out = set()
+    for signature in f.signatures:
+        for band in range(bands):
+            key = signature[band * rows : (band + 1) * rows].tobytes()
+            value = xxhash.xxh64_intdigest(band.to_bytes(4, "big") + key)
+            out.add(value - (1 << 64) if value >= 1 << 63 else value)
+    return sorted(out)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(), Settings(num_perm=50, lsh_threshold=0.5)],  # 12 x 4 of 50 values
+)
+def test_band_keys_are_those_indexes_already_hold(settings: Settings) -> None:
+    # an index built before band keys were cut in one place must keep answering
+    docs, _ = ingest.read_inputs([CASES], settings)
+    for doc in docs:
+        f = fp.fingerprint_text(doc.text, settings)
+        assert band_key_ints(f, settings) == _reference_band_key_ints(f, settings), doc.id
 
 
 def test_lookup_finds_the_archived_source_by_band_keys(tmp_path: Path) -> None:

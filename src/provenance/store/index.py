@@ -40,7 +40,6 @@ Schema (version 1)::
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import sqlite3
@@ -275,21 +274,16 @@ def content_hash(document: Document, settings: Settings) -> str:
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@functools.lru_cache(maxsize=8)
-def _band_parameters(settings: Settings) -> tuple[int, int]:
-    """``candidates.band_parameters``, once per settings (datasketch integrates to find them,
-    which costs more than fingerprinting a document)."""
-    return candidate_stage.band_parameters(settings)
-
-
 def band_key_ints(fp: Fingerprint, settings: Settings) -> list[int]:
-    """The document's band keys as signed 64-bit integers (SQLite's INTEGER), sorted.
+    """The document's band keys (``candidates.band_keys``) as signed 64-bit integers
+    (SQLite's INTEGER): a hash of the band and its key values; distinct, sorted.
 
     Hash collisions between different bands only add candidates, which alignment verifies.
     """
+    keys = candidate_stage.band_keys([fp], settings)
     out = set()
-    for band, key in candidate_stage.document_band_keys(fp, *_band_parameters(settings)):
-        value = xxhash.xxh64_intdigest(band.to_bytes(4, "big") + key)
+    for band, key in zip(keys.band.tolist(), keys.keys, strict=True):
+        value = xxhash.xxh64_intdigest(band.to_bytes(4, "big") + key.tobytes())
         out.add(value - (1 << 64) if value >= 1 << 63 else value)
     return sorted(out)
 
