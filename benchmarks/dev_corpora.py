@@ -704,16 +704,17 @@ def _name_in(folder: Path, doc: Any) -> str:
 def pipeline_candidates(folder: Path, settings: Any) -> tuple[list[Any], list[tuple[int, int]]]:
     """The documents of ``folder`` and the pairs the pipeline would align, through its own
     functions (``trace_documents`` up to ``select_pairs``; local engine, no stage folder)."""
-    from provenance import candidates, ingest, pipeline
+    from provenance import candidates, ingest
+    from provenance.engine import common, local
 
     documents, _ = ingest.read_inputs([folder], settings)
-    runner = pipeline._Runner(documents, settings)
+    runner = local.Runner(documents, settings)
     try:
-        table = pipeline._fingerprints(documents, settings, runner, pipeline._quiet)
+        table = local.fingerprints(documents, settings, runner, common.quiet)
     finally:
         runner.close()
     found = candidates.candidate_pairs(table, settings)
-    return documents, pipeline.select_pairs(found, documents, settings)
+    return documents, common.select_pairs(found, documents, settings)
 
 
 def trace_folder(folder: Path, settings: Any) -> Traced:
@@ -734,10 +735,10 @@ def trace_folder(folder: Path, settings: Any) -> Traced:
 def measure_named(
     traced: Traced, pairs: Iterable[frozenset[str]], settings: Any
 ) -> dict[frozenset[str], dict[str, Any]]:
-    """Align + evidence (``pipeline.measure_pairs``, as the trace measures a candidate pair)
+    """Align + evidence (``engine.common.measure_pairs``, as the trace measures a candidate pair)
     for pairs of document names: passages found, ``related`` and the evidence score."""
-    from provenance import pipeline
     from provenance.config import Settings
+    from provenance.engine.common import LazyAnalyses, measure_pairs
 
     index = {traced.name_of[d.id]: k for k, d in enumerate(traced.documents)}
     wanted = sorted(
@@ -745,8 +746,8 @@ def measure_named(
         for ks in ([index[n] for n in p] for p in set(pairs) if all(n in index for n in p))
     )
     out: dict[frozenset[str], dict[str, Any]] = {}
-    analyses = pipeline.LazyAnalyses(traced.documents)
-    for alignment, ev in pipeline.measure_pairs(wanted, analyses, settings or Settings()):
+    analyses = LazyAnalyses(traced.documents)
+    for alignment, ev in measure_pairs(wanted, analyses, settings or Settings()):
         a, b = (traced.name_of[traced.documents[k].id] for k in (alignment.a, alignment.b))
         out[frozenset((a, b))] = {
             "passages": len(alignment.passages),

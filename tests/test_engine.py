@@ -3,7 +3,6 @@ output whatever the number of workers."""
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,11 +13,9 @@ from hypothesis import strategies as st
 
 from provenance import candidates as cand
 from provenance import fingerprint as fp
-from provenance import ingest, pipeline
+from provenance import ingest
 from provenance import text as tx
 from provenance.config import Settings
-from provenance.models import Document
-from provenance.report import jsonout
 
 CASES = Path(__file__).parent / "cases"
 
@@ -209,200 +206,8 @@ def test_vectorized_banding_equals_dictionary_banding(seed: int, similarity: flo
     assert cand.candidate_pairs(fps, s) == _reference_pairs(fps, s)
 
 
-def test_lazy_analyses_are_bounded_and_equal_to_analyse() -> None:
-    docs, _ = ingest.read_inputs([CASES / "chain"], Settings())
-    lazy = pipeline.LazyAnalyses(docs, limit=1)
-    for k, doc in enumerate(docs):
-        assert lazy[k] == tx.analyse(doc.text)
-        assert lazy.prepared(k).analysis == lazy[k]
-    assert len(lazy._cache) == 1
-
-
-def test_same_json_whatever_the_number_of_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Small chunks, so the two-worker run really spreads work over processes.
-    monkeypatch.setattr(pipeline, "_FINGERPRINT_CHUNK", 3)
-    monkeypatch.setattr(pipeline, "_ALIGN_CHUNK", 2)
-    one = jsonout.dumps(pipeline.trace([CASES], Settings(workers=1)))
-    two = jsonout.dumps(pipeline.trace([CASES], Settings(workers=2)))
-    assert one == two
-    assert '"relations": []' not in one
-
-
-def test_workers_zero_means_every_core() -> None:
-    import os
-
-    assert Settings().workers == 0
-    assert pipeline.worker_count(Settings()) == (os.cpu_count() or 1)
-    assert pipeline.worker_count(Settings(workers=3)) == 3
-
-
 def test_ingest_on_workers_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ingest, "_READ_CHUNK", 2)
     assert ingest.read_inputs([CASES], Settings(), workers=2) == ingest.read_inputs(
         [CASES], Settings()
     )
-
-
-def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the documents fingerprinted from scratch."""
-    computed: list[int] = []
-    original = fp.fingerprint_table
-
-    def counting(texts: list[str], s: Settings) -> fp.FingerprintTable:
-        computed.append(len(texts))
-        return original(texts, s)
-
-    monkeypatch.setattr(fp, "fingerprint_table", counting)
-    return computed
-
-
-def test_second_trace_reuses_the_cache_and_gives_the_same_json(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    computed = _counting(monkeypatch)
-    s = Settings(workers=1, cache_dir=str(tmp_path / "cache"))
-    first = jsonout.dumps(pipeline.trace([CASES], s))
-    n_docs = sum(computed)
-    assert n_docs > 20
-    assert len(list((tmp_path / "cache").glob("fingerprints-*.sqlite3"))) == 1
-    second = jsonout.dumps(pipeline.trace([CASES], s))
-    assert sum(computed) == n_docs  # nothing fingerprinted again
-    assert second == first
-    assert first == jsonout.dumps(pipeline.trace([CASES], s.replace(cache=False)))
-    assert sum(computed) >= 2 * n_docs  # --no-cache computes everything
-
-
-def test_cache_is_keyed_by_text_and_fingerprint_settings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    computed = _counting(monkeypatch)
-    s = Settings(workers=1, cache_dir=str(tmp_path))
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name in ("a.txt", "b.txt"):
-        (folder / name).write_text((CASES / "chain" / "a_agency.txt").read_text(), "utf-8")
-    pipeline.trace([folder], s)
-    assert sum(computed) == 1  # two files, one text: fingerprinted once
-    (folder / "b.txt").write_text("Something else entirely, about the harbour.", "utf-8")
-    pipeline.trace([folder], s)
-    assert sum(computed) == 2  # only the changed file
-    pipeline.trace([folder], s.replace(num_perm=32))
-    assert sum(computed) == 4  # other fingerprint settings: another cache
-
-
-def test_unusable_cache_folder_does_not_stop_the_trace(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder", "utf-8")
-    s = Settings(workers=1, cache_dir=str(blocker / "cache"))
-    assert jsonout.dumps(pipeline.trace([CASES / "chain"], s)) == jsonout.dumps(
-        pipeline.trace([CASES / "chain"], s.replace(cache=False))
-    )
-
-
-def test_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
-    from provenance.cache import FingerprintCache
-
-    s = Settings(workers=1, cache_dir=str(tmp_path))
-    expected = jsonout.dumps(pipeline.trace([CASES / "chain"], s.replace(cache=False)))
-    FingerprintCache(s).path.write_bytes(b"\x00garbage" * 100)
-    assert jsonout.dumps(pipeline.trace([CASES / "chain"], s)) == expected
-
-
-def test_stage_dir_writes_shards_and_resumes_from_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from provenance import stages
-
-    monkeypatch.setattr(stages, "SHARD", 7)
-    computed = _counting(monkeypatch)
-    plain = jsonout.dumps(pipeline.trace([CASES], Settings(workers=1, cache=False)))
-    n_docs = sum(computed)
-    s = Settings(workers=1, cache=False, stage_dir=str(tmp_path / "stages"))
-    assert jsonout.dumps(pipeline.trace([CASES], s)) == plain
-    assert sum(computed) == 2 * n_docs
-    parts = sorted(p.name for p in (tmp_path / "stages" / "fingerprints").iterdir())
-    assert parts[0] == "part-00000.npz" and len(parts) == -(-n_docs // 7)
-    assert len(list((tmp_path / "stages" / "bands").iterdir())) == len(parts)
-    first, fps = stages.read_fingerprints(tmp_path / "stages" / "fingerprints" / parts[1])
-    assert first == 7 and len(fps) == 7
-    # A resumed run reads everything back: nothing is fingerprinted again.
-    assert jsonout.dumps(pipeline.trace([CASES], s)) == plain
-    assert sum(computed) == 2 * n_docs
-    # Losing the candidates and one shard: only that shard is computed again.
-    (tmp_path / "stages" / "candidates.npz").unlink()
-    (tmp_path / "stages" / "bands" / parts[1]).unlink()
-    assert jsonout.dumps(pipeline.trace([CASES], s)) == plain
-    assert sum(computed) == 2 * n_docs + 7
-
-
-def test_stage_dir_of_another_corpus_is_refused(tmp_path: Path) -> None:
-    from provenance.errors import ProvenanceError
-
-    s = Settings(workers=1, cache=False, stage_dir=str(tmp_path))
-    pipeline.trace([CASES / "chain"], s)
-    with pytest.raises(ProvenanceError, match="another corpus"):
-        pipeline.trace([CASES / "cjk"], s)
-
-
-@settings(max_examples=80, deadline=None, derandomize=True)
-@given(
-    st.sets(
-        st.tuples(st.integers(0, 30), st.integers(0, 30))
-        .filter(lambda p: p[0] < p[1])
-        .map(lambda p: (p[0], p[1])),
-        max_size=40,
-    )
-)
-def test_pairs_grouped_by_component_are_the_same_pairs_one_component_at_a_time(
-    found: set[tuple[int, int]],
-) -> None:
-    pairs = sorted(found)
-    grouped = pipeline.by_component(pairs)
-    assert sorted(grouped) == pairs
-    # a reference: the component of each document by repeated merging
-    component = {d: d for p in pairs for d in p}
-    changed = True
-    while changed:
-        changed = False
-        for a, b in pairs:
-            low = min(component[a], component[b])
-            if component[a] != low or component[b] != low:
-                component[a] = component[b] = low
-                changed = True
-    seen: list[int] = []
-    for a, _ in grouped:  # each component's pairs form one run, sorted inside it
-        if not seen or seen[-1] != component[a]:
-            assert component[a] not in seen
-            seen.append(component[a])
-    for x, y in itertools.pairwise(grouped):
-        if component[x[0]] == component[y[0]]:
-            assert x < y
-
-
-def test_alignment_runs_blas_on_one_thread_and_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """OpenBLAS would spread the sentence-overlap product over every core, taking CPU from
-    the other worker processes; alignment limits it to one thread, and only while it runs."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-
-    def blas_threads() -> list[int]:
-        return [
-            p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"
-        ]
-
-    before = blas_threads()
-    if not before:
-        pytest.skip("NumPy here loads no BLAS library that threadpoolctl controls")
-    seen: list[list[int]] = []
-    real_align = pipeline.align_stage.alignment
-
-    def spying_align(*args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(blas_threads())
-        return real_align(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline.align_stage, "alignment", spying_align)
-    texts = ["The council approved the new budget on Monday. It will fund three schools."] * 2
-    docs = [Document(id=f"d{k}", path=f"d{k}.txt", text=t) for k, t in enumerate(texts)]
-    out = pipeline.measure_pairs([(0, 1)], pipeline.LazyAnalyses(docs), Settings(workers=1))
-    assert len(out) == 1
-    assert seen == [[1] * len(before)]
-    assert blas_threads() == before

@@ -52,22 +52,32 @@ class BandKeys:
     keys: np.ndarray  # uint32, shape (n, rows)
 
 
+def split_bands(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Every band key of each signature (one per row of ``signatures``), as a view of shape
+    ``(signatures, bands, rows)``: ``[k, b]`` is the key of band ``b`` of signature ``k``, its
+    ``rows`` values from column ``b * rows`` on. Every band key is cut here: those the
+    candidate stage buckets on, the stage files' and the index's."""
+    split: np.ndarray = signatures[:, : bands * rows].reshape(len(signatures), bands, rows)
+    return split
+
+
 def band_keys(
     fingerprints: Sequence[Fingerprint], settings: Settings, *, first_doc: int = 0
 ) -> BandKeys:
-    """The band keys of ``fingerprints`` (documents numbered from ``first_doc``)."""
+    """The band keys of ``fingerprints`` (documents numbered from ``first_doc``), one row per
+    (unit, band), the bands of a unit together."""
     bands, rows = band_parameters(settings)
     sigs, doc, unit = _units(fingerprints, first_doc)
     total = len(doc)
     if total == 0:
         empty = np.zeros(0, dtype=np.int64)
         return BandKeys(empty, empty, empty, np.zeros((0, rows), dtype=np.uint32))
-    sigs = sigs[:, : bands * rows].astype(np.uint32, copy=False)
+    keys = split_bands(sigs.astype(np.uint32, copy=False), bands, rows)
     return BandKeys(
         doc=np.repeat(doc, bands),
         unit=np.repeat(unit, bands),
         band=np.tile(np.arange(bands, dtype=np.int32), total),
-        keys=sigs.reshape(total * bands, rows),
+        keys=keys.reshape(total * bands, rows),
     )
 
 
@@ -448,17 +458,18 @@ def candidate_pairs(
     parts = []
     crowded = 0
     if total:
+        split = split_bands(sigs, bands, rows)
         for band in range(bands):
             keys = BandKeys(
                 doc,
                 unit,
                 np.full(total, band, dtype=np.int32),
-                sigs[:, band * rows : (band + 1) * rows],
+                split[:, band],
             )
             part, crowded_here = _collide(keys, settings, sigs, hubs=hubs)
             parts.append(part)
             crowded += crowded_here
-        del sigs, doc, unit
+        del sigs, split, doc, unit
     if notes is not None and crowded:
         notes.append(_crowded_note(crowded, settings))
     collisions = _unique_rows(parts) if parts else np.zeros((0, 4), dtype=np.int64)
@@ -520,14 +531,3 @@ def exact_duplicate_pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
         else:
             first[key] = index
     return pairs
-
-
-def document_band_keys(fingerprint: Fingerprint, bands: int, rows: int) -> set[tuple[int, bytes]]:
-    """Every ``(band, rows)`` bucket key of one document's unit signatures, for the
-    ``band_parameters``: two documents are candidates when they share one (the keys
-    ``candidate_pairs`` buckets on)."""
-    return {
-        (band, signature[band * rows : (band + 1) * rows].tobytes())
-        for signature in fingerprint.signatures
-        for band in range(bands)
-    }

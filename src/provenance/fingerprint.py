@@ -27,7 +27,23 @@ from provenance.config import Settings
 from provenance.text import Analysis, content_terms, sentence_terms
 
 SCHEME = "xxh32-mas32-v4"
-"""Names the signature scheme; part of every cache and stage-file key."""
+"""Names the signature scheme (term hash, permutations, units): change it whenever a change
+of code changes the signatures of a text, so that no stored fingerprint or band key made the
+old way (cache, stage folder, index) is ever matched against new ones."""
+
+SIGNATURE_SETTINGS = ("num_perm", "seed", "passage_min_terms", "passage_max_terms")
+"""The settings a document's signatures depend on."""
+BAND_SETTINGS = ("lsh_threshold", "lsh_false_negative_weight")
+"""The settings its band keys depend on besides (they choose ``candidates.band_parameters``)."""
+
+
+def recipe(settings: Settings, *, bands: bool = True) -> dict[str, str | int | float]:
+    """What identifies a fingerprint besides the text: the scheme and the settings it depends
+    on, with ``bands`` those of its band keys too. The one definition the fingerprint cache
+    (``bands=False``: it stores signatures), the stage folders and the index all key on."""
+    names = SIGNATURE_SETTINGS + (BAND_SETTINGS if bands else ())
+    return {"scheme": SCHEME, **{name: getattr(settings, name) for name in names}}
+
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 

@@ -56,7 +56,7 @@ def test_output_written_when_inputs_were_skipped(
 def test_write_failure_is_reported_plainly(
     engine: FakeEngine, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from provenance.report import atomic
+    from provenance.store import atomic
 
     def refuse(fd: int, data: bytes) -> int:
         raise OSError(28, "No space left on device")

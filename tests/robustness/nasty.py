@@ -623,7 +623,7 @@ def _archive(root: Path, folder: str = "archive") -> Path:
     in ``root/post``."""
     from provenance import ingest
     from provenance.config import Settings
-    from provenance.index import Index
+    from provenance.store.index import Index
 
     (root / "known").mkdir()
     (root / "known" / "source.txt").write_text(ARTICLE, encoding="utf-8")

@@ -31,8 +31,8 @@ from provenance.check.git import changed_documents, changed_files
 from provenance.check.locate import locate_lines
 from provenance.check.policy import INDEX_PREFIX, judge, orient
 from provenance.config import Settings
-from provenance.index import Index, document_keys
 from provenance.models import STATUSES, CheckResult, Document, Finding, Skipped, TraceResult
+from provenance.store.index import Index, document_keys
 
 __all__ = ["CheckError", "check", "check_documents"]
 

@@ -103,7 +103,7 @@ def interruptible(
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(command)
         def run(**options: Any) -> Any:
-            from provenance import workers
+            from provenance.engine import pool as workers
             from provenance.errors import Interrupted
 
             WRITTEN.clear()

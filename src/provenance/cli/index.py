@@ -83,7 +83,7 @@ def index_add(
     is committed on its own: an interrupted run keeps what it stored."""
     from provenance import ingest
     from provenance.errors import ProvenanceError
-    from provenance.index import Index
+    from provenance.store.index import Index
 
     settings = build_settings(
         first_path=paths[0],
@@ -116,7 +116,7 @@ def index_add(
 def _open_index(index_file: Path, *, write: bool = False) -> Any:
     """The index, opened read-only unless ``write`` (its fingerprint settings unchecked)."""
     from provenance.config import Settings
-    from provenance.index import Index
+    from provenance.store.index import Index
 
     with usage_errors():
         return Index.open(index_file, Settings(), write=write, verify=False)

@@ -30,8 +30,8 @@ def cannot_write(path: Path, exc: OSError, *, left: str) -> OutputError:
 
 
 def write_text(path: Path, data: str) -> None:
-    """Write an output file atomically (``report.atomic``): on failure the old file stays."""
-    from provenance.report import atomic
+    """Write an output file atomically (``store.atomic``): on failure the old file stays."""
+    from provenance.store import atomic
 
     left = before_writing(path)
     try:

@@ -15,7 +15,7 @@ a ``Skipped(path, reason)``; only a path that does not exist at all raises ``Inp
 usage mistake the CLI reports). Each document's ``path`` is what the user sees (``file``,
 ``file.jsonl:LINE``, ``<stdin>``); its ``source_file`` is the file it was read from.
 
-An engine that reads on its own workers (``dask_engine``) uses the same steps in pieces:
+An engine that reads on its own workers (``engine/dask.py``) uses the same steps in pieces:
 :func:`discover` on the client, :func:`read_source` or :func:`read_fetched` on a worker
 (each gives :data:`Item` values), and :func:`assemble` back on the client.
 """
@@ -27,8 +27,8 @@ import functools
 import os
 from collections.abc import Callable, Generator, Sequence
 
-from provenance import workers as pool_of
 from provenance.config import Settings
+from provenance.engine import pool as pool_of
 from provenance.ingest.dates import find_date, parse_date
 from provenance.ingest.decode import decode_bytes
 from provenance.ingest.discovery import Source, discover, natural_key

@@ -25,7 +25,7 @@ import networkx as nx
 
 from provenance.errors import ProvenanceError
 from provenance.models import TraceResult
-from provenance.report import atomic
+from provenance.store import atomic
 
 __all__ = ["FORMATS", "GraphFormatError", "dumps", "to_networkx", "write"]
 

@@ -42,9 +42,9 @@ from provenance.models import (
     Relation,
     TraceResult,
 )
-from provenance.report import atomic
 from provenance.report import layout as layout_
 from provenance.report.visible import visible
+from provenance.store import atomic
 
 __all__ = ["ReportError", "missing_text", "render", "write"]
 

@@ -11,12 +11,14 @@ pytest.importorskip("distributed")
 
 from distributed import Client, LocalCluster
 
-from provenance import dask_engine, pipeline
+from provenance import pipeline
 from provenance.config import Settings
+from provenance.engine import dask
 from provenance.errors import ConfigError
+from provenance.models import TraceResult
 from provenance.report import jsonout
 
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).parent.parent / "cases"
 CASE_NAMES = sorted(p.parent.name for p in CASES.glob("*/expected.json"))
 
 
@@ -31,6 +33,11 @@ def client() -> Iterator[Client]:
         yield c
 
 
+def _on(client: Client, paths: list[str | Path], settings: Settings) -> TraceResult:
+    with dask.DaskEngine(settings, client) as engine:
+        return pipeline.run(engine, paths, settings)
+
+
 def _local(paths: list[Path], settings: Settings) -> str:
     return jsonout.dumps(pipeline.trace(paths, settings.replace(workers=1)))
 
@@ -38,7 +45,7 @@ def _local(paths: list[Path], settings: Settings) -> str:
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_dask_json_equals_local_json(client: Client, name: str) -> None:
     s = Settings(cache=False)
-    distributed = jsonout.dumps(dask_engine.trace([CASES / name], s, client=client))
+    distributed = jsonout.dumps(_on(client, [CASES / name], s))
     assert distributed == _local([CASES / name], s)
 
 
@@ -46,11 +53,11 @@ def test_dask_with_small_shards_equals_local(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Several shards, band splits and alignment chunks, all cases in one corpus.
-    monkeypatch.setattr(dask_engine, "_SHARD", 5)
-    monkeypatch.setattr(dask_engine, "_READ_CHUNK", 3)
-    monkeypatch.setattr(dask_engine, "_ALIGN_CHUNK", 2)
+    monkeypatch.setattr(dask, "SHARD", 5)
+    monkeypatch.setattr(dask, "READ_CHUNK", 3)
+    monkeypatch.setattr(dask, "ALIGN_CHUNK", 2)
     s = Settings(cache=False)
-    result = dask_engine.trace([CASES], s, client=client)
+    result = _on(client, [CASES], s)
     assert result.relations
     assert jsonout.dumps(result) == _local([CASES], s)
 
@@ -58,18 +65,18 @@ def test_dask_with_small_shards_equals_local(
 def test_dask_reads_urls_through_fsspec(client: Client) -> None:
     s = Settings(cache=False)
     folder = CASES / "chain"
-    remote = dask_engine.trace([folder.as_uri()], s, client=client)
+    remote = _on(client, [folder.as_uri()], s)
     local = pipeline.trace([folder], s.replace(workers=1))
     assert [d.id for d in remote.documents] == [d.id for d in local.documents]
     assert [d.text for d in remote.documents] == [d.text for d in local.documents]
     assert remote.relations == local.relations
-    glob = dask_engine.trace([folder.as_uri() + "/*_*.txt"], s, client=client)
+    glob = _on(client, [folder.as_uri() + "/*_*.txt"], s)
     assert [d.id for d in glob.documents] == [d.id for d in local.documents]
 
 
 def test_dask_refuses_stdin() -> None:
     with pytest.raises(ConfigError, match="standard input"):
-        dask_engine.trace(["-"], Settings(engine="dask"), stdin=b"text")
+        pipeline.trace(["-"], Settings(engine="dask"), stdin=b"text")
 
 
 def test_unknown_engine_is_a_config_error() -> None:

@@ -21,13 +21,17 @@ Safety:
 - One transaction per document: a run killed mid-add loses only the document it was
   writing; every committed document is complete (its row and all its band keys).
 - Adding is incremental: a document whose content hash (its text, metadata and the
-  fingerprint settings) is unchanged is not recomputed.
+  fingerprint recipe) is unchanged is not recomputed.
   Whether a document was added, updated or unchanged is decided again under the write
   lock, so two runs adding the same documents at once count each one added once.
+- An index answers only runs with its fingerprint recipe (``fingerprint.recipe``: the
+  signature scheme and the settings band keys depend on), stored in ``meta``: band keys
+  made another way would silently find nothing. An index of another scheme, or made before
+  the recipe was stored, is refused with a message saying to rebuild it.
 
 Schema (version 1)::
 
-    meta(key TEXT PRIMARY KEY, value TEXT)      -- schema_version, fingerprint settings
+    meta(key TEXT PRIMARY KEY, value TEXT)      -- schema_version, recipe (JSON)
     documents(id TEXT PRIMARY KEY, path, file, title, date, author, url, format,
               stripped JSON, declared_sources JSON, text, content_hash, band_count, added)
     bands(key INTEGER, doc_id TEXT -> documents.id ON DELETE CASCADE)
@@ -36,7 +40,6 @@ Schema (version 1)::
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import sqlite3
@@ -55,8 +58,9 @@ from provenance import fingerprint as fingerprint_stage
 from provenance import text as text_stage
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
-from provenance.fingerprint import Fingerprint
+from provenance.fingerprint import Fingerprint, recipe
 from provenance.models import Document, Stripped
+from provenance.store.atomic import transaction
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x50524F56
@@ -83,15 +87,6 @@ def _enable_wal(db: sqlite3.Connection) -> None:
                 raise
             time.sleep(_WAL_RETRY_SECONDS)
 
-
-FINGERPRINT_SETTINGS = (
-    "num_perm",
-    "seed",
-    "passage_min_terms",
-    "lsh_threshold",
-    "lsh_false_negative_weight",
-)
-"""Settings that change band keys: an index answers only runs that use the same values."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -146,6 +141,15 @@ def _damaged(path: Path, reason: str) -> str:
     return (
         f"index {path} is damaged ({reason}); move it aside and rebuild it from the "
         f"original documents with 'provenance index add PATHS --index {path}'"
+    )
+
+
+def _rebuild(path: Path, why: str) -> str:
+    """The message refusing an index whose band keys this version cannot match."""
+    return (
+        f"{path} cannot be used: {why}, so its band keys may not match this version's and "
+        "lookups would miss sources. Move it aside and rebuild it from the original "
+        f"documents with 'provenance index add PATHS --index {path}'"
     )
 
 
@@ -245,8 +249,9 @@ class Entry:
     added: str
 
 
-def fingerprint_config(settings: Settings) -> str:
-    return json.dumps({k: getattr(settings, k) for k in FINGERPRINT_SETTINGS}, sort_keys=True)
+def recipe_json(settings: Settings) -> str:
+    """``fingerprint.recipe`` as the index stores it."""
+    return json.dumps(recipe(settings), sort_keys=True)
 
 
 def content_hash(document: Document, settings: Settings) -> str:
@@ -262,28 +267,23 @@ def content_hash(document: Document, settings: Settings) -> str:
             document.format,
             [[s.kind, s.chars, s.excerpt] for s in document.stripped],
             list(document.declared_sources),
-            fingerprint_config(settings),
+            recipe_json(settings),
         ],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@functools.lru_cache(maxsize=8)
-def _band_parameters(settings: Settings) -> tuple[int, int]:
-    """``candidates.band_parameters``, once per settings (datasketch integrates to find them,
-    which costs more than fingerprinting a document)."""
-    return candidate_stage.band_parameters(settings)
-
-
 def band_key_ints(fp: Fingerprint, settings: Settings) -> list[int]:
-    """The document's band keys as signed 64-bit integers (SQLite's INTEGER), sorted.
+    """The document's band keys (``candidates.band_keys``) as signed 64-bit integers
+    (SQLite's INTEGER): a hash of the band and its key values; distinct, sorted.
 
     Hash collisions between different bands only add candidates, which alignment verifies.
     """
+    keys = candidate_stage.band_keys([fp], settings)
     out = set()
-    for band, key in candidate_stage.document_band_keys(fp, *_band_parameters(settings)):
-        value = xxhash.xxh64_intdigest(band.to_bytes(4, "big") + key)
+    for band, key in zip(keys.band.tolist(), keys.keys, strict=True):
+        value = xxhash.xxh64_intdigest(band.to_bytes(4, "big") + key.tobytes())
         out.add(value - (1 << 64) if value >= 1 << 63 else value)
     return sorted(out)
 
@@ -300,7 +300,7 @@ class Index:
         self.path = path
         self._db = connection
         self.settings = settings
-        self.stored_fingerprint = ""
+        self.stored_recipe = ""
 
     # --- opening --------------------------------------------------------------------------
 
@@ -403,8 +403,8 @@ class Index:
                     (str(SCHEMA_VERSION),),
                 )
                 db.execute(
-                    "INSERT OR IGNORE INTO meta VALUES ('fingerprint', ?)",
-                    (fingerprint_config(self.settings),),
+                    "INSERT OR IGNORE INTO meta VALUES ('recipe', ?)",
+                    (recipe_json(self.settings),),
                 )
             else:
                 self._identify()
@@ -424,12 +424,28 @@ class Index:
                 f"{self.path} is an index of schema version {version}, this provenance reads "
                 f"version {SCHEMA_VERSION}; rebuild it with 'provenance index add'"
             )
-        self.stored_fingerprint = meta.get("fingerprint", "")
+        self.stored_recipe = meta.get("recipe", "")
         if not verify:
             return
-        stored = json.loads(self.stored_fingerprint or "{}")
-        wanted = json.loads(fingerprint_config(self.settings))
-        differ = [k for k in FINGERPRINT_SETTINGS if stored.get(k) != wanted[k]]
+        if not self.stored_recipe:
+            raise IndexFileError(
+                _rebuild(
+                    self.path,
+                    "it was made by an earlier provenance, which did not record its "
+                    "fingerprint scheme",
+                )
+            )
+        stored = json.loads(self.stored_recipe)
+        wanted = recipe(self.settings)
+        if stored.get("scheme") != wanted["scheme"]:
+            raise IndexFileError(
+                _rebuild(
+                    self.path,
+                    f"it was made with fingerprint scheme {stored.get('scheme')!r}, this "
+                    f"version uses {wanted['scheme']!r}",
+                )
+            )
+        differ = [k for k in wanted if stored.get(k) != wanted[k]]
         if differ:
             was = ", ".join(f"{k}={stored.get(k)!r}" for k in differ)
             raise IndexFileError(
@@ -452,17 +468,11 @@ class Index:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue on the
-        busy timeout instead of failing on lock upgrade."""
+        """One write transaction (``atomic.transaction``); SQLite's errors become
+        ``IndexFileError``."""
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(self._db):
                 yield
-            except BaseException:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
         except sqlite3.Error as exc:  # locked past the timeout, disk full, read-only, damaged
             raise _sqlite_error(self.path, exc, "write to") from None
 
@@ -581,7 +591,7 @@ class Index:
             "band_keys": int(bands),
             "bytes": int(page_size) * int(pages),
             "schema_version": SCHEMA_VERSION,
-            "fingerprint": self.stored_fingerprint,
+            "fingerprint": self.stored_recipe,
         }
 
     def integrity(self) -> str:

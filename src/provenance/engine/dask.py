@@ -16,8 +16,9 @@ graph exactly as the local engine does, so the JSON is byte-identical to the loc
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -26,10 +27,19 @@ import numpy as np
 from provenance import candidates as candidate_stage
 from provenance import fingerprint as fingerprint_stage
 from provenance import ingest
-from provenance.classify import Evidence
 from provenance.config import Settings
+from provenance.engine.common import (
+    ANALYSIS_CACHE,
+    LazyAnalyses,
+    Measured,
+    Progress,
+    chunks,
+    measure_pairs,
+    quiet,
+    worker_count,
+)
 from provenance.errors import ConfigError, InputError
-from provenance.models import Alignment, Document, Skipped, TraceResult
+from provenance.models import Document, Skipped
 
 try:
     import fsspec
@@ -37,16 +47,17 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the installed extras
     raise ConfigError("--engine dask needs Dask: pip install 'provenance-trace[dask]'") from exc
 
-Progress = Callable[[str, int, int], None]
-
-
-def _quiet(stage: str, done: int, total: int) -> None:
-    """Says nothing."""
-
-
-_READ_CHUNK = 64
-_SHARD = 1024
-_ALIGN_CHUNK = 128
+# A Dask task costs more than a chunk sent to the local engine's process pool (a scheduler
+# round trip, its result serialised and kept on a worker until gathered), so its chunks are
+# larger than the local engine's (``local.FINGERPRINT_CHUNK``, ``ALIGN_CHUNK``: 64; ingest's
+# 32 files), while still giving every worker several tasks.
+READ_CHUNK = 64
+"""Files per reading task."""
+SHARD = 1024
+"""Documents per fingerprinting task (and per shard of band keys and fingerprints that the
+candidate tasks combine)."""
+ALIGN_CHUNK = 128
+"""Candidate pairs per alignment task."""
 
 
 @contextmanager
@@ -62,7 +73,7 @@ def connect(settings: Settings) -> Iterator[Client]:
         with client:
             yield client
         return
-    workers = settings.workers or os.cpu_count() or 1
+    workers = worker_count(settings)
     with (
         LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
@@ -131,7 +142,7 @@ def _verify(client: Any, collisions: np.ndarray, fps: list[Any], settings: Setti
     that collided, each given those two shards' fingerprints (which stay on the workers)."""
     if len(collisions) == 0 or settings.min_unit_similarity <= 0:
         return collisions
-    shard_a, shard_b = collisions[:, 0] // _SHARD, collisions[:, 1] // _SHARD
+    shard_a, shard_b = collisions[:, 0] // SHARD, collisions[:, 1] // SHARD
     groups = np.unique(np.stack([shard_a, shard_b], axis=1), axis=0)
     futures = [
         client.submit(
@@ -139,7 +150,7 @@ def _verify(client: Any, collisions: np.ndarray, fps: list[Any], settings: Setti
             collisions[(shard_a == a) & (shard_b == b)],
             fps[a],
             fps[b],
-            (a * _SHARD, b * _SHARD),
+            (a * SHARD, b * SHARD),
             settings,
             pure=False,
         )
@@ -151,10 +162,8 @@ def _verify(client: Any, collisions: np.ndarray, fps: list[Any], settings: Setti
 
 def _measure(
     pairs: list[tuple[int, int]], documents: list[Document], settings: Settings
-) -> list[tuple[Alignment, Evidence]]:
-    from provenance.pipeline import LazyAnalyses, measure_pairs  # noqa: PLC0415 -- runs on a worker; pipeline imports this module lazily
-
-    return measure_pairs(pairs, LazyAnalyses(documents, 1024), settings)
+) -> list[Measured]:
+    return measure_pairs(pairs, LazyAnalyses(documents, ANALYSIS_CACHE), settings)
 
 
 def _select(keys: candidate_stage.BandKeys, mask: np.ndarray) -> candidate_stage.BandKeys:
@@ -164,10 +173,6 @@ def _select(keys: candidate_stage.BandKeys, mask: np.ndarray) -> candidate_stage
 
 
 # --- the client ------------------------------------------------------------------------------
-
-
-def _chunks(items: Sequence[Any], size: int) -> list[list[Any]]:
-    return [list(items[k : k + size]) for k in range(0, len(items), size)]
 
 
 def _remote_files(urls: Sequence[str], settings: Settings) -> list[tuple[str, str]]:
@@ -196,16 +201,16 @@ def read_inputs(
     client: Client,
     paths: Sequence[str | os.PathLike[str]],
     settings: Settings,
-    report: Progress = _quiet,
+    report: Progress = quiet,
 ) -> tuple[list[Document], list[Skipped]]:
     local = [p for p in paths if "://" not in os.fspath(p)]
     remote = [os.fspath(p) for p in paths if "://" in os.fspath(p)]
     sources, skipped = ingest.discover(local, settings) if local else ([], [])
     futures = client.map(
-        _read_local, _chunks(sources, _READ_CHUNK), settings=settings, pure=False
+        _read_local, chunks(sources, READ_CHUNK), settings=settings, pure=False
     ) + client.map(
         _read_remote,
-        _chunks(_remote_files(remote, settings), _READ_CHUNK),
+        chunks(_remote_files(remote, settings), READ_CHUNK),
         settings=settings,
         pure=False,
     )
@@ -220,57 +225,50 @@ def read_inputs(
     return ingest.assemble(found, skipped)
 
 
-def trace(
-    paths: Sequence[str | os.PathLike[str]],
-    settings: Settings,
-    *,
-    stdin: bytes | None = None,
-    timings: dict[str, float] | None = None,
-    client: Client | None = None,
-    progress: Progress | None = None,
-) -> TraceResult:
-    """``pipeline.trace`` on Dask (on ``client``, else on ``settings.scheduler`` or a local
-    cluster). Standard input cannot be read by remote workers."""
-    from provenance.pipeline import _timed  # noqa: PLC0415 -- pipeline imports this module lazily
+@dataclass
+class Fingerprinted:
+    """What the Dask ``fingerprint`` stage leaves for ``candidates``: futures of each
+    shard's fingerprints and of its band keys split ``parts`` ways by band (both stay on
+    the workers). ``candidates`` empties the lists as it is done with them."""
 
-    if stdin is not None or any(os.fspath(p) == "-" for p in paths):
-        raise ConfigError("--engine dask reads files, not standard input; use the local engine")
-    timings = {} if timings is None else timings
-    if client is None:
-        with connect(settings) as own:
-            return trace(paths, settings, timings=timings, client=own, progress=progress)
-    report = progress or _quiet
-    with _timed(timings, "ingest"):
-        documents, skipped = read_inputs(client, paths, settings, report)
-    return trace_documents(
-        client, documents, settings, skipped=skipped, timings=timings, progress=report
-    )
+    fingerprints: list[Any] = field(default_factory=list)
+    bands: list[Any] = field(default_factory=list)
+    parts: int = 1
 
 
-def trace_documents(
-    client: Client,
-    documents: Sequence[Document],
-    settings: Settings,
-    *,
-    skipped: Sequence[Skipped] = (),
-    timings: dict[str, float] | None = None,
-    progress: Progress | None = None,
-) -> TraceResult:
-    from provenance.pipeline import (  # noqa: PLC0415 -- see above
-        _timed,
-        finish,
-        select_pairs,
-        sentence_pair_notes,
-    )
+class DaskEngine:
+    """``common.Engine`` on a Dask cluster: ``client``, else one connected on first use to
+    ``settings.scheduler`` or a local cluster (closed with the engine). Standard input
+    cannot be read by remote workers."""
 
-    notes: list[str] = []
-    report = progress or _quiet
-    timings = {} if timings is None else timings
-    documents = list(documents)
-    bands, _ = candidate_stage.band_parameters(settings)
-    parts = max(1, min(bands, len(client.scheduler_info()["workers"]) * 2))
-    with _timed(timings, "fingerprint"):
-        shards = _chunks(range(len(documents)), _SHARD)
+    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+        self.settings = settings
+        self._client = client
+        self._own = ExitStack()
+
+    def __enter__(self) -> DaskEngine:
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self._own.close()
+
+    def client(self) -> Client:
+        if self._client is None:
+            self._client = self._own.enter_context(connect(self.settings))
+        return self._client
+
+    def read(
+        self, paths: Sequence[str | os.PathLike[str]], *, stdin: bytes | None, progress: Progress
+    ) -> tuple[list[Document], list[Skipped]]:
+        if stdin is not None or any(os.fspath(p) == "-" for p in paths):
+            raise ConfigError("--engine dask reads files, not standard input; use the local engine")
+        return read_inputs(self.client(), paths, self.settings, progress)
+
+    def fingerprint(self, documents: Sequence[Document], progress: Progress) -> Fingerprinted:
+        client, settings = self.client(), self.settings
+        bands, _ = candidate_stage.band_parameters(settings)
+        parts = max(1, min(bands, len(client.scheduler_info()["workers"]) * 2))
+        shards = chunks(range(len(documents)), SHARD)
         fps = [
             client.submit(_fingerprint, [documents[k].text for k in shard], settings, pure=False)
             for shard in shards
@@ -281,37 +279,44 @@ def trace_documents(
         ]
         for done, banded in enumerate(band_futures, start=1):
             wait(banded)  # band keys stay on the workers
-            report("fingerprint", min(done * _SHARD, len(documents)), len(documents))
-    with _timed(timings, "candidates"):
+            progress("fingerprint", min(done * SHARD, len(documents)), len(documents))
+        return Fingerprinted(fps, band_futures, parts)
+
+    def candidates(
+        self, documents: Sequence[Document], fingerprinted: Fingerprinted, notes: list[str]
+    ) -> list[tuple[int, int, int]]:
+        client, settings = self.client(), self.settings
         hubs = candidate_stage.hub_ranks([d.date for d in documents])
         collisions = client.gather(
             [
-                client.submit(_collide, p, settings, hubs, *band_futures, pure=False)
-                for p in range(parts)
+                client.submit(_collide, p, settings, hubs, *fingerprinted.bands, pure=False)
+                for p in range(fingerprinted.parts)
             ]
         )
-        del band_futures
+        fingerprinted.bands.clear()
         merged = (
             np.unique(np.concatenate(collisions), axis=0)
             if collisions
             else np.zeros((0, 4), np.int64)
         )
-        merged = _verify(client, merged, fps, settings)
-        del fps
-        found = candidate_stage.score_pairs(merged, settings, notes=notes)
-        pairs = select_pairs(found, documents, settings)
-    with _timed(timings, "align"):
-        notes.extend(sentence_pair_notes(pairs, documents, settings))
-        [scattered] = client.scatter([documents], broadcast=True, hash=False)
+        merged = _verify(client, merged, fingerprinted.fingerprints, settings)
+        fingerprinted.fingerprints.clear()
+        return candidate_stage.score_pairs(merged, settings, notes=notes)
+
+    def measure(
+        self, documents: Sequence[Document], pairs: Sequence[tuple[int, int]], progress: Progress
+    ) -> list[Measured]:
+        client = self.client()
+        [scattered] = client.scatter([list(documents)], broadcast=True, hash=False)
         futures = client.map(
             _measure,
-            _chunks(pairs, _ALIGN_CHUNK),
+            chunks(pairs, ALIGN_CHUNK),
             documents=scattered,
-            settings=settings,
+            settings=self.settings,
             pure=False,
         )
-        measured: list[tuple[Alignment, Evidence]] = []
+        measured: list[Measured] = []
         for future in futures:
             measured.extend(future.result())
-            report("align", len(measured), len(pairs))
-    return finish(documents, measured, settings, skipped=skipped, notes=notes, timings=timings)
+            progress("align", len(measured), len(pairs))
+        return measured

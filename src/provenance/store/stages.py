@@ -2,7 +2,8 @@
 
 A stage folder holds, for one corpus and one fingerprint recipe::
 
-    manifest.json                 recipe, document count, digest of the documents' texts
+    manifest.json                 package version, fingerprint recipe, candidate settings,
+                                  document count, digest of the documents' texts
     fingerprints/part-00000.npz   doc (first index), key (content hashes), units (int64 rows:
                                   first sentence, end sentence, distinct terms), signatures
     bands/part-00000.npz          doc, unit, band, keys: the LSH band keys of the same shard
@@ -12,25 +13,27 @@ Shards hold ``SHARD`` documents each, so a run can be split by shard across mach
 resumed: a shard already on disk (for the same manifest) is read instead of computed. The
 files are NumPy ``.npz`` archives (no dependency beyond NumPy, readable by any Python worker
 of Spark, Ray or Dask); every array is plain, little-endian and documented here. Each file is
-written to a temporary name and renamed into place, so a reader never sees half a file.
+written whole or not at all (``store.atomic``), so a reader never sees half a file.
+
+The manifest keys on the package version as well as the recipe, as the fingerprint cache
+does (``store.cache.cache_name``): stage files are recomputed at no cost but time.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import xxhash
 
-from provenance.cache import recipe
 from provenance.candidates import BandKeys, band_keys
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
-from provenance.fingerprint import Fingerprint, FingerprintTable
+from provenance.fingerprint import Fingerprint, FingerprintTable, recipe
+from provenance.store import atomic
+from provenance.store.cache import package_version
 
 SHARD = 4096
 """Documents per shard."""
@@ -56,10 +59,9 @@ class StageDir:
         self.documents = len(keys)
         self.manifest = {
             "format": "provenance-stages-1",
+            "version": package_version(),
             "recipe": recipe(settings),
             "candidates": [
-                settings.lsh_threshold,
-                settings.lsh_false_negative_weight,
                 settings.min_unit_similarity,
                 settings.min_lone_unit_similarity,
                 settings.min_lone_unit_terms,
@@ -82,7 +84,7 @@ class StageDir:
                         "give an empty or new --stage-dir"
                     )
             else:
-                _atomic_write(manifest, json.dumps(self.manifest, indent=2).encode("utf-8"))
+                atomic.write_bytes(manifest, json.dumps(self.manifest, indent=2).encode("utf-8"))
         except (OSError, ValueError) as exc:
             raise StageError(f"cannot use stage folder {path}: {exc}") from exc
 
@@ -168,22 +170,4 @@ def fingerprint_shard(
 
 def _save(path: Path, **arrays: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)  # type: ignore[arg-type]  # numpy's stub wants positional arrays typed loosely
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_with(path, lambda fh: np.savez(fh, **arrays))  # type: ignore[arg-type]  # numpy's stub wants positional arrays typed loosely

@@ -3,6 +3,7 @@ safety (a killed ``index add`` keeps every committed document; two writers at on
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,22 +18,26 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+import xxhash
 from click.testing import CliRunner, Result
 
 import newsroom
 from provenance import cli, ingest
-from provenance import index as index_module
+from provenance import fingerprint as fp
+from provenance.candidates import band_parameters
 from provenance.config import Settings
-from provenance.index import (
+from provenance.models import Document
+from provenance.store import index as index_module
+from provenance.store.index import (
     APPLICATION_ID,
     Index,
     IndexFileError,
+    band_key_ints,
     content_hash,
     document_keys,
 )
-from provenance.models import Document
 
-CASES = Path(__file__).resolve().parent / "cases"
+CASES = Path(__file__).resolve().parent.parent / "cases"
 
 
 def run(args: Sequence[str]) -> Result:
@@ -138,6 +143,102 @@ def test_index_built_with_other_fingerprint_settings_is_refused(tmp_path: Path) 
     post.write_text((CASES / "chain" / "b_regional.txt").read_text(encoding="utf-8"))
     checked = run(["check", str(post), "--index", str(db), "--set", "num_perm=32"])
     assert checked.exit_code == 2 and "num_perm" in checked.stderr
+
+
+def test_every_setting_of_the_recipe_is_checked(tmp_path: Path) -> None:
+    # passage_max_terms changes units, so band keys: it was once left out of the check
+    db = tmp_path / "a.db"
+    run(["index", "add", str(CASES / "chain"), "--index", str(db)])
+    for name, value in [("passage_max_terms", 0), ("seed", 2), ("lsh_threshold", 0.6)]:
+        with pytest.raises(IndexFileError, match=f"{name}="):
+            Index.open(db, Settings().replace(**{name: value}))
+    with sqlite3.connect(db) as conn:
+        (stored,) = conn.execute("SELECT value FROM meta WHERE key = 'recipe'").fetchone()
+    assert json.loads(stored) == fp.recipe(Settings())
+
+
+def _rebuild_refusal(db: Path, result: Result) -> None:
+    assert result.exit_code == 2  # as for every other unusable index
+    assert "rebuild it" in result.stderr
+    assert f"provenance index add PATHS --index {db}" in result.stderr
+
+
+def test_index_of_another_fingerprint_scheme_is_refused_with_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "a.db"
+    monkeypatch.setattr(fp, "SCHEME", "xxh32-mas32-v3")  # as an earlier version made it
+    assert run(["index", "add", str(CASES / "chain"), "--index", str(db)]).exit_code == 0
+    monkeypatch.undo()
+    with pytest.raises(IndexFileError, match="made with fingerprint scheme 'xxh32-mas32-v3'"):
+        Index.open(db, Settings())
+    _rebuild_refusal(db, run(["index", "add", str(CASES / "chain"), "--index", str(db)]))
+    post = tmp_path / "post.txt"
+    post.write_text((CASES / "chain" / "b_regional.txt").read_text(encoding="utf-8"))
+    _rebuild_refusal(db, run(["check", str(post), "--index", str(db)]))
+
+
+def _old_format_index(db: Path) -> None:
+    """An index as provenance wrote it before the recipe was stored: the same tables, and
+    a ``fingerprint`` meta row of five settings (no scheme, no passage_max_terms)."""
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.executescript(index_module._SCHEMA)
+        conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        settings = {
+            "lsh_false_negative_weight": 0.5,
+            "lsh_threshold": 0.4,
+            "num_perm": 64,
+            "passage_min_terms": 6,
+            "seed": 1,
+        }
+        conn.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (json.dumps(settings),))
+        conn.execute(
+            "INSERT INTO documents VALUES ('old.txt', 'old.txt', NULL, NULL, NULL, NULL, NULL, "
+            "'txt', '[]', '[]', 'An old archived text.', 'x', 1, '2025-01-01T00:00:00Z')"
+        )
+        conn.execute("INSERT INTO bands VALUES (42, 'old.txt')")
+
+
+def test_index_made_before_the_recipe_was_stored_is_refused_with_rebuild(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.db"
+    _old_format_index(db)
+    with pytest.raises(IndexFileError, match="earlier provenance"):
+        Index.open(db, Settings())
+    _rebuild_refusal(db, run(["index", "add", str(CASES / "chain"), "--index", str(db)]))
+    post = tmp_path / "post.txt"
+    post.write_text((CASES / "chain" / "b_regional.txt").read_text(encoding="utf-8"))
+    _rebuild_refusal(db, run(["check", str(post), "--index", str(db)]))
+    # nothing was written to it, and it can still be listed (to find what to rebuild from)
+    assert _doc_rows(db) == {"old.txt": ("x", 1, 1)}
+    listed = run(["index", "list", "--index", str(db)])
+    assert listed.exit_code == 0 and listed.stdout.startswith("old.txt\t")
+
+
+def _reference_band_key_ints(f: fp.Fingerprint, settings: Settings) -> list[int]:
+    """The index's band keys as the first indexes stored them: every (band, rows values)
+    of every unit signature, hashed with the band as 4 big-endian bytes."""
+    bands, rows = band_parameters(settings)
+    out = set()
+    for signature in f.signatures:
+        for band in range(bands):
+            key = signature[band * rows : (band + 1) * rows].tobytes()
+            value = xxhash.xxh64_intdigest(band.to_bytes(4, "big") + key)
+            out.add(value - (1 << 64) if value >= 1 << 63 else value)
+    return sorted(out)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [Settings(), Settings(num_perm=50, lsh_threshold=0.5)],  # 12 x 4 of 50 values
+)
+def test_band_keys_are_those_indexes_already_hold(settings: Settings) -> None:
+    # an index built before band keys were cut in one place must keep answering
+    docs, _ = ingest.read_inputs([CASES], settings)
+    for doc in docs:
+        f = fp.fingerprint_text(doc.text, settings)
+        assert band_key_ints(f, settings) == _reference_band_key_ints(f, settings), doc.id
 
 
 def test_lookup_finds_the_archived_source_by_band_keys(tmp_path: Path) -> None:
@@ -439,7 +540,7 @@ def test_index_output_to_a_reader_that_went_away_is_exit_141(
     folder.mkdir()
     for k in range(3):
         (folder / f"p{k}.txt").write_text(f"Post {k}: the council met on Monday to talk.\n")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
     db = tmp_path / "s.db"
     run = [sys.executable, "-m", "provenance", "index"]
     subprocess.run([*run, "add", str(folder), "--index", str(db)], check=True, env=env)

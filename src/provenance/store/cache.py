@@ -1,11 +1,12 @@
 """Fingerprints cached by content hash, so re-tracing an unchanged corpus skips the work.
 
-One SQLite file per fingerprint recipe (package version, signature scheme, and the settings
-that change a fingerprint), in ``settings.cache_dir`` or the user's cache folder
-(``platformdirs``: ``$XDG_CACHE_HOME/provenance`` on Linux). A document's key is the 128-bit
-xxh3 of its extracted text. SQLite makes each batch of writes one atomic transaction and lets
-concurrent runs share the file. The cache is an accelerator only: when it cannot be opened,
-read or written (read-only folder, full disk, a damaged file), the trace goes on without it.
+One SQLite file per package version and fingerprint recipe (``fingerprint.recipe``: the
+signature scheme and the settings that change a signature), in ``settings.cache_dir`` or the
+user's cache folder (``platformdirs``: ``$XDG_CACHE_HOME/provenance`` on Linux). A
+document's key is the 128-bit xxh3 of its extracted text. SQLite makes each batch of writes
+one atomic transaction and lets concurrent runs share the file. The cache is an accelerator
+only: when it cannot be opened, read or written (read-only folder, full disk, a damaged
+file), the trace goes on without it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,8 @@ import platformdirs
 import xxhash
 
 from provenance.config import Settings
-from provenance.fingerprint import SCHEME, Fingerprint, from_unit_table, unit_table
+from provenance.fingerprint import Fingerprint, from_unit_table, recipe, unit_table
+from provenance.store.atomic import transaction
 
 _BATCH = 500  # keys per SELECT (SQLite allows at least 999 parameters)
 
@@ -31,11 +33,21 @@ def content_key(text: str) -> bytes:
     return xxhash.xxh3_128_digest(text.encode("utf-8", "surrogatepass"))
 
 
-def recipe(settings: Settings) -> str:
-    """Everything a fingerprint depends on besides the text, as a short name."""
-    version = getattr(sys.modules.get("provenance"), "__version__", "")
-    parts = (version, SCHEME, settings.num_perm, settings.seed, settings.passage_min_terms)
-    return xxhash.xxh3_64_hexdigest(repr(parts).encode("utf-8"))
+def package_version() -> str:
+    """provenance's version, from the package already loaded (importing it here would be
+    circular: the package imports the pipeline, which imports this module)."""
+    return str(getattr(sys.modules.get("provenance"), "__version__", ""))
+
+
+def cache_name(settings: Settings) -> str:
+    """The cache file's name: a hash of the package version and the fingerprint recipe.
+
+    The version is in it besides the scheme because a cache costs nothing to refill: a
+    change of code that alters signatures and forgot to change ``SCHEME`` is never served
+    from it. (The index keys on the recipe alone: it is the user's archive, kept across
+    upgrades, and rebuilding it needs the original documents.)"""
+    parts = (package_version(), sorted(recipe(settings, bands=False).items()))
+    return f"fingerprints-{xxhash.xxh3_64_hexdigest(repr(parts).encode('utf-8'))}.sqlite3"
 
 
 def cache_folder(settings: Settings) -> Path:
@@ -46,11 +58,9 @@ class FingerprintCache:
     """Fingerprints by content key; every failure degrades to a cache miss."""
 
     def __init__(self, settings: Settings) -> None:
-        self.path = cache_folder(settings) / f"fingerprints-{recipe(settings)}.sqlite3"
+        self.path = cache_folder(settings) / cache_name(settings)
         self._num_perm = settings.num_perm
         self._db: sqlite3.Connection | None = None
-        self.hits = 0
-        self.stored = 0
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
@@ -84,7 +94,6 @@ class FingerprintCache:
         except sqlite3.Error:
             self._broken()
             return {}
-        self.hits += sum(1 for key in keys if key in found)
         return found
 
     def put_many(self, items: Sequence[tuple[bytes, Fingerprint]]) -> None:
@@ -99,29 +108,16 @@ class FingerprintCache:
             for key, fp in items
         ]
         try:
-            with self._transaction() as db:
+            with transaction(self._db) as db:
                 db.executemany("INSERT OR IGNORE INTO fp VALUES (?, ?, ?)", rows)
         except sqlite3.Error:
             self._broken()
-            return
-        self.stored += len(rows)
 
     def close(self) -> None:
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        assert self._db is not None
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     def _decode(self, units: bytes, sigs: bytes) -> Fingerprint | None:
         table = np.frombuffer(units, dtype="<i8")

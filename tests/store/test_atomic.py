@@ -1,16 +1,17 @@
-"""``report.atomic``: an output file is replaced whole or not at all."""
+"""``store.atomic``: a file is replaced whole or not at all; a transaction commits whole."""
 
 from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
-from provenance import strictjson
-from provenance.report import atomic
+from provenance.store import atomic
 
 
 def _full_disk_after(monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
@@ -152,29 +153,52 @@ def test_large_data_is_written_whole(tmp_path: Path) -> None:
     assert (tmp_path / "big.bin").read_bytes() == data
 
 
-# --- strictjson -----------------------------------------------------------------------------
+def test_write_with_streams_to_a_file_and_replaces_the_target(tmp_path: Path) -> None:
+    target = tmp_path / "part.bin"
+    target.write_bytes(b"old")
+    atomic.write_with(target, lambda fh: [fh.write(b"x" * 1000) for _ in range(3)])
+    assert target.read_bytes() == b"x" * 3000
+    assert _leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ('{"a": NaN}', "NaN is not a JSON number"),
-        ("[Infinity]", "Infinity is not a JSON number"),
-        ("[-Infinity]", "-Infinity is not a JSON number"),
-        ("[1e400]", "too large"),
-        ("[" + "9" * 5000 + "]", "5,000 digits"),
-        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-        ('{"a": 1', "Expecting"),
-    ],
-)
-def test_strictjson_refuses(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        strictjson.loads(text)
+def test_write_with_that_raises_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "part.bin"
+    target.write_bytes(b"old")
+
+    def half(fh: BinaryIO) -> None:
+        fh.write(b"half of it")
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    with pytest.raises(OSError) as caught:
+        atomic.write_with(target, half)
+    assert caught.value.filename == str(target)
+    assert target.read_bytes() == b"old"
+    assert _leftovers(tmp_path) == []
 
 
-def test_strictjson_reads_what_json_reads() -> None:
-    text = '{"a": [1, -2, 0.5, 1e308, "x", null, true], "b": ' + "7" * 4300 + "}"
-    assert strictjson.loads(text) == {
-        "a": [1, -2, 0.5, 1e308, "x", None, True],
-        "b": int("7" * 4300),
-    }
+def _counter(tmp_path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None)
+    db.execute("CREATE TABLE t (n INTEGER)")
+    return db
+
+
+def test_transaction_commits_when_the_block_ends(tmp_path: Path) -> None:
+    db = _counter(tmp_path)
+    with atomic.transaction(db) as same:
+        assert same is db and db.in_transaction
+        db.execute("INSERT INTO t VALUES (1)")
+    assert not db.in_transaction
+    other = sqlite3.connect(tmp_path / "t.sqlite3")
+    assert other.execute("SELECT n FROM t").fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize("error", [sqlite3.IntegrityError, KeyboardInterrupt])
+def test_transaction_rolls_back_when_the_block_raises(
+    tmp_path: Path, error: type[BaseException]
+) -> None:
+    db = _counter(tmp_path)
+    with pytest.raises(error), atomic.transaction(db):
+        db.execute("INSERT INTO t VALUES (1)")
+        raise error
+    assert not db.in_transaction
+    assert db.execute("SELECT count(*) FROM t").fetchone() == (0,)
