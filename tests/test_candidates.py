@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 import pytest
 
@@ -206,3 +208,60 @@ def test_a_crowded_bucket_is_a_star_around_its_earliest_dated_member() -> None:
     rows = cand.unit_collisions(cand.band_keys(fps, s), s, hubs=hubs)
     assert {(int(a), int(b)) for a, b in rows[:, :2]} == pairs
     assert bool((rows[:, 0] < rows[:, 1]).all())
+
+
+def _reference_pairs(fps: list[fp.Fingerprint], s: Settings) -> list[tuple[int, int, int]]:
+    """The dictionary-of-buckets banding this module replaced, kept as the reference."""
+    bands, rows = cand.band_parameters(s)
+    buckets: dict[tuple[int, bytes], list[tuple[int, int]]] = defaultdict(list)
+    for doc, f in enumerate(fps):
+        for unit, signature in enumerate(f.signatures):
+            for band in range(bands):
+                buckets[(band, signature[band * rows : (band + 1) * rows].tobytes())].append(
+                    (doc, unit)
+                )
+    unit_pairs: dict[tuple[int, int], set[tuple[int, int]]] = defaultdict(set)
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > s.max_bucket_size:
+            continue
+        for i, (da, ua) in enumerate(members):
+            for db, ub in members[i + 1 :]:
+                agree = np.mean(fps[da].signatures[ua] == fps[db].signatures[ub])
+                if agree < s.min_unit_similarity:
+                    continue
+                if da < db:
+                    unit_pairs[(da, db)].add((ua, ub))
+                elif db < da:
+                    unit_pairs[(db, da)].add((ub, ua))
+    if s.min_unit_similarity > 0:
+        # A document pair resting on one passage pair needs min_lone_unit_similarity.
+        for (a, b), u in list(unit_pairs.items()):
+            if len(u) == 1:
+                ((ua, ub),) = u
+                agree = np.mean(fps[a].signatures[ua] == fps[b].signatures[ub])
+                # ... and to share about min_lone_unit_terms terms: J * |A u B|
+                union = (fps[a].sizes[ua] + fps[b].sizes[ub]) / (1 + agree)
+                close = agree >= s.min_short_lone_unit_similarity - 1e-9
+                if agree < s.min_lone_unit_similarity or (
+                    agree * union < s.min_lone_unit_terms - 1e-9 and not close
+                ):
+                    del unit_pairs[(a, b)]
+    scored = sorted((a, b, len(u)) for (a, b), u in unit_pairs.items())
+    return cand._cap_per_document(scored, s.max_candidates_per_document)[0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("similarity", [0.0, 0.35, 0.5])
+def test_vectorized_banding_equals_dictionary_banding(seed: int, similarity: float) -> None:
+    rng = np.random.default_rng(seed)
+    s = Settings(max_bucket_size=6, max_candidates_per_document=4, min_unit_similarity=similarity)
+    # Few distinct values, so buckets of every size (including too large ones) appear.
+    fps = [
+        fp.Fingerprint(
+            rng.integers(0, 3, size=(n, s.num_perm), dtype=np.uint32),
+            tuple((k, k + 1) for k in range(n)),
+            tuple(int(t) for t in rng.integers(6, 20, size=n)),
+        )
+        for n in rng.integers(0, 4, size=25)
+    ]
+    assert cand.candidate_pairs(fps, s) == _reference_pairs(fps, s)

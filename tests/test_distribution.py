@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-import newsroom
 from provenance.cli.check import check
+from support import newsroom
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,5 @@
-"""Errors raised by the library. Only ``cli.py`` turns them into messages and exit codes."""
+"""Errors raised by the library. Only ``cli/`` (``cli/exits.py``) turns them into messages and
+exit codes."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class InputError(ProvenanceError):
 class Interrupted(KeyboardInterrupt):
     """The run was stopped by a signal (SIGINT, SIGTERM): raised in the main thread by the
     handler the command line installs, so every ``finally`` runs (worker processes are
-    terminated, temporary files removed) before ``cli.py`` turns it into exit 128 + signal.
+    terminated, temporary files removed) before ``cli/exits.py`` turns it into exit 128 + signal.
 
     A ``KeyboardInterrupt``, so ``except Exception`` does not swallow it."""
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-import newsroom
 from provenance.check.errors import CheckError
 from provenance.check.git import changed_documents, changed_files
 from provenance.models import Document
+from support import newsroom
 
 
 def test_added_modified_and_untracked_files_are_changed_deleted_ones_not(tmp_path: Path) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import newsroom
 from provenance import check as check_package
 from provenance.check import CheckError, check
 from provenance.config import Settings
 from provenance.errors import ProvenanceError
+from support import newsroom
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 

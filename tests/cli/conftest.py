@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.runner import TEXT_A, TEXT_B, FakeEngine, fake_result
 from provenance import pipeline
+from support.cli_runner import TEXT_A, TEXT_B, FakeEngine, fake_result
 
 
 @pytest.fixture

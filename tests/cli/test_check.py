@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import newsroom
 from provenance import cli
+from support import newsroom
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -10,11 +10,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.runner import FakeEngine, expect, fake_result, run
 from provenance import cli
 from provenance.cli import exits
 from provenance.errors import ConfigError, InputError
 from provenance.models import TraceResult
+from support.cli_runner import FakeEngine, expect, fake_result, run
 
 
 def test_exit_codes_documented_in_help_and_docstring() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cli.runner import TEXT_A, TEXT_B, expect, run
+from support.cli_runner import TEXT_A, TEXT_B, expect, run
 
 
 def test_add_says_what_it_stored_and_exits_3_when_inputs_were_skipped(corpus: Path) -> None:

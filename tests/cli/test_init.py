@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from cli.runner import expect, run
 from provenance import cli
+from support.cli_runner import expect, run
 
 
 def test_version() -> None:

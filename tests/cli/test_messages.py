@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cli.runner import FakeEngine, expect, fake_result, run
 from provenance.models import Skipped
+from support.cli_runner import FakeEngine, expect, fake_result, run
 
 
 def test_skipped_inputs_exit_3_and_are_named(engine: FakeEngine, corpus: Path) -> None:

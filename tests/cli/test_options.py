@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.runner import FakeEngine, expect, run
 from provenance.config import Settings
+from support.cli_runner import FakeEngine, expect, run
 
 
 def test_unknown_setting_names_the_known_ones(engine: FakeEngine, corpus: Path) -> None:

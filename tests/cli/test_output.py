@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cli.runner import FakeEngine, expect, fake_result, run
 from provenance.models import Skipped
+from support.cli_runner import FakeEngine, expect, fake_result, run
 
 
 def test_output_file_json(engine: FakeEngine, corpus: Path, tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cli.runner import expect, fake_result, run
 from provenance.report import jsonout
+from support.cli_runner import expect, fake_result, run
 
 
 def test_a_trace_without_text_is_rendered_with_a_note(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.runner import expect, run
+from support.cli_runner import expect, run
 
 
 def test_settings_lists_every_setting_with_its_value(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ import json
 import shutil
 from pathlib import Path
 
-from cli.runner import SEEDS, TEXT_A, FakeEngine, expect, fake_result, run
 from provenance.models import Skipped
+from support.cli_runner import SEEDS, TEXT_A, FakeEngine, expect, fake_result, run
 
 
 def test_trace_needs_a_path() -> None:

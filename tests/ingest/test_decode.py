@@ -13,9 +13,8 @@ import pytest
 
 from provenance.config import Settings
 from provenance.ingest import decode, decode_bytes, read_inputs
-
-from .files import CORPORA, only, read, reason_for, write
-from .formats.samples import BRIDGE, read_with, reasons
+from support.format_samples import BRIDGE, read_with, reasons
+from support.ingest_files import CORPORA, only, read, reason_for, write
 
 SAMPLE = "He said \u201cit\u2019s caf\u00e9 time\u201d \u2014 na\u00efve \u00a35.\nSecond line."
 

@@ -17,8 +17,7 @@ from provenance.config import Settings
 from provenance.errors import InputError
 from provenance.ingest import discover, read_inputs
 from provenance.models import Document, Skipped
-
-from .files import read, reason_for, write
+from support.ingest_files import read, reason_for, write
 
 
 def test_missing_path_raises(tmp_path: Path) -> None:

@@ -13,9 +13,8 @@ import pytest
 from provenance import trace
 from provenance.config import Settings
 from provenance.report import jsonout
-
-from .files import ARTICLE, jsonl, only, read, reason_for, write
-from .formats.samples import write_csv, write_warc
+from support.format_samples import write_csv, write_warc
+from support.ingest_files import ARTICLE, jsonl, only, read, reason_for, write
 
 
 @pytest.mark.parametrize("content", ["", "   \n\t\n  ", "\ufeff\n"])

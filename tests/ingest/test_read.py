@@ -15,9 +15,8 @@ import pytest
 from provenance import ingest
 from provenance.config import Settings
 from provenance.ingest import read_inputs
-
-from .files import jsonl, only, read, reason_for, write
-from .formats.samples import BRIDGE, BRIDGE_COPY, cli, write_csv, write_warc
+from support.format_samples import BRIDGE, BRIDGE_COPY, cli, write_csv, write_warc
+from support.ingest_files import jsonl, only, read, reason_for, write
 
 
 def test_explicit_file_with_unknown_extension_is_text(tmp_path: Path) -> None:

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from provenance.config import Settings
 from provenance.ingest import decode, is_comment_like, read_inputs, strip, strip_boilerplate
 from provenance.models import Document
-
-from .files import SEEDS
+from support.ingest_files import SEEDS
 
 
 def test_wire_bylines_and_credits() -> None:

@@ -21,7 +21,6 @@ import pytest
 import xxhash
 from click.testing import CliRunner, Result
 
-import newsroom
 from provenance import cli, ingest
 from provenance import fingerprint as fp
 from provenance.candidates import band_parameters
@@ -36,6 +35,7 @@ from provenance.store.index import (
     content_hash,
     document_keys,
 )
+from support import newsroom
 
 CASES = Path(__file__).resolve().parent.parent / "cases"
 

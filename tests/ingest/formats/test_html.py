@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..files import ARTICLE, only, read, reason_for, write
+from support.ingest_files import ARTICLE, only, read, reason_for, write
 
 HTML_PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <title>Syria joins coalition | Example News</title>

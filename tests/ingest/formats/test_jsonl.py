@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from provenance.config import Settings
-
-from ..files import ARTICLE, jsonl, only, read, reason_for, write
-from .samples import BRIDGE, BRIDGE_COPY, read_with, reasons
+from support.format_samples import BRIDGE, BRIDGE_COPY, read_with, reasons
+from support.ingest_files import ARTICLE, jsonl, only, read, reason_for, write
 
 
 def test_jsonl_records_and_bad_lines(tmp_path: Path) -> None:

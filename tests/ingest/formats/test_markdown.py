@@ -6,8 +6,7 @@ from pathlib import Path
 
 from provenance.config import Settings
 from provenance.ingest import markdown_to_text
-
-from ..files import only, read, write
+from support.ingest_files import only, read, write
 
 
 def test_markdown_yaml_front_matter(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .samples import BRIDGE, BRIDGE_COPY, read_with, reasons, write_csv
+from support.format_samples import BRIDGE, BRIDGE_COPY, read_with, reasons, write_csv
 
 
 def test_csv_with_id_column_and_bom(tmp_path: Path) -> None:

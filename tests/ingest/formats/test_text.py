@@ -8,8 +8,7 @@ import pytest
 
 from provenance.config import Settings
 from provenance.ingest import read_inputs
-
-from ..files import ARTICLE, only, read, write
+from support.ingest_files import ARTICLE, only, read, write
 
 
 def test_plain_text(tmp_path: Path) -> None:

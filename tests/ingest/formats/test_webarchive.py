@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from warcio.warcwriter import WARCWriter
 
-from .samples import BRIDGE, cli, page, read_with, reasons, response, write_warc
+from support.format_samples import BRIDGE, cli, page, read_with, reasons, response, write_warc
 
 
 @pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])

@@ -22,7 +22,7 @@ from provenance import cli, trace
 from provenance.models import Document, Passage, Relation, Span, Stripped, TraceResult
 from provenance.report import graphexport, html, jsonout, layout
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)></style></script>{{ 7*7 }}{% if 1 %}"
 

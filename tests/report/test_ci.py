@@ -28,8 +28,8 @@ from provenance.models import (
 )
 from provenance.report import ci
 
-DATA = Path(__file__).resolve().parent / "data"
-CASES = Path(__file__).resolve().parent / "cases"
+DATA = Path(__file__).resolve().parents[1] / "data"
+CASES = Path(__file__).resolve().parents[1] / "cases"
 
 HOSTILE = "evil\r\n::error file=x.md,line=1::owned%0A,:\x1b[31m\x07<script>|`*[x](y)</script>]]>&"
 

@@ -29,7 +29,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def _why_not() -> str | None:

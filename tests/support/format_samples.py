@@ -28,7 +28,7 @@ BRIDGE = (
     "all traffic as soon as the engineers were satisfied that the supports could carry the load."
 )
 BRIDGE_COPY = BRIDGE.replace("on Tuesday", "this week").replace("about 2.3", "roughly 2.3")
-SRC = str(Path(__file__).resolve().parents[3] / "src")
+SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
 def page(title: str, text: str) -> bytes:
