@@ -95,6 +95,10 @@ def test_the_wrapper_turns_a_broken_pipe_into_141_and_passes_click_errors(
         ("provenance.check.check", ["check", "{corpus}"]),
         ("provenance.ingest.read_inputs", ["index", "add", "{corpus}", "--index", "{db}"]),
         ("provenance.report.jsonout.from_dict", ["report", "{trace}", "-o", "{html}"]),
+        ("provenance.cli.index._open_index", ["index", "list", "--index", "{db}"]),
+        ("provenance.cli.index._open_index", ["index", "stats", "--index", "{db}"]),
+        ("provenance.cli.index._open_index", ["index", "remove", "x", "--index", "{db}"]),
+        ("provenance.config.load", ["settings"]),
     ],
 )
 def test_every_command_that_does_work_reports_a_bug_as_123(

@@ -133,6 +133,7 @@ Examples:
 )
 @_INDEX_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@exit_codes
 def index_list(*, index_file: Path, fmt: str) -> None:
     """List the archived documents: id, date, size, title."""
     import json
@@ -164,6 +165,7 @@ Examples:
 )
 @click.argument("ids", nargs=-1, required=True)
 @_INDEX_OPTION
+@exit_codes
 def index_remove(*, ids: tuple[str, ...], index_file: Path) -> None:
     """Remove documents by id (glob patterns such as 'wire/2023-*' allowed)."""
     with _open_index(index_file, write=True) as archive, usage_errors():
@@ -186,6 +188,7 @@ Examples:
 )
 @_INDEX_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@exit_codes
 def index_stats(*, index_file: Path, fmt: str) -> None:
     """Documents, characters, band keys and file size of the index."""
     import json

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from provenance.cli.exits import exit_codes
+
 
 @click.command(
     "settings",
@@ -23,6 +25,7 @@ Examples:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="TOML file with a [tool.provenance] table. Default: the nearest pyproject.toml.",
 )
+@exit_codes
 def settings_command(*, config_file: Path | None) -> None:
     """List every setting by name, as TOML, with the value a run started here would use
     (the defaults, then [tool.provenance]). Change one with --set NAME=VALUE or in the
