@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -131,48 +132,93 @@ class Case:
         return EXIT[self.expect]
 
 
+# The command runs under a small launcher process that forks it, waits for it and writes its
+# peak RSS to a pipe. Measured straight from the test process, the peak RSS would start
+# at the test process's own: Linux keeps the larger of the old and the new memory's peak
+# across exec, and a child that subprocess starts with vfork shares the parent's memory until
+# it execs, so a test process grown to 500 MB made a 125 MB run read as 490 MB.
+_LAUNCHER = """
+import os, signal, sys
+report, command = int(sys.argv[1]), sys.argv[2:]
+pid = os.fork()
+if pid == 0:
+    os.close(report)
+    os.execv(command[0], command)
+for sig in (signal.SIGTERM, signal.SIGINT):
+    signal.signal(sig, lambda n, f, pid=pid: os.kill(pid, n))
+while True:
+    try:
+        _, status, usage = os.wait4(pid, 0)
+        break
+    except InterruptedError:
+        continue
+os.write(report, str(usage.ru_maxrss).encode())
+if os.WIFSIGNALED(status):
+    signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_cli(run: Run, *, timeout: float = 600) -> Observed:
-    """Run ``provenance ARGS`` in a child process; its peak RSS comes from ``wait4``."""
+    """Run ``provenance ARGS`` in a child process; its peak RSS (the largest of it and its
+    workers) comes from ``wait4`` in a launcher, so the test process's size never counts."""
     code = run.prelude + "\nfrom provenance.cli import main\nmain(prog_name='provenance')\n"
     command = [sys.executable, "-c", code, *run.args]
     if run.unprivileged and os.geteuid() == 0:
         # root reads a mode-000 file anyway; without these capabilities it cannot
-        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+        setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
+        command = [setpriv, "--bounding-set=-dac_override,-dac_read_search", *command]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROVENANCE_")}
     env["COLUMNS"] = "100"
+    usage_read, usage_write = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         with tempfile.TemporaryFile() as stdin:
             stdin.write(run.stdin)
             stdin.seek(0)
-            proc = subprocess.Popen(
-                command, cwd=run.cwd, stdin=stdin, stdout=out, stderr=err, env=env
-            )
+            try:
+                proc = subprocess.Popen(
+                    [sys.executable, "-c", _LAUNCHER, str(usage_write), *command],
+                    cwd=run.cwd,
+                    stdin=stdin,
+                    stdout=out,
+                    stderr=err,
+                    env=env,
+                    pass_fds=(usage_write,),
+                    start_new_session=True,
+                )
+            finally:
+                os.close(usage_write)
         try:
-            _, status, usage = _wait4(proc, timeout)
+            status = _wait(proc, timeout)
         finally:
             if proc.returncode is None and proc.poll() is None:
-                proc.kill()
+                os.killpg(proc.pid, 9)
                 proc.wait()
+        with os.fdopen(usage_read, "rb") as reported:
+            peak_kb = int(reported.read() or b"0")
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
     exit_code = os.waitstatus_to_exitcode(status)
-    return Observed(exit_code, stdout, stderr, usage.ru_maxrss / 1024, run.cwd)
+    return Observed(exit_code, stdout, stderr, peak_kb / 1024, run.cwd)
 
 
-def _wait4(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, int, Any]:
+def _wait(proc: subprocess.Popen[bytes], timeout: float) -> int:
+    """Wait for the launcher; after ``timeout`` seconds kill it and the command (one process
+    group). Returns the wait status."""
     import signal
     import threading
 
-    timer = threading.Timer(timeout, lambda: os.kill(proc.pid, signal.SIGKILL))
+    timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
     timer.start()
     try:
-        pid, status, usage = os.wait4(proc.pid, 0)
+        _, status = os.waitpid(proc.pid, 0)
     finally:
         timer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return pid, status, usage
+    return status
 
 
 # --- builders ---------------------------------------------------------------------------------

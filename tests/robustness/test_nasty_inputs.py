@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nasty import CASES, SKIPPED, USAGE, Case, Observed, message, run_cli
+from nasty import CASES, SKIPPED, USAGE, Case, Observed, Run, message, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,3 +103,12 @@ def test_docs_table_is_what_the_suite_observed() -> None:
         "docs/robustness.md is not what the suite observed; run `python docs/make_robustness.py` "
         f"(observations are in {out})"
     )
+
+
+def test_the_peak_memory_measured_is_the_commands_not_the_test_processes(tmp_path: Path) -> None:
+    """A test process that has grown large does not make a small run look large."""
+    ballast = b"x" * (600 * 1024 * 1024)  # touched: 600 MB resident in this process
+    observed = run_cli(Run(["--version"], tmp_path))
+    assert observed.exit_code == 0 and "provenance" in observed.stdout
+    assert 1 < observed.peak_rss_mb < 200
+    del ballast
