@@ -597,3 +597,23 @@ def test_random_clusters_layer_downward_without_overlaps(seed: int) -> None:
         for a, b in itertools.pairwise(row):
             assert x[b] - widths[b] / 2 >= x[a] + widths[a] / 2 + 8.0 - 0.2
     assert layout.layered(n, edges) == lay
+
+
+def test_the_relations_table_shows_a_confidence_only_for_a_direction() -> None:
+    docs = tuple(Document(id=n, path=n, text="x" * 100) for n in ("a.txt", "b.txt", "c.txt"))
+    passage = (Passage(Span(0, 50), Span(0, 50), "verbatim", 1.0),)
+    rels = (
+        Relation("a.txt", "b.txt", "duplicate", "undetermined", 1.0, 1.0, 1.0, 1.0, passage),
+        Relation("a.txt", "c.txt", "partial", "source->derived", 0.73, 0.5, 0.5, 0.5, passage),
+    )
+    markup = html.render(
+        TraceResult(documents=docs, relations=rels, clusters=(("a.txt", "b.txt", "c.txt"),))
+    )
+    table = markup[markup.index("<tbody") : markup.index("</tbody>")]
+    rows = table.split("<tr")[1:]
+    by_kind = {("duplicate" if 'data-kind="duplicate"' in r else "partial"): r for r in rows}
+    assert (
+        '<td data-v="-1" title="no direction, so no confidence in one">—</td>'
+        in by_kind["duplicate"]
+    )
+    assert '<td data-v="0.73">0.73</td>' in by_kind["partial"]
