@@ -29,6 +29,7 @@ from provenance.models import Document
 from provenance.store import index as index_module
 from provenance.store.index import (
     APPLICATION_ID,
+    CANDIDATES_QUERY,
     Index,
     IndexFileError,
     band_key_ints,
@@ -264,6 +265,23 @@ def test_lookup_finds_the_archived_source_by_band_keys(tmp_path: Path) -> None:
         original = next(d for d in documents if d.id == "wire/wheat-trial.md")
         assert stored == original
         assert stored.declared_sources == () and stored.url == newsroom.WIRE_URL
+
+
+def test_the_lookup_goes_from_the_probe_keys_through_the_key_index(tmp_path: Path) -> None:
+    """The candidates query never scans the band table: its cost follows the probe's keys,
+    not the size of the archive (a plain JOIN made SQLite scan every band row)."""
+    settings = Settings()
+    archive = newsroom.make_archive(tmp_path)
+    documents, _ = ingest.read_inputs([archive], settings)
+    with Index.open(tmp_path / "a.db", settings, create=True) as index:
+        index.add(documents)
+    db = sqlite3.connect(tmp_path / "a.db")
+    db.execute("CREATE TEMP TABLE probe (doc INTEGER, key INTEGER)")
+    db.execute("INSERT INTO probe VALUES (0, 1)")
+    plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + CANDIDATES_QUERY, (32, "[]"))]
+    assert plan[0] == "SCAN p"
+    assert not [step for step in plan if step.startswith("SCAN b") or step == "SCAN d"], plan
+    assert any("bands_key" in step for step in plan)
 
 
 # --- safety -----------------------------------------------------------------------------------

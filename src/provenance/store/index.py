@@ -115,6 +115,27 @@ CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc_id);
 """
 
 
+# The archived documents that share band keys with the probes (a temporary table of
+# ``(doc, key)``), counted per pair, leaving out keys shared by more than ``max_bucket_size``
+# documents and documents stored from excluded files. CROSS JOIN fixes the join order: from
+# the few probe keys through the ``bands_key`` index. With a plain JOIN, SQLite (without
+# statistics, and a read-only index gets none) chose to scan every band row: 1.6 s for one
+# probe document against 10,000 archived ones, growing with the archive, instead of 7 ms.
+CANDIDATES_QUERY = """
+WITH common AS (
+    SELECT b.key FROM bands b
+    WHERE b.key IN (SELECT key FROM probe)
+    GROUP BY b.key HAVING count(*) > ?
+)
+SELECT p.doc, b.doc_id, count(*) FROM probe p
+CROSS JOIN bands b ON b.key = p.key
+CROSS JOIN documents d ON d.id = b.doc_id
+WHERE p.key NOT IN (SELECT key FROM common)
+  AND (d.file IS NULL OR d.file NOT IN (SELECT value FROM json_each(?)))
+GROUP BY p.doc, b.doc_id
+"""
+
+
 class IndexFileError(ProvenanceError):
     """The index file is missing, not an index, built with other settings, or unusable."""
 
@@ -634,20 +655,7 @@ class Index:
             )
             limit = self.settings.max_bucket_size
             rows = db.execute(
-                """
-                WITH common AS (
-                    SELECT b.key FROM bands b
-                    WHERE b.key IN (SELECT key FROM probe)
-                    GROUP BY b.key HAVING count(*) > ?
-                )
-                SELECT p.doc, b.doc_id, count(*) FROM probe p
-                JOIN bands b ON b.key = p.key
-                JOIN documents d ON d.id = b.doc_id
-                WHERE p.key NOT IN (SELECT key FROM common)
-                  AND (d.file IS NULL OR d.file NOT IN (SELECT value FROM json_each(?)))
-                GROUP BY p.doc, b.doc_id
-                """,
-                (limit, json.dumps(sorted(set(exclude_files)))),
+                CANDIDATES_QUERY, (limit, json.dumps(sorted(set(exclude_files))))
             ).fetchall()
             db.execute("DELETE FROM probe")
         per_probe: dict[int, list[tuple[int, str]]] = {}
