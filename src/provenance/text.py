@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import Stemmer
 
+from provenance import kernels
 from provenance.models import Span
 
 # --- character classes -----------------------------------------------------------------------
@@ -47,9 +48,10 @@ def _range(a: int, b: int) -> str:
 
 # Combining marks (vowel signs, harakat, accents) belong to the word they sit on; Python's
 # ``\w`` leaves most of them out, which would cut Devanagari or vocalised Arabic words apart.
-_MARKS = _ranges(
+_MARK_POINTS = [
     cp for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp)) in {"Mn", "Mc", "Me"}
-)
+]
+_MARKS = _ranges(_MARK_POINTS)
 # Scripts written without spaces between words: each character is a token.
 _UNSPACED = (
     "\u0e00-\u0eff"  # Thai, Lao
@@ -602,24 +604,51 @@ def sentence_terms(text: str) -> list[list[str]]:
     sents = sentences(text)
     pattern = _token_pattern(text)
     if pattern is not _TOKEN_RE:  # no unspaced script: one term (or none) per word
-        findall = pattern.findall
         if len(_TERMS) > _TERMS_LIMIT:
             _TERMS.clear()
-        lookup = _TERMS.__getitem__
-        out = []
-        for s in sents:
-            words = findall(text, s.start, s.end)
-            try:  # news vocabularies repeat: nearly every sentence is all memo hits
-                terms = list(filter(None, map(lookup, words)))
-            except KeyError:
-                for w in words:
-                    if w not in _TERMS:
-                        _new_term(w)
-                terms = list(filter(None, map(lookup, words)))
-            if _UNSPACED_TERM in terms:
-                break
-            out.append(terms)
+        if kernels.compiled is None:
+            found = _spaced_terms(text, sents, pattern)
         else:
-            return out
+            found = kernels.compiled.spaced_terms(text, sents, _TERMS, _new_term, _MARK_BITS)
+        if found is not None:
+            return found
     norms, ranges = sentence_norms(text)
     return [content_terms(norms[lo:hi]) for lo, hi in ranges]
+
+
+def _spaced_terms(
+    text: str, sents: Sequence[Span], pattern: re.Pattern[str]
+) -> list[list[str]] | None:
+    """The content terms of each of ``sents`` in a text without unspaced scripts, looked up
+    in ``_TERMS`` (``pattern`` is ``_token_pattern(text)``); None when folding made a word
+    a character of an unspaced script, which the general path handles. The reference for
+    the compiled ``spaced_terms``, which finds the words with ``_MARK_BITS`` instead of
+    ``pattern`` (the same words: a test compares them)."""
+    findall = pattern.findall
+    lookup = _TERMS.__getitem__
+    out = []
+    for s in sents:
+        words = findall(text, s.start, s.end)
+        try:  # news vocabularies repeat: nearly every sentence is all memo hits
+            terms = list(filter(None, map(lookup, words)))
+        except KeyError:
+            for w in words:
+                if w not in _TERMS:
+                    _new_term(w)
+            terms = list(filter(None, map(lookup, words)))
+        if _UNSPACED_TERM in terms:
+            return None
+        out.append(terms)
+    return out
+
+
+def _mark_bits(points: Iterable[int]) -> bytes:
+    """One bit per code point below U+10000, set for ``points``: the compiled kernel's copy
+    of ``_MARKS``."""
+    bits = bytearray(0x10000 // 8)
+    for cp in points:
+        bits[cp >> 3] |= 1 << (cp & 7)
+    return bytes(bits)
+
+
+_MARK_BITS = _mark_bits(_MARK_POINTS)

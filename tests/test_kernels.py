@@ -1,0 +1,119 @@
+"""The compiled kernels (``provenance._kernels``) against the pure-Python reference they
+stand in for, and the switch between the two paths (``provenance.kernels``)."""
+
+from __future__ import annotations
+
+import os
+import re
+from types import ModuleType
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance import fingerprint, kernels, text
+from provenance.config import Settings
+from provenance.models import Span
+
+
+def _compiled() -> ModuleType:
+    """The compiled kernels; in CI (a compiler is there) they must have been built."""
+    try:
+        from provenance import _kernels
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("the compiled kernels are not built in this install")
+    return _kernels
+
+
+# Text without characters of unspaced scripts (the compiled tokenizer's domain): letters,
+# combining marks, digits, apostrophes, underscores, punctuation and spaces of any script.
+_SPACED = st.characters(blacklist_categories=("Cs",)).filter(lambda ch: not text.has_unspaced(ch))
+_SPACED_TEXT = st.text(
+    st.one_of(_SPACED, st.sampled_from("'’_ .\n\u0301\u093f\u0915aé1")), max_size=120
+)
+
+
+@st.composite
+def _text_and_spans(draw: st.DrawFn) -> tuple[str, list[Span]]:
+    body = draw(_SPACED_TEXT)
+    cuts = sorted(draw(st.lists(st.integers(0, len(body)), max_size=8)))
+    spans = [Span(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False)]
+    return body, spans
+
+
+@given(_text_and_spans())
+def test_compiled_tokenizer_finds_the_words_of_the_token_pattern(
+    case: tuple[str, list[Span]],
+) -> None:
+    body, spans = case
+    pattern = text._token_pattern(body)
+    words = _compiled().spaced_terms(body, spans, {}, lambda word: word, text._MARK_BITS)
+    assert words == [pattern.findall(body, s.start, s.end) for s in spans]
+
+
+@given(_SPACED_TEXT)
+def test_compiled_spaced_terms_equal_the_python_loop(body: str) -> None:
+    sents = text.sentences(body)
+    expected = text._spaced_terms(body, sents, text._token_pattern(body))
+    found = _compiled().spaced_terms(body, sents, text._TERMS, text._new_term, text._MARK_BITS)
+    assert found == expected
+
+
+def test_compiled_spaced_terms_give_up_where_folding_makes_an_unspaced_character() -> None:
+    body = "Half-width ｶ ﾀ folds to katakana."  # NFKC makes ｶ a character of Katakana
+    assert not text.has_unspaced(body)
+    sents = text.sentences(body)
+    assert text._spaced_terms(body, sents, text._token_pattern(body)) is None
+    assert _compiled().spaced_terms(body, sents, {}, text._new_term, text._MARK_BITS) is None
+    assert text.sentence_terms(body) == [["half", "width", "カタ", "fold", "katakana"]]
+
+
+_TERM_LISTS = st.lists(st.lists(st.sampled_from("abcdefghijkl"), max_size=6), max_size=12)
+
+
+@given(_TERM_LISTS, st.integers(0, 8))
+def test_compiled_units_equal_the_python_ones(per_sentence: list[list[str]], low: int) -> None:
+    assert _compiled().units(per_sentence, low) == fingerprint._units_of(per_sentence, low)
+
+
+@given(
+    st.lists(st.lists(st.text(max_size=4), unique=True, max_size=30), max_size=8),
+    st.sampled_from([4, 8, 64, 128]),
+    st.integers(0, 2**32 - 1),
+)
+def test_compiled_minhash_equals_numpy(units: list[list[str]], num_perm: int, seed: int) -> None:
+    settings = Settings(num_perm=num_perm, seed=seed)
+    expected = fingerprint._signatures_py(units, settings)
+    out = np.empty((len(units), num_perm), dtype=np.uint32)
+    a, b = fingerprint.permutations(num_perm, seed)
+    _compiled().minhash(units, {}, fingerprint.term_hash, a, b, out)
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_compiled_minhash_checks_the_array_sizes() -> None:
+    a, b = fingerprint.permutations(8, 1)
+    with pytest.raises(ValueError, match="wrong size"):
+        _compiled().minhash([["x"]], {}, fingerprint.term_hash, a, b, np.empty((2, 8), np.uint32))
+
+
+def test_one_unit_larger_than_a_numpy_block_gets_the_same_signature() -> None:
+    settings = Settings(num_perm=16)
+    unit = [f"t{k}" for k in range(fingerprint._BLOCK * 2 + 5)]
+    assert np.array_equal(
+        fingerprint._signatures([unit, []], settings),
+        fingerprint._signatures_py([unit, []], settings),
+    )
+
+
+def test_pure_is_forced_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(kernels.PURE_VARIABLE, "1")
+    assert kernels._load() is None
+    monkeypatch.setenv(kernels.PURE_VARIABLE, "0")
+    assert kernels._load() is not None or not os.environ.get("CI")
+
+
+def test_active_names_the_path() -> None:
+    assert re.fullmatch(r"compiled kernels \(C\)|pure Python \(.+\)", kernels.active())
