@@ -50,7 +50,8 @@ def test_compiled_tokenizer_finds_the_words_of_the_token_pattern(
 ) -> None:
     body, spans = case
     pattern = text._token_pattern(body)
-    words = _compiled().spaced_terms(body, spans, {}, lambda word: word, text._MARK_BITS)
+    bounds = [b for s in spans for b in (s.start, s.end)]
+    words = _compiled().spaced_terms(body, bounds, {}, lambda word: word, text._MARK_BITS)
     assert words == [pattern.findall(body, s.start, s.end) for s in spans]
 
 
@@ -58,7 +59,8 @@ def test_compiled_tokenizer_finds_the_words_of_the_token_pattern(
 def test_compiled_spaced_terms_equal_the_python_loop(body: str) -> None:
     sents = text.sentences(body)
     expected = text._spaced_terms(body, sents, text._token_pattern(body))
-    found = _compiled().spaced_terms(body, sents, text._TERMS, text._new_term, text._MARK_BITS)
+    bounds = [b for s in sents for b in (s.start, s.end)]
+    found = _compiled().spaced_terms(body, bounds, text._TERMS, text._new_term, text._MARK_BITS)
     assert found == expected
 
 
@@ -67,8 +69,87 @@ def test_compiled_spaced_terms_give_up_where_folding_makes_an_unspaced_character
     assert not text.has_unspaced(body)
     sents = text.sentences(body)
     assert text._spaced_terms(body, sents, text._token_pattern(body)) is None
-    assert _compiled().spaced_terms(body, sents, {}, text._new_term, text._MARK_BITS) is None
+    bounds = [b for s in sents for b in (s.start, s.end)]
+    assert _compiled().spaced_terms(body, bounds, {}, text._new_term, text._MARK_BITS) is None
     assert text.sentence_terms(body) == [["half", "width", "カタ", "fold", "katakana"]]
+
+
+# Prose dense in what the sentence splitter decides on: every terminator, closing marks,
+# abbreviations, numbered abbreviations, initials, lower-case continuations, odd spaces.
+_SENTENCE_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *".!?…。！？۔؟।",
+            *"\"'”’»)]」』）",
+            " ",
+            "  ",
+            "\n",
+            "\n\n",
+            "\u2003",
+            "\u00a0",
+            "Mr",
+            "No",
+            "no",
+            "Fig",
+            "U.S",
+            "e.g",
+            "J",
+            "ß",
+            "İ",
+            "word",
+            "Word",
+            "3",
+            "٣",
+            "_x",
+            "abc",
+            "ÉTÉ",
+            "x.y.z",
+            "jan",
+            "Vol",
+            "etc",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+def _pairs(bounds: list[int]) -> list[tuple[int, int]]:
+    return list(zip(bounds[::2], bounds[1::2], strict=True))
+
+
+@given(st.one_of(_SENTENCE_TEXT, _SPACED_TEXT, st.text(max_size=80)))
+def test_compiled_sentences_equal_the_python_ones(body: str) -> None:
+    paras = text._paragraphs(body)
+    flat = [b for p in paras for b in (p.start, p.end)]
+    bounds = _compiled().sentence_bounds(body, flat, text._ABBREVIATIONS, text._NUMBERED)
+    assert _pairs(bounds) == [(s.start, s.end) for s in text._sentences(body, paras)]
+
+
+# Lines of typewriter length or not, ended or not, blank lines, spaces of every kind.
+_LINES_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(["\n", "\n\n", "\n \t\n", "\r\n", " ", "\u2028", "\x1c", "\f\n"]),
+        st.builds(
+            lambda n, end: "w" * n + end,
+            st.integers(0, 120),
+            st.sampled_from(["", ".", ":", "」", "'", " .", ". ", "x"]),
+        ),
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(st.one_of(_LINES_TEXT, _SENTENCE_TEXT, st.text(max_size=80)))
+def test_compiled_paragraphs_equal_the_python_ones(body: str) -> None:
+    bounds = text._paragraph_bounds(_compiled(), body)
+    assert _pairs(bounds) == [(p.start, p.end) for p in text._paragraphs(body)]
+
+
+def test_compiled_has_unspaced_agrees_on_every_code_point() -> None:
+    compiled = _compiled()
+    for cp in range(0x110000):
+        ch = chr(cp)
+        assert compiled.has_unspaced(ch) == (text._UNSPACED_RE.search(ch) is not None), hex(cp)
 
 
 _TERM_LISTS = st.lists(st.lists(st.sampled_from("abcdefghijkl"), max_size=6), max_size=12)

@@ -14,48 +14,20 @@
 static inline int
 is_word(Py_UCS4 ch, const unsigned char *marks)
 {
+    if (ch < 128) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+    }
     if (Py_UNICODE_ISALNUM(ch)) {
         return 1;
     }
     return ch < 0x10000 && ((marks[ch >> 3] >> (ch & 7)) & 1);
 }
 
-static int
-span_bounds(PyObject *span, PyObject *start_name, PyObject *end_name, Py_ssize_t size,
-            Py_ssize_t *start, Py_ssize_t *end)
-{
-    PyObject *value = PyObject_GetAttr(span, start_name);
-    if (value == NULL) {
-        return -1;
-    }
-    *start = PyLong_AsSsize_t(value);
-    Py_DECREF(value);
-    if (*start == -1 && PyErr_Occurred()) {
-        return -1;
-    }
-    value = PyObject_GetAttr(span, end_name);
-    if (value == NULL) {
-        return -1;
-    }
-    *end = PyLong_AsSsize_t(value);
-    Py_DECREF(value);
-    if (*end == -1 && PyErr_Occurred()) {
-        return -1;
-    }
-    if (*start < 0) {
-        *start = 0;
-    }
-    if (*end > size) {
-        *end = size;
-    }
-    return 0;
-}
 
-static PyObject *start_name, *end_name;
-
-/* spaced_terms(text, spans, memo, new_term, marks) -> list[list[str]] | None
+/* spaced_terms(text, bounds, memo, new_term, marks) -> list[list[str]] | None
  *
- * text.sentence_terms's loop for a text without unspaced scripts: for each span, the words
+ * text._spaced_terms, for a text without unspaced scripts and sentences given as a flat list
+ * ``[start0, end0, start1, end1, ...]`` (what ``sentence_bounds`` returns): for each, the words
  * ``findall`` of the token pattern finds in it, each looked up in ``memo`` (raw word -> term;
  * a miss calls ``new_term(word)``, which fills the memo and returns the term), empty terms
  * dropped. None as soon as a term is text._UNSPACED_TERM ("\0"): the caller then takes the
@@ -70,28 +42,30 @@ spaced_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *text = args[0], *spans = args[1], *memo = args[2], *new_term = args[3];
     if (!PyUnicode_Check(text) || !PyDict_Check(memo) || !PyBytes_Check(args[4]) ||
         PyBytes_GET_SIZE(args[4]) != MARKS_BYTES) {
-        PyErr_SetString(PyExc_TypeError, "spaced_terms(str, spans, dict, callable, bytes)");
+        PyErr_SetString(PyExc_TypeError, "spaced_terms(str, bounds, dict, callable, bytes)");
         return NULL;
     }
     const unsigned char *marks = (const unsigned char *)PyBytes_AS_STRING(args[4]);
-    PyObject *seq = PySequence_Fast(spans, "spans must be a sequence");
+    PyObject *seq = PySequence_Fast(spans, "bounds must be a sequence");
     if (seq == NULL) {
         return NULL;
     }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t size = PyUnicode_GET_LENGTH(text);
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq) / 2;
     PyObject *out = PyList_New(0);
     if (out == NULL) {
         goto error;
     }
     for (Py_ssize_t s = 0; s < count; s++) {
-        Py_ssize_t start, end;
-        if (span_bounds(PySequence_Fast_GET_ITEM(seq, s), start_name, end_name, size, &start,
-                        &end) < 0) {
+        Py_ssize_t start = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, 2 * s));
+        Py_ssize_t end = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, 2 * s + 1));
+        if ((start == -1 || end == -1) && PyErr_Occurred()) {
             goto error;
         }
+        start = start < 0 ? 0 : start;
+        end = end > size ? size : end;
         PyObject *terms = PyList_New(0);
         if (terms == NULL) {
             goto error;
@@ -163,6 +137,439 @@ spaced_terms(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             }
             Py_DECREF(term);
             i = j;
+        }
+    }
+    Py_DECREF(seq);
+    return out;
+error:
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
+/* --- sentences ------------------------------------------------------------------------ */
+
+/* text._SENT_END's character sets (see the pattern: each alternative is a run of
+ * terminators, then a run of closing marks; the sets of a run and of what may follow it are
+ * disjoint, so the regex's greedy runs never give anything back and the runs are maximal). */
+static inline int
+latin_stop(Py_UCS4 ch) /* [.!?…] */
+{
+    return ch == '.' || ch == '!' || ch == '?' || ch == 0x2026;
+}
+static inline int
+closer(Py_UCS4 ch) /* ["'”’»)\]] */
+{
+    return ch == '"' || ch == '\'' || ch == 0x201D || ch == 0x2019 || ch == 0xBB || ch == ')' ||
+           ch == ']';
+}
+static inline int
+cjk_stop(Py_UCS4 ch) /* [。！？!?] */
+{
+    return ch == 0x3002 || ch == 0xFF01 || ch == 0xFF1F || ch == '!' || ch == '?';
+}
+static inline int
+cjk_closer(Py_UCS4 ch) /* ["'”’」』)）] */
+{
+    return ch == '"' || ch == '\'' || ch == 0x201D || ch == 0x2019 || ch == 0x300D ||
+           ch == 0x300F || ch == ')' || ch == 0xFF09;
+}
+static inline int
+indic_stop(Py_UCS4 ch) /* [۔؟।] */
+{
+    return ch == 0x06D4 || ch == 0x061F || ch == 0x0964;
+}
+static inline int
+terminator(Py_UCS4 ch) /* text._TERMINATORS */
+{
+    return latin_stop(ch) || cjk_stop(ch) || indic_stop(ch);
+}
+
+/* _SENT_END.match(text, at, end): the end of the match, or -1. */
+static Py_ssize_t
+sentence_end(int kind, const void *data, Py_ssize_t at, Py_ssize_t end)
+{
+    Py_UCS4 first = PyUnicode_READ(kind, data, at);
+    Py_ssize_t j;
+    if (latin_stop(first)) {
+        for (j = at; j < end && latin_stop(PyUnicode_READ(kind, data, j)); j++) {
+        }
+        for (; j < end && closer(PyUnicode_READ(kind, data, j)); j++) {
+        }
+        if (j < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j))) {
+            return j;
+        }
+    }
+    if (cjk_stop(first)) {
+        for (j = at; j < end && cjk_stop(PyUnicode_READ(kind, data, j)); j++) {
+        }
+        for (; j < end && cjk_closer(PyUnicode_READ(kind, data, j)); j++) {
+        }
+        return j;
+    }
+    if (indic_stop(first)) {
+        for (j = at; j < end && indic_stop(PyUnicode_READ(kind, data, j)); j++) {
+        }
+        for (; j < end && closer(PyUnicode_READ(kind, data, j)); j++) {
+        }
+        return j;
+    }
+    return -1;
+}
+
+static inline int
+word_char(Py_UCS4 ch) /* sre's \w */
+{
+    return Py_UNICODE_ISALNUM(ch) || ch == '_';
+}
+
+/* text._is_abbreviation(text, dot); -1 on an error. */
+static int
+is_abbreviation(PyObject *text, int kind, const void *data, Py_ssize_t size, Py_ssize_t dot,
+                PyObject *abbreviations, PyObject *numbered)
+{
+    /* _WORD_BEFORE.search(text, max(0, dot - 20), dot + 1): the run of [\w.] before ``dot``,
+     * from where the window starts at the earliest */
+    Py_ssize_t lo = dot - 20 > 0 ? dot - 20 : 0, p = dot;
+    while (p > lo) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, p - 1);
+        if (!(word_char(ch) || ch == '.')) {
+            break;
+        }
+        p--;
+    }
+    if (p == dot) {
+        return 0;
+    }
+    PyObject *word = PyUnicode_Substring(text, p, dot);
+    if (word == NULL) {
+        return -1;
+    }
+    PyObject *stripped = PyObject_CallMethod(word, "rstrip", "s", ".");
+    Py_DECREF(word);
+    if (stripped == NULL) {
+        return -1;
+    }
+    PyObject *bare = PyObject_CallMethod(stripped, "casefold", NULL);
+    Py_DECREF(stripped);
+    if (bare == NULL) {
+        return -1;
+    }
+    int found = PySet_Contains(numbered, bare);
+    if (found != 0) {
+        Py_DECREF(bare);
+        if (found < 0) {
+            return -1;
+        }
+        /* text[dot + 1 : dot + 4].lstrip()[:1].isdigit() */
+        Py_ssize_t q = dot + 1, limit = dot + 4 < size ? dot + 4 : size;
+        while (q < limit && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, q))) {
+            q++;
+        }
+        return q < limit && Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, q));
+    }
+    found = PySet_Contains(abbreviations, bare);
+    if (found != 0) {
+        Py_DECREF(bare);
+        return found < 0 ? -1 : 1;
+    }
+    /* len(bare) == 1 or ("." in bare and _INITIALS.match(bare)): (?:\w\.)*\w\Z */
+    int bare_kind = PyUnicode_KIND(bare);
+    const void *bare_data = PyUnicode_DATA(bare);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(bare);
+    int result = n == 1;
+    if (!result && n % 2 == 1) {
+        result = 1;
+        for (Py_ssize_t k = 0; k < n && result; k++) {
+            Py_UCS4 ch = PyUnicode_READ(bare_kind, bare_data, k);
+            result = k % 2 == 0 ? word_char(ch) : ch == '.';
+        }
+    }
+    Py_DECREF(bare);
+    return result;
+}
+
+/* text._add_trimmed, onto a flat list of bounds. */
+static int
+add_trimmed(PyObject *out, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) {
+        start++;
+    }
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) {
+        end--;
+    }
+    if (start >= end) {
+        return 0;
+    }
+    PyObject *a = PyLong_FromSsize_t(start), *b = PyLong_FromSsize_t(end);
+    int failed = a == NULL || b == NULL || PyList_Append(out, a) < 0 || PyList_Append(out, b) < 0;
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return failed ? -1 : 0;
+}
+
+/* --- paragraphs ----------------------------------------------------------------------- */
+
+/* text._UNSPACED: the scripts written without spaces between words. */
+static inline int
+unspaced_char(Py_UCS4 ch)
+{
+    return (ch >= 0x0E00 && ch <= 0x0EFF) || (ch >= 0x1000 && ch <= 0x109F) ||
+           (ch >= 0x1780 && ch <= 0x17FF) || (ch >= 0x3040 && ch <= 0x30FF) ||
+           (ch >= 0x31F0 && ch <= 0x31FF) || (ch >= 0x3400 && ch <= 0x4DBF) ||
+           (ch >= 0x4E00 && ch <= 0x9FFF) || (ch >= 0xF900 && ch <= 0xFAFF) ||
+           (ch >= 0x20000 && ch <= 0x2FA1F);
+}
+
+/* has_unspaced(text) -> bool: text.has_unspaced. */
+static PyObject *
+has_unspaced(PyObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "has_unspaced(str)");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    if (kind != PyUnicode_1BYTE_KIND) { /* Latin-1 holds none of them */
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+        for (Py_ssize_t i = 0; i < size; i++) {
+            if (unspaced_char(PyUnicode_READ(kind, data, i))) {
+                Py_RETURN_TRUE;
+            }
+        }
+    }
+    Py_RETURN_FALSE;
+}
+
+static inline int
+line_end_char(Py_UCS4 ch) /* text._TERMINAL_END's class */
+{
+    return terminator(ch) || ch == ':' || ch == ';' || ch == '"' || ch == '\'' ||
+           ch == 0x201D || ch == 0x2019 || ch == 0xBB || ch == ')' || ch == ']' ||
+           ch == 0x300D || ch == 0x300F;
+}
+
+static int
+compare_sizes(const void *a, const void *b)
+{
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* text.is_hard_wrapped; -1 on an error (no memory). */
+static int
+hard_wrapped(int kind, const void *data, Py_ssize_t size, Py_ssize_t min_lines,
+             Py_ssize_t min_lines_unbroken, double max_ended_share, Py_ssize_t shortest,
+             Py_ssize_t longest)
+{
+    Py_ssize_t lines = 0, ended = 0, capacity = 64;
+    Py_ssize_t *lengths = PyMem_Malloc(capacity * sizeof(Py_ssize_t));
+    if (lengths == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t start = 0;
+    while (start <= size) { /* text.split("\n"), keeping the lines with a non-space */
+        Py_ssize_t end = start;
+        while (end < size && PyUnicode_READ(kind, data, end) != '\n') {
+            end++;
+        }
+        Py_ssize_t last = end;
+        while (last > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, last - 1))) {
+            last--;
+        }
+        if (last > start) {
+            if (lines == capacity) {
+                capacity *= 2;
+                Py_ssize_t *grown = PyMem_Realloc(lengths, capacity * sizeof(Py_ssize_t));
+                if (grown == NULL) {
+                    PyMem_Free(lengths);
+                    PyErr_NoMemory();
+                    return -1;
+                }
+                lengths = grown;
+            }
+            lengths[lines++] = end - start;
+            ended += line_end_char(PyUnicode_READ(kind, data, last - 1));
+        }
+        start = end + 1;
+    }
+    int result = 0;
+    if (lines >= min_lines) {
+        /* "\n\n" in text.strip() */
+        Py_ssize_t lo = 0, hi = size;
+        while (lo < hi && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, lo))) {
+            lo++;
+        }
+        while (hi > lo && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, hi - 1))) {
+            hi--;
+        }
+        int blank = 0;
+        for (Py_ssize_t i = lo; i + 1 < hi && !blank; i++) {
+            blank = PyUnicode_READ(kind, data, i) == '\n' &&
+                    PyUnicode_READ(kind, data, i + 1) == '\n';
+        }
+        if (blank || lines >= min_lines_unbroken) {
+            qsort(lengths, (size_t)lines, sizeof(Py_ssize_t), compare_sizes);
+            Py_ssize_t median = lengths[lines / 2];
+            result = (double)ended / (double)lines < max_ended_share && shortest <= median &&
+                     median <= longest;
+        }
+    }
+    PyMem_Free(lengths);
+    return result;
+}
+
+static inline int
+inline_space(Py_UCS4 ch) /* [ \t\r\f\v] */
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v';
+}
+
+/* paragraph_bounds(text, min_lines, min_lines_unbroken, max_ended_share, shortest, longest)
+ *     -> list[int]
+ *
+ * text.paragraphs(text) as a flat list [start0, end0, ...]; the numbers are text's WRAP_*. */
+static PyObject *
+paragraph_bounds(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "paragraph_bounds(str, int, int, float, int, int)");
+        return NULL;
+    }
+    Py_ssize_t min_lines = PyLong_AsSsize_t(args[1]);
+    Py_ssize_t min_lines_unbroken = PyLong_AsSsize_t(args[2]);
+    double max_ended_share = PyFloat_AsDouble(args[3]);
+    Py_ssize_t shortest = PyLong_AsSsize_t(args[4]);
+    Py_ssize_t longest = PyLong_AsSsize_t(args[5]);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *text = args[0];
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    int wrapped = hard_wrapped(kind, data, size, min_lines, min_lines_unbroken, max_ended_share,
+                               shortest, longest);
+    if (wrapped < 0) {
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    /* splitter.finditer: "\n[ \t\r\f\v]*\n\s*" when wrapped, else "\n\s*" */
+    Py_ssize_t pos = 0, i = 0;
+    while (i < size) {
+        if (PyUnicode_READ(kind, data, i) != '\n') {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        if (wrapped) {
+            while (j < size && inline_space(PyUnicode_READ(kind, data, j))) {
+                j++;
+            }
+            if (j >= size || PyUnicode_READ(kind, data, j) != '\n') {
+                i++;
+                continue;
+            }
+            j++;
+        }
+        while (j < size && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j))) {
+            j++;
+        }
+        if (add_trimmed(out, kind, data, pos, i) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        pos = j;
+        i = j;
+    }
+    if (add_trimmed(out, kind, data, pos, size) < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* sentence_bounds(text, paragraphs, abbreviations, numbered) -> list[int]
+ *
+ * text.sentences(text, paragraphs) as a flat list [start0, end0, start1, end1, ...], with
+ * the paragraphs given so too (what ``paragraph_bounds`` returns); ``abbreviations`` and
+ * ``numbered`` are text._ABBREVIATIONS and text._NUMBERED. */
+static PyObject *
+sentence_bounds(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyUnicode_Check(args[0]) || !PyAnySet_Check(args[2]) ||
+        !PyAnySet_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "sentence_bounds(str, bounds, frozenset, frozenset)");
+        return NULL;
+    }
+    PyObject *text = args[0], *abbreviations = args[2], *numbered = args[3];
+    PyObject *seq = PySequence_Fast(args[1], "bounds must be a sequence");
+    if (seq == NULL) {
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        goto error;
+    }
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq) / 2;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t para_start = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, 2 * k));
+        Py_ssize_t para_end = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, 2 * k + 1));
+        if ((para_start == -1 || para_end == -1) && PyErr_Occurred()) {
+            goto error;
+        }
+        para_start = para_start < 0 ? 0 : para_start;
+        para_end = para_end > size ? size : para_end;
+        Py_ssize_t start = para_start, at = para_start;
+        while (at < para_end) {
+            if (!terminator(PyUnicode_READ(kind, data, at))) {
+                at++;
+                continue;
+            }
+            Py_ssize_t end = sentence_end(kind, data, at, para_end);
+            if (end < 0) {
+                at++;
+                continue;
+            }
+            Py_ssize_t match_start = at;
+            at = end;
+            Py_UCS4 first = PyUnicode_READ(kind, data, match_start);
+            if (first == '.' && !(match_start + 1 < end &&
+                                  latin_stop(PyUnicode_READ(kind, data, match_start + 1)))) {
+                int abbreviation = is_abbreviation(text, kind, data, size, match_start,
+                                                   abbreviations, numbered);
+                if (abbreviation < 0) {
+                    goto error;
+                }
+                if (abbreviation) {
+                    continue;
+                }
+            }
+            Py_ssize_t next = end;
+            while (next < para_end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, next))) {
+                next++;
+            }
+            if (next < para_end && (first == '.' || first == 0x2026) &&
+                Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, next))) {
+                continue; /* a lower-case continuation */
+            }
+            if (add_trimmed(out, kind, data, start, end) < 0) {
+                goto error;
+            }
+            start = end;
+        }
+        if (add_trimmed(out, kind, data, start, para_end) < 0) {
+            goto error;
         }
     }
     Py_DECREF(seq);
@@ -408,6 +815,11 @@ error:
 }
 
 static PyMethodDef methods[] = {
+    {"has_unspaced", has_unspaced, METH_O, "text.has_unspaced."},
+    {"paragraph_bounds", (PyCFunction)(void (*)(void))paragraph_bounds, METH_FASTCALL,
+     "text.paragraphs as a flat list of bounds."},
+    {"sentence_bounds", (PyCFunction)(void (*)(void))sentence_bounds, METH_FASTCALL,
+     "text.sentences as a flat list of bounds."},
     {"spaced_terms", (PyCFunction)(void (*)(void))spaced_terms, METH_FASTCALL,
      "The content terms of each sentence of a text without unspaced scripts, or None."},
     {"units", (PyCFunction)(void (*)(void))units, METH_FASTCALL,
@@ -426,10 +838,5 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__kernels(void)
 {
-    start_name = PyUnicode_InternFromString("start");
-    end_name = PyUnicode_InternFromString("end");
-    if (start_name == NULL || end_name == NULL) {
-        return NULL;
-    }
     return PyModule_Create(&module);
 }

@@ -1,19 +1,29 @@
 """Types of the compiled kernels (``_kernels.c``); each documents the Python it stands in for."""
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
 
 import numpy as np
 
-class _Span(Protocol):
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-
+def has_unspaced(text: str, /) -> bool: ...
+def paragraph_bounds(
+    text: str,
+    min_lines: int,
+    min_lines_unbroken: int,
+    max_ended_share: float,
+    shortest: int,
+    longest: int,
+    /,
+) -> list[int]: ...
+def sentence_bounds(
+    text: str,
+    paragraphs: Sequence[int],
+    abbreviations: frozenset[str],
+    numbered: frozenset[str],
+    /,
+) -> list[int]: ...
 def spaced_terms(
     text: str,
-    spans: Sequence[_Span],
+    bounds: Sequence[int],
     memo: dict[str, str],
     new_term: Callable[[str], str],
     marks: bytes,

@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import ModuleType
 from typing import NamedTuple
 
 import numpy as np
@@ -256,6 +257,9 @@ def _spaced_term(norm: str) -> str:
 
 def has_unspaced(text: str) -> bool:
     """Whether ``text`` holds a character of a script written without spaces."""
+    if kernels.compiled is not None:
+        found: bool = kernels.compiled.has_unspaced(text)
+        return found
     return _UNSPACED_RE.search(text) is not None
 
 
@@ -318,6 +322,22 @@ def is_hard_wrapped(text: str) -> bool:
 def paragraphs(text: str) -> list[Span]:
     """Paragraph spans: separated by blank lines in hard-wrapped text, by any newline
     otherwise. Leading and trailing whitespace is not part of a paragraph."""
+    if kernels.compiled is None:
+        return _paragraphs(text)
+    bounds = _paragraph_bounds(kernels.compiled, text)
+    return list(map(Span, bounds[::2], bounds[1::2]))
+
+
+def _paragraph_bounds(compiled: ModuleType, text: str) -> list[int]:
+    """The compiled ``paragraphs``: ``[start0, end0, start1, end1, ...]``."""
+    bounds: list[int] = compiled.paragraph_bounds(
+        text, WRAP_MIN_LINES, WRAP_MIN_LINES_UNBROKEN, WRAP_MAX_ENDED_SHARE, *WRAP_MEDIAN_CHARS
+    )
+    return bounds
+
+
+def _paragraphs(text: str) -> list[Span]:
+    """``paragraphs``, the reference for the compiled ``paragraph_bounds``."""
     splitter = re.compile(r"\n[ \t\r\f\v]*\n\s*") if is_hard_wrapped(text) else re.compile(r"\n\s*")
     spans: list[Span] = []
     pos = 0
@@ -400,8 +420,21 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def sentences(text: str, paras: Sequence[Span] | None = None) -> list[Span]:
     """Sentence spans, never crossing a paragraph boundary."""
+    compiled = kernels.compiled
+    if compiled is None:
+        return _sentences(text, paragraphs(text) if paras is None else paras)
+    if paras is None:
+        para_bounds = _paragraph_bounds(compiled, text)
+    else:
+        para_bounds = [bound for para in paras for bound in (para.start, para.end)]
+    bounds = compiled.sentence_bounds(text, para_bounds, _ABBREVIATIONS, _NUMBERED)
+    return list(map(Span, bounds[::2], bounds[1::2]))
+
+
+def _sentences(text: str, paras: Sequence[Span]) -> list[Span]:
+    """``sentences``, the reference for the compiled ``sentence_bounds``."""
     out: list[Span] = []
-    for para in paras if paras is not None else paragraphs(text):
+    for para in paras:
         start = para.start
         for m in _sentence_ends(text, para.start, para.end):
             end = m.end()
@@ -601,15 +634,16 @@ def _raw_term(raw: str) -> str:
 def sentence_terms(text: str) -> list[list[str]]:
     """The content terms of each sentence: ``content_terms`` of each sentence's tokens in
     ``analyse(text)``, computed without it."""
-    sents = sentences(text)
-    pattern = _token_pattern(text)
-    if pattern is not _TOKEN_RE:  # no unspaced script: one term (or none) per word
+    if not has_unspaced(text):  # one term (or none) per word
         if len(_TERMS) > _TERMS_LIMIT:
             _TERMS.clear()
-        if kernels.compiled is None:
-            found = _spaced_terms(text, sents, pattern)
+        compiled = kernels.compiled
+        if compiled is None:
+            found = _spaced_terms(text, sentences(text), _token_pattern(text))
         else:
-            found = kernels.compiled.spaced_terms(text, sents, _TERMS, _new_term, _MARK_BITS)
+            paras = _paragraph_bounds(compiled, text)
+            bounds = compiled.sentence_bounds(text, paras, _ABBREVIATIONS, _NUMBERED)
+            found = compiled.spaced_terms(text, bounds, _TERMS, _new_term, _MARK_BITS)
         if found is not None:
             return found
     norms, ranges = sentence_norms(text)
