@@ -9,7 +9,7 @@ from types import ModuleType
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from provenance import fingerprint, kernels, text
@@ -118,6 +118,8 @@ def _pairs(bounds: list[int]) -> list[tuple[int, int]]:
 
 
 @given(st.one_of(_SENTENCE_TEXT, _SPACED_TEXT, st.text(max_size=80)))
+@example("Ask _.x. Then go. And e.g. this, U.S. that.")  # initials take \w, underscore included
+@example("No. 5 and no.\u20036 or Fig.\n7. Mr. Smith left… then came back.")
 def test_compiled_sentences_equal_the_python_ones(body: str) -> None:
     paras = text._paragraphs(body)
     flat = [b for p in paras for b in (p.start, p.end)]
@@ -139,10 +141,21 @@ _LINES_TEXT = st.lists(
 ).map("".join)
 
 
+_AT_THE_SHARE = "\n".join(["w" * 40 + ".", "w" * 40, "", "w" * 40 + ".", "w" * 40])
+"""Half its lines end a sentence: exactly at ``WRAP_MAX_ENDED_SHARE``, so not hard-wrapped."""
+
+
 @given(st.one_of(_LINES_TEXT, _SENTENCE_TEXT, st.text(max_size=80)))
+@example(_AT_THE_SHARE)
+@example(_AT_THE_SHARE.replace(".", "", 1))  # just under it: hard-wrapped
 def test_compiled_paragraphs_equal_the_python_ones(body: str) -> None:
     bounds = text._paragraph_bounds(_compiled(), body)
     assert _pairs(bounds) == [(p.start, p.end) for p in text._paragraphs(body)]
+
+
+def test_the_share_examples_sit_on_both_sides_of_the_rule() -> None:
+    assert not text.is_hard_wrapped(_AT_THE_SHARE)
+    assert text.is_hard_wrapped(_AT_THE_SHARE.replace(".", "", 1))
 
 
 def test_compiled_has_unspaced_agrees_on_every_code_point() -> None:
