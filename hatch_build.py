@@ -10,6 +10,7 @@ install builds the extension next to the sources, where the editable path finds 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,9 @@ def compile_kernels(root: Path, build_lib: Path) -> Path:
     return Path(command.get_ext_fullpath("provenance._kernels"))
 
 
-class KernelsBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # hatchling's generic
+class KernelsBuildHook(BuildHookInterface):
     PLUGIN_NAME = "custom"
+    _temporary: Path | None = None
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel":
@@ -45,7 +47,8 @@ class KernelsBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # hatchli
             return
         root = Path(self.root)
         editable = version == "editable"
-        build_lib = root / "src" if editable else Path(self.directory) / "kernels-build"
+        build_lib = root / "src" if editable else Path(tempfile.mkdtemp(prefix="kernels-"))
+        self._temporary = None if editable else build_lib
         try:
             built = compile_kernels(root, build_lib)
         except Exception as error:  # no compiler, no headers, a failed compile: all the same
@@ -59,3 +62,7 @@ class KernelsBuildHook(BuildHookInterface):  # type: ignore[type-arg]  # hatchli
         if not editable:
             build_data["force_include"][str(built)] = f"provenance/{built.name}"
         self.app.display_info(f"provenance: built the compiled kernels ({built.name})")
+
+    def finalize(self, _version: str, _build_data: dict[str, Any], _artifact: str) -> None:
+        if self._temporary is not None:  # a wheel's extension was built outside the tree
+            shutil.rmtree(self._temporary, ignore_errors=True)

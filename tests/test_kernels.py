@@ -209,5 +209,17 @@ def test_pure_is_forced_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert kernels._load() is not None or not os.environ.get("CI")
 
 
+def test_kernels_of_another_interface_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    _compiled()
+    monkeypatch.delenv(kernels.PURE_VARIABLE, raising=False)
+    assert kernels._load() is not None
+    monkeypatch.setattr(kernels, "INTERFACE", kernels.INTERFACE + 1)
+    assert kernels._load() is None
+    monkeypatch.setattr(kernels, "compiled", None)
+    assert kernels.active() == (
+        "pure Python (the compiled kernels are out of date: reinstall to rebuild them)"
+    )
+
+
 def test_active_names_the_path() -> None:
     assert re.fullmatch(r"compiled kernels \(C\)|pure Python \(.+\)", kernels.active())

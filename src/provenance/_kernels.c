@@ -835,8 +835,18 @@ static struct PyModuleDef module = {
     methods, NULL, NULL, NULL, NULL,
 };
 
+/* The interface these functions offer: provenance.kernels.INTERFACE must be equal, else it
+ * takes the pure path (an editable install's extension built from an older _kernels.c).
+ * Change both whenever a function's arguments or results change. */
+#define INTERFACE 1
+
 PyMODINIT_FUNC
 PyInit__kernels(void)
 {
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddIntConstant(m, "INTERFACE", INTERFACE) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

@@ -4,6 +4,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+INTERFACE: int
+
 def has_unspaced(text: str, /) -> bool: ...
 def paragraph_bounds(
     text: str,

@@ -15,15 +15,29 @@ import os
 from types import ModuleType
 
 PURE_VARIABLE = "PROVENANCE_PURE"
+INTERFACE = 1
+"""The interface of ``_kernels.c`` this code calls (its ``INTERFACE``): an extension built
+from another version of it (an editable install not rebuilt since) is not used."""
 
 
-def _load() -> ModuleType | None:
-    if os.environ.get(PURE_VARIABLE, "") not in ("", "0"):
-        return None
+def _forced_pure() -> bool:
+    return os.environ.get(PURE_VARIABLE, "") not in ("", "0")
+
+
+def _import() -> ModuleType | None:
     try:
         return importlib.import_module("provenance._kernels")
     except ImportError:  # installed without a C compiler: the pure path
         return None
+
+
+def _load() -> ModuleType | None:
+    if _forced_pure():
+        return None
+    module = _import()
+    if module is None or getattr(module, "INTERFACE", None) != INTERFACE:
+        return None
+    return module
 
 
 compiled = _load()
@@ -34,6 +48,8 @@ def active() -> str:
     """Which path runs, for ``--version`` and the benchmarks: why, when it is the pure one."""
     if compiled is not None:
         return "compiled kernels (C)"
-    if os.environ.get(PURE_VARIABLE, "") not in ("", "0"):
+    if _forced_pure():
         return f"pure Python ({PURE_VARIABLE} is set)"
+    if _import() is not None:
+        return "pure Python (the compiled kernels are out of date: reinstall to rebuild them)"
     return "pure Python (the compiled kernels are not installed)"
