@@ -10,6 +10,8 @@ once (xxh32), then every permutation is a multiply-add-shift hash of that value
 (``(a * h + b) mod 2**64 >> 32`` with odd ``a``; the same ``a, b`` for every document, drawn
 from ``settings.seed``), and a unit's signature is the column-wise minimum over its terms.
 The scheme is ours, not a library's, so signatures do not change when a dependency does.
+With the compiled kernels (``provenance.kernels``) the same minimum is taken in C, and units
+are formed there too; ``_signatures_py`` and ``_units_of`` are the reference.
 """
 
 from __future__ import annotations

@@ -4,6 +4,11 @@ Everything here works on a document's extracted text and returns character offse
 that same text, so whatever later stages find maps back to exactly what the user sees.
 Tokenization works in any script: words in spaced scripts, single characters in scripts
 written without spaces (Chinese, Japanese, Thai, ...), combining marks kept inside words.
+
+The hot loops of the fingerprint path (the unspaced-script check, paragraphs, sentence ends,
+the words and terms of each sentence) have compiled twins in ``_kernels.c``, used when
+``provenance.kernels`` loaded them; the Python functions here (``_paragraphs``,
+``_sentences``, ``_spaced_terms``) are their reference and fallback, with equal results.
 """
 
 from __future__ import annotations
