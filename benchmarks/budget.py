@@ -33,7 +33,7 @@ for extra in (HERE.parent, HERE.parent / "src"):  # a checkout not installed
         sys.path.insert(0, str(extra))
 
 from benchmarks import scale  # noqa: E402 -- after the path set-up
-from provenance import candidates, fingerprint, ingest, text  # noqa: E402
+from provenance import candidates, fingerprint, ingest, kernels, text  # noqa: E402
 from provenance.config import Settings  # noqa: E402
 from provenance.ingest import decode, document  # noqa: E402
 from provenance.ingest.formats import markdown  # noqa: E402
@@ -130,7 +130,12 @@ def measure(folder: Path, settings: Settings, *, limit: int = 0, repeat: int = 3
 
     steps(1)  # warms the memos, as the first thousands of documents of a long run do
     seconds, pairs = steps(repeat)
-    return {"documents": len(sources), "pairs": pairs, "seconds": seconds}
+    return {
+        "documents": len(sources),
+        "pairs": pairs,
+        "text_pass": kernels.active(),
+        "seconds": seconds,
+    }
 
 
 def report(figures: dict[str, Any], workers: int) -> str:
@@ -144,7 +149,8 @@ def report(figures: dict[str, Any], workers: int) -> str:
         path[k] for k in ("sentences", "tokens, content terms", "units", "MinHash")
     )
     lines = [
-        f"{n:,} documents, {figures['pairs']:,} candidate pairs; CPU per document, one process",
+        f"{n:,} documents, {figures['pairs']:,} candidate pairs; CPU per document, one process; "
+        f"text pass: {figures['text_pass']}",
         "",
         "| step | µs / document | share | × floor |",
         "|---|---:|---:|---:|",

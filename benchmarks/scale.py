@@ -46,6 +46,7 @@ for extra in (ROOT, ROOT / "src"):  # the ``benchmarks`` package; a checkout not
         sys.path.insert(0, str(extra))
 
 from benchmarks import generate, scoring  # noqa: E402 -- after the path set-up above
+from provenance import kernels  # noqa: E402
 
 AFTER_CANDIDATES = frozenset({"align", "classify", "graph", "direct", "report"})
 KINDS = ("trace", "naive", "floor")
@@ -391,6 +392,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
+    log(f"text pass: {kernels.active()}")  # the children inherit PROVENANCE_PURE
     for n in args.sizes:
         corpus = cache / f"corpus-{n}-seed{args.seed}"
         log(f"N={n}: corpus {corpus}")

@@ -314,3 +314,7 @@ def test_budget_times_every_step_of_the_candidate_path() -> None:
     assert "**candidate stage**" in table
     assert re.search(r"Best possible on 2 cores .*: \d+\.\d\d× the floor", table)
     assert re.search(r"at zero cost: \d+\.\d\d× the floor", table)
+    from provenance import kernels
+
+    assert figures["text_pass"] == kernels.active()
+    assert f"text pass: {kernels.active()}" in table.splitlines()[0]

@@ -10,6 +10,8 @@ once (xxh32), then every permutation is a multiply-add-shift hash of that value
 (``(a * h + b) mod 2**64 >> 32`` with odd ``a``; the same ``a, b`` for every document, drawn
 from ``settings.seed``), and a unit's signature is the column-wise minimum over its terms.
 The scheme is ours, not a library's, so signatures do not change when a dependency does.
+With the compiled kernels (``provenance.kernels``) the same minimum is taken in C, and units
+are formed there too; ``_signatures_py`` and ``_units_of`` are the reference.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import overload
 import numpy as np
 import xxhash
 
+from provenance import kernels
 from provenance.config import Settings
 from provenance.text import Analysis, content_terms, sentence_terms
 
@@ -207,7 +210,10 @@ def units_of(
     ``max_terms`` terms (a run-on "sentence" where no sentence end could be found: a
     paragraph of wire copy, a list) is cut into windows of ``max_terms`` terms, each
     overlapping the next by half, all with the unit's sentence range; 0 means no cap."""
-    found = _units_of(per_sentence, min_terms)
+    if kernels.compiled is None:
+        found = _units_of(per_sentence, min_terms)
+    else:
+        found = kernels.compiled.units(per_sentence, min_terms)
     if max_terms <= 0 or all(len(terms) <= max_terms for _, terms in found):
         return found
     step = max(1, max_terms // 2)
@@ -225,6 +231,7 @@ def units_of(
 def _units_of(
     per_sentence: Sequence[Sequence[str]], min_terms: int
 ) -> list[tuple[tuple[int, int], list[str]]]:
+    """``units_of`` without the cap: the reference for the compiled ``units``."""
     out: list[tuple[tuple[int, int], list[str]]] = []
     first = 0
     terms: dict[str, None] = {}
@@ -303,7 +310,20 @@ def signatures(term_lists: Sequence[Sequence[str]], settings: Settings) -> np.nd
 
 
 def _signatures(unique: Sequence[Sequence[str]], settings: Settings) -> np.ndarray:
-    """``signatures`` of term lists without repeats."""
+    """``signatures`` of term lists without repeats (by the compiled ``minhash`` when it is
+    there: ``_signatures_py`` is its reference)."""
+    if kernels.compiled is None:
+        return _signatures_py(unique, settings)
+    if len(_HASHES) > _HASHES_LIMIT:
+        _HASHES.clear()
+    out = np.empty((len(unique), settings.num_perm), dtype=np.uint32)
+    a, b = permutations(settings.num_perm, settings.seed)
+    kernels.compiled.minhash(unique, _HASHES, term_hash, a, b, out)
+    return out
+
+
+def _signatures_py(unique: Sequence[Sequence[str]], settings: Settings) -> np.ndarray:
+    """``_signatures`` in NumPy."""
     out = np.full((len(unique), settings.num_perm), _EMPTY, dtype=np.uint32)
     first = 0
     while first < len(unique):

@@ -4,6 +4,11 @@ Everything here works on a document's extracted text and returns character offse
 that same text, so whatever later stages find maps back to exactly what the user sees.
 Tokenization works in any script: words in spaced scripts, single characters in scripts
 written without spaces (Chinese, Japanese, Thai, ...), combining marks kept inside words.
+
+The hot loops of the fingerprint path (the unspaced-script check, paragraphs, sentence ends,
+the words and terms of each sentence) have compiled twins in ``_kernels.c``, used when
+``provenance.kernels`` loaded them; the Python functions here (``_paragraphs``,
+``_sentences``, ``_spaced_terms``) are their reference and fallback, with equal results.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import ModuleType
 from typing import NamedTuple
 
 import numpy as np
 import Stemmer
 
+from provenance import kernels
 from provenance.models import Span
 
 # --- character classes -----------------------------------------------------------------------
@@ -47,9 +54,10 @@ def _range(a: int, b: int) -> str:
 
 # Combining marks (vowel signs, harakat, accents) belong to the word they sit on; Python's
 # ``\w`` leaves most of them out, which would cut Devanagari or vocalised Arabic words apart.
-_MARKS = _ranges(
+_MARK_POINTS = [
     cp for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp)) in {"Mn", "Mc", "Me"}
-)
+]
+_MARKS = _ranges(_MARK_POINTS)
 # Scripts written without spaces between words: each character is a token.
 _UNSPACED = (
     "\u0e00-\u0eff"  # Thai, Lao
@@ -254,6 +262,9 @@ def _spaced_term(norm: str) -> str:
 
 def has_unspaced(text: str) -> bool:
     """Whether ``text`` holds a character of a script written without spaces."""
+    if kernels.compiled is not None:
+        found: bool = kernels.compiled.has_unspaced(text)
+        return found
     return _UNSPACED_RE.search(text) is not None
 
 
@@ -316,6 +327,22 @@ def is_hard_wrapped(text: str) -> bool:
 def paragraphs(text: str) -> list[Span]:
     """Paragraph spans: separated by blank lines in hard-wrapped text, by any newline
     otherwise. Leading and trailing whitespace is not part of a paragraph."""
+    if kernels.compiled is None:
+        return _paragraphs(text)
+    bounds = _paragraph_bounds(kernels.compiled, text)
+    return list(map(Span, bounds[::2], bounds[1::2]))
+
+
+def _paragraph_bounds(compiled: ModuleType, text: str) -> list[int]:
+    """The compiled ``paragraphs``: ``[start0, end0, start1, end1, ...]``."""
+    bounds: list[int] = compiled.paragraph_bounds(
+        text, WRAP_MIN_LINES, WRAP_MIN_LINES_UNBROKEN, WRAP_MAX_ENDED_SHARE, *WRAP_MEDIAN_CHARS
+    )
+    return bounds
+
+
+def _paragraphs(text: str) -> list[Span]:
+    """``paragraphs``, the reference for the compiled ``paragraph_bounds``."""
     splitter = re.compile(r"\n[ \t\r\f\v]*\n\s*") if is_hard_wrapped(text) else re.compile(r"\n\s*")
     spans: list[Span] = []
     pos = 0
@@ -398,8 +425,21 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def sentences(text: str, paras: Sequence[Span] | None = None) -> list[Span]:
     """Sentence spans, never crossing a paragraph boundary."""
+    compiled = kernels.compiled
+    if compiled is None:
+        return _sentences(text, paragraphs(text) if paras is None else paras)
+    if paras is None:
+        para_bounds = _paragraph_bounds(compiled, text)
+    else:
+        para_bounds = [bound for para in paras for bound in (para.start, para.end)]
+    bounds = compiled.sentence_bounds(text, para_bounds, _ABBREVIATIONS, _NUMBERED)
+    return list(map(Span, bounds[::2], bounds[1::2]))
+
+
+def _sentences(text: str, paras: Sequence[Span]) -> list[Span]:
+    """``sentences``, the reference for the compiled ``sentence_bounds``."""
     out: list[Span] = []
-    for para in paras if paras is not None else paragraphs(text):
+    for para in paras:
         start = para.start
         for m in _sentence_ends(text, para.start, para.end):
             end = m.end()
@@ -599,27 +639,55 @@ def _raw_term(raw: str) -> str:
 def sentence_terms(text: str) -> list[list[str]]:
     """The content terms of each sentence: ``content_terms`` of each sentence's tokens in
     ``analyse(text)``, computed without it."""
-    sents = sentences(text)
-    pattern = _token_pattern(text)
-    if pattern is not _TOKEN_RE:  # no unspaced script: one term (or none) per word
-        findall = pattern.findall
+    if not has_unspaced(text):  # one term (or none) per word
         if len(_TERMS) > _TERMS_LIMIT:
             _TERMS.clear()
-        lookup = _TERMS.__getitem__
-        out = []
-        for s in sents:
-            words = findall(text, s.start, s.end)
-            try:  # news vocabularies repeat: nearly every sentence is all memo hits
-                terms = list(filter(None, map(lookup, words)))
-            except KeyError:
-                for w in words:
-                    if w not in _TERMS:
-                        _new_term(w)
-                terms = list(filter(None, map(lookup, words)))
-            if _UNSPACED_TERM in terms:
-                break
-            out.append(terms)
+        compiled = kernels.compiled
+        if compiled is None:
+            found = _spaced_terms(text, sentences(text), _token_pattern(text))
         else:
-            return out
+            paras = _paragraph_bounds(compiled, text)
+            bounds = compiled.sentence_bounds(text, paras, _ABBREVIATIONS, _NUMBERED)
+            found = compiled.spaced_terms(text, bounds, _TERMS, _new_term, _MARK_BITS)
+        if found is not None:
+            return found
     norms, ranges = sentence_norms(text)
     return [content_terms(norms[lo:hi]) for lo, hi in ranges]
+
+
+def _spaced_terms(
+    text: str, sents: Sequence[Span], pattern: re.Pattern[str]
+) -> list[list[str]] | None:
+    """The content terms of each of ``sents`` in a text without unspaced scripts, looked up
+    in ``_TERMS`` (``pattern`` is ``_token_pattern(text)``); None when folding made a word
+    a character of an unspaced script, which the general path handles. The reference for
+    the compiled ``spaced_terms``, which finds the words with ``_MARK_BITS`` instead of
+    ``pattern`` (the same words: a test compares them)."""
+    findall = pattern.findall
+    lookup = _TERMS.__getitem__
+    out = []
+    for s in sents:
+        words = findall(text, s.start, s.end)
+        try:  # news vocabularies repeat: nearly every sentence is all memo hits
+            terms = list(filter(None, map(lookup, words)))
+        except KeyError:
+            for w in words:
+                if w not in _TERMS:
+                    _new_term(w)
+            terms = list(filter(None, map(lookup, words)))
+        if _UNSPACED_TERM in terms:
+            return None
+        out.append(terms)
+    return out
+
+
+def _mark_bits(points: Iterable[int]) -> bytes:
+    """One bit per code point below U+10000, set for ``points``: the compiled kernel's copy
+    of ``_MARKS``."""
+    bits = bytearray(0x10000 // 8)
+    for cp in points:
+        bits[cp >> 3] |= 1 << (cp & 7)
+    return bytes(bits)
+
+
+_MARK_BITS = _mark_bits(_MARK_POINTS)

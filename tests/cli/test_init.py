@@ -4,6 +4,7 @@ and a start-up that loads none of the engine."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -14,9 +15,36 @@ from support.cli_runner import expect, run
 
 
 def test_version() -> None:
+    from provenance import kernels
+
     result = run(["--version"])
     expect(result, 0)
-    assert result.stdout.strip() == f"provenance, version {cli.__version__}"
+    assert result.stdout.splitlines() == [
+        f"provenance, version {cli.__version__}",
+        f"text pass: {kernels.active()}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pure", "shown"), [("1", "pure Python (PROVENANCE_PURE is set)"), ("0", None)]
+)
+def test_version_names_the_active_path(pure: str, shown: str | None) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "provenance", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PROVENANCE_PURE": pure},
+    )
+    assert proc.returncode == 0, proc.stderr
+    line = proc.stdout.splitlines()[1]
+    if shown is not None:
+        assert line == f"text pass: {shown}"
+    else:  # not forced: whichever this install has
+        assert line in {
+            "text pass: compiled kernels (C)",
+            "text pass: pure Python (the compiled kernels are not installed)",
+        }
 
 
 def test_help_lists_trace() -> None:

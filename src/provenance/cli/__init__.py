@@ -21,9 +21,28 @@ __all__ = ["main"]
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Run 'provenance trace --help' for the options and exit codes.",
 )
-@click.version_option(__version__, "-V", "--version", prog_name="provenance")
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx, value),
+    help="Show the version and the active text-pass path, and exit.",
+)
 def main() -> None:
     """Find copied and paraphrased passages across articles, and who derived from whom."""
+
+
+def _show_version(ctx: click.Context, value: bool) -> None:
+    """``--version``: the version, and whether the compiled kernels or pure Python run
+    (``provenance.kernels`` imports nothing heavy)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from provenance import kernels
+
+    click.echo(f"provenance, version {__version__}\ntext pass: {kernels.active()}")
+    ctx.exit()
 
 
 main.add_command(trace.trace)
