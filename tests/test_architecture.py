@@ -14,7 +14,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src" / "provenance"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "architecture.md"
 
-FOUNDATION = {"errors", "_version", "models", "config", "strictjson", "arrays"}
+FOUNDATION = {"errors", "_version", "models", "config", "strictjson", "arrays", "kernels"}
 STAGES = {"text", "similarity", "fingerprint", "candidates", "align", "classify", "graph"}
 
 # What each part of the package may import (parts are top-level modules or packages).
@@ -24,10 +24,11 @@ ALLOWED: dict[str, set[str]] = {
     "models": set(),
     "strictjson": set(),
     "arrays": set(),
+    "kernels": set(),  # which text pass runs; loads the C extension ``_kernels`` by name
     "config": {"errors", "models"},
-    "text": {"models"},
+    "text": {"models", "kernels"},
     "similarity": {"text"},
-    "fingerprint": {"config", "text"},
+    "fingerprint": {"config", "text", "kernels"},
     "candidates": {"arrays", "config", "fingerprint"},
     "align": {"arrays", "config", "models", "similarity", "text"},
     "classify": {"config", "models", "text"},
