@@ -251,6 +251,7 @@ class Shared:
     outlet_weights: np.ndarray
     stock: list[str]
     stock_weights: np.ndarray
+    plain: bool = False  # not rendered: families alone, no text shared across them
     stock_ids: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -266,7 +267,7 @@ def _zipf(k: int) -> np.ndarray:
     return np.asarray(w / w.sum())
 
 
-def make_shared(model: Model, n: int, seed: int) -> Shared:
+def make_shared(model: Model, n: int, seed: int, plain: bool = False) -> Shared:
     rng = np.random.default_rng([seed, 0x5B0B])
     category = model.categories[0]
     n_outlets = max(MIN_OUTLETS, n // DOCS_PER_OUTLET)
@@ -303,7 +304,7 @@ def make_shared(model: Model, n: int, seed: int) -> Shared:
             stock.append(generate._quote(sentence, str(rng.choice(model.surnames)), rng))
         else:
             stock.append(sentence)
-    return Shared(outlets, _zipf(n_outlets), stock, _zipf(len(stock)))
+    return Shared(outlets, _zipf(n_outlets), stock, _zipf(len(stock)), plain)
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -409,7 +410,7 @@ class Writer:
                 tail = (tail + words)[-(NGRAM - 1) :]
                 paragraph.append(sentence)
             body.append(paragraph)
-        for _ in range(int(rng.poisson(STOCK_PER_DOC))):
+        for _ in range(0 if self.shared.plain else int(rng.poisson(STOCK_PER_DOC))):
             item = self.shared.stock[
                 int(rng.choice(len(self.shared.stock), p=self.shared.stock_weights))
             ]
@@ -447,8 +448,9 @@ def render(doc: Doc, shared: Shared) -> str:
     head = [f"title: {json.dumps(doc.title)}"]
     if doc.date is not None:
         head.append(f"date: {doc.date.isoformat()}")
-    paragraphs = [outlet["nav"], *(" ".join(p) for p in doc.body)]
-    paragraphs += [outlet["copyright"], outlet["about"]]
+    paragraphs = [" ".join(p) for p in doc.body]
+    if not shared.plain:
+        paragraphs = [outlet["nav"], *paragraphs, outlet["copyright"], outlet["about"]]
     return "---\n" + "\n".join(head) + "\n---\n" + "\n\n".join(paragraphs) + "\n"
 
 
@@ -636,13 +638,15 @@ def generate_corpus(
     log: Any = None,
     model: Model | None = None,
     chunk: int = CHUNK,
+    plain: bool = False,
 ) -> dict[str, Any]:
-    """Write the corpus; returns the contents of ``meta.json``."""
+    """Write the corpus; returns the contents of ``meta.json``. ``plain``: no boilerplate
+    and no stock phrases (the families alone)."""
     started = time.perf_counter()
     cache = cache or out.parent / "_resources"
     global _MODEL, _SHARED  # noqa: PLW0603 -- read-only, shared with forked workers
     _MODEL = model or generate.build_model(cache)
-    _SHARED = make_shared(_MODEL, n, seed)
+    _SHARED = make_shared(_MODEL, n, seed, plain)
     if out.exists():
         shutil.rmtree(out)
     (out / "docs").mkdir(parents=True)
@@ -688,7 +692,7 @@ def generate_corpus(
     p = size_distribution(n)
     meta = {
         "generator_version": GENERATOR_VERSION,
-        "profile": "crawl",
+        "profile": "crawl-plain" if plain else "crawl",
         "n": n,
         "seed": seed,
         "family_sizes": {
@@ -787,18 +791,18 @@ def check_sharing(corpus: Path, *, ngram: int = NGRAM, limit: int = 20_000) -> d
     return out
 
 
-def ensure(out: Path, n: int, *, seed: int, jobs: int, log: Any = None) -> dict[str, Any]:
+def ensure(
+    out: Path, n: int, *, seed: int, jobs: int, plain: bool = False, log: Any = None
+) -> dict[str, Any]:
     """Reuse ``out`` when it holds a complete corpus of these parameters, else generate it."""
     meta_path = out / "meta.json"
     if meta_path.is_file():
         meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
-        if (meta.get("generator_version"), meta.get("n"), meta.get("seed")) == (
-            GENERATOR_VERSION,
-            n,
-            seed,
-        ):
+        profile = "crawl-plain" if plain else "crawl"
+        key = (meta.get("generator_version"), meta.get("profile"), meta.get("n"), meta.get("seed"))
+        if key == (GENERATOR_VERSION, profile, n, seed):
             return meta
-    return generate_corpus(out, n, seed=seed, jobs=jobs, log=log)
+    return generate_corpus(out, n, seed=seed, jobs=jobs, plain=plain, log=log)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -813,6 +817,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="then count unrelated pairs sharing a word 8-gram (whole text, article text)",
     )
     parser.add_argument(
+        "--plain", action="store_true", help="no boilerplate, no stock phrases: families alone"
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="keep OUT if it holds this corpus already"
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing")
@@ -823,9 +830,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(message, file=sys.stderr, flush=True)
 
     if args.reuse:
-        meta = ensure(args.out, args.n, seed=args.seed, jobs=args.jobs, log=log)
+        meta = ensure(args.out, args.n, seed=args.seed, jobs=args.jobs, plain=args.plain, log=log)
     else:
-        meta = generate_corpus(args.out, args.n, seed=args.seed, jobs=args.jobs, log=log)
+        meta = generate_corpus(
+            args.out, args.n, seed=args.seed, jobs=args.jobs, plain=args.plain, log=log
+        )
     if not args.quiet:
         print(json.dumps(meta, indent=2))
     if args.check:

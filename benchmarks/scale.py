@@ -21,7 +21,8 @@ a rerun skips what is already there (``--force`` measures again). See ``benchmar
 * **floor**: ``re.findall(r"\\w+", text.lower())`` over every file, reading included.
 
 ``--profile crawl`` measures the same on corpora of ``benchmarks/crawl.py`` (generator v3:
-heavy-tailed families, outlet boilerplate, stock phrases) and adds the family scores of
+heavy-tailed families, outlet boilerplate, stock phrases; ``crawl-plain``: the same families
+without boilerplate or stock phrases) and adds the family scores of
 ``scoring.families`` (by family size: member-edge recall, membership via clusters, false
 positives by cause).
 """
@@ -388,8 +389,9 @@ def _save(path: Path, results: dict[str, Any]) -> None:
 def _ensure_corpus(corpus: Path, n: int, args: argparse.Namespace) -> dict[str, Any]:
     """Generate (or reuse) the corpus in a subprocess, so this process stays small."""
     command = [sys.executable, str(HERE / "generate.py"), str(corpus), "-n", str(n)]
-    if args.profile == "crawl":
+    if args.profile != "v2":
         command = [sys.executable, str(HERE / "crawl.py"), str(corpus), "-n", str(n)]
+        command += ["--plain"] if args.profile == "crawl-plain" else []
     else:
         command += ["--derived", str(args.derived)]
     command += ["--seed", str(args.seed), "--jobs", str(args.jobs), "--reuse", "--quiet"]
@@ -406,8 +408,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if results_path.is_file() and not args.force:
         results = json.loads(results_path.read_text(encoding="utf-8"))
     settings_key = [args.workers, sorted(args.overrides), args.seed, args.derived]
-    if args.profile == "crawl":
-        settings_key = [args.workers, sorted(args.overrides), args.seed, "crawl"]
+    if args.profile != "v2":
+        settings_key = [args.workers, sorted(args.overrides), args.seed, args.profile]
     if results.get("settings_key") != settings_key:
         results = {"settings_key": settings_key, "sizes": {}}
     results.update(
@@ -425,8 +427,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     for n in args.sizes:
         corpus = cache / f"corpus-{n}-seed{args.seed}"
-        if args.profile == "crawl":
-            corpus = cache / f"crawl-{n}-seed{args.seed}"
+        if args.profile != "v2":
+            corpus = cache / f"{args.profile}-{n}-seed{args.seed}"
         log(f"N={n}: corpus {corpus}")
         meta = _ensure_corpus(corpus, n, args)
         entry = results["sizes"].setdefault(str(n), {"n": n})
@@ -464,13 +466,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     relations, clusters = data.pop("relations"), data.pop("clusters")
                     entry["accuracy"] = scoring.score(relations, docs, edges)
                     entry["relations_reported"] = entry["accuracy"]["reported"]
-                    if args.profile == "crawl":
+                    if args.profile != "v2":
                         entry["families"] = scoring.families(relations, clusters, docs, edges)
                 runs.append(data)
                 log(f"N={n}: {kind} {data['seconds']:.1f} s, peak {data['peak_rss_mib']:.0f} MiB")
                 _save(results_path, results)
         if args.check_sharing:
-            check = crawl.check_sharing if args.profile == "crawl" else generate.check_sharing
+            check = generate.check_sharing if args.profile == "v2" else crawl.check_sharing
             entry["sharing"] = check(corpus, limit=args.check_sharing)
             _save(results_path, results)
     table = markdown(results)
@@ -501,9 +503,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--derived", type=float, default=0.15, help="v2 corpora only")
     parser.add_argument(
         "--profile",
-        choices=("v2", "crawl"),
+        choices=("v2", "crawl", "crawl-plain"),
         default="v2",
-        help="corpora of generate.py (v2, default) or crawl.py (v3, crawl-like)",
+        help="corpora of generate.py (v2, default) or crawl.py (v3, crawl-like; "
+        "crawl-plain: its families without boilerplate or stock phrases)",
     )
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="processes generating a corpus"

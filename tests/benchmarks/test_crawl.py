@@ -225,6 +225,22 @@ def test_generation_is_deterministic_whatever_the_number_of_jobs(
     assert first == second
 
 
+def test_plain_corpus_has_the_same_families_and_no_shared_text(
+    tmp_path: Path, corpus: Path, model: generate.Model
+) -> None:
+    plain = tmp_path / "plain"
+    meta = crawl.generate_corpus(plain, N, seed=5, model=model, chunk=60, plain=True)
+    assert meta["profile"] == "crawl-plain" and _meta(corpus)["profile"] == "crawl"
+    docs, _ = generate.read_gold(plain)
+    full, _ = generate.read_gold(corpus)  # the same plan; the plants are drawn anew
+    assert {i: d["family"] for i, d in docs.items()} == {i: d["family"] for i, d in full.items()}
+    shared = json.loads((plain / "shared.json").read_text(encoding="utf-8"))
+    for ident, record in docs.items():
+        text = (plain / "docs" / ident).read_text(encoding="utf-8")
+        assert record["stock"] == [] and shared["outlets"][record["outlet"]]["nav"] not in text
+        assert crawl.article_text(text, shared) == text.split("\n---\n", 1)[1].strip()
+
+
 def test_family_scores_by_size_membership_and_false_positive_cause() -> None:
     docs = {
         "s": {"family": 1, "family_size": 3, "role": "source", "outlet": 0, "stock": []},
