@@ -40,17 +40,21 @@ so the most common one is in hundreds of unrelated documents. None of that is in
 items.
 
 **The global n-gram check.** Every fresh sentence of article text (bases, the new text
-around partial reuse and quotations, titles aside) is checked before it is used: the word
-``NGRAM``-grams (``\\w+`` of the lower-cased text, as ``generate.check_sharing`` counts them)
-of the fresh stream it joins, across sentence and paragraph ends but not across stock
-phrases or boilerplate, are hashed to 64 bits (blake2b of each word, combined
-polynomially) and looked up in the index of every gram already written; a sentence with a
-gram there is refused and replaced by a new one. Chunks of ``CHUNK`` units are made in
-parallel, each against its own index; the parent then checks each chunk, in order, against
-the grams of all earlier chunks (a log-structured set of sorted ``uint64`` arrays) and makes
-a chunk again, in the parent, against both indexes when they share a gram. The output is a
-function of the seed alone, whatever ``--jobs``. The index holds 8 bytes per gram of fresh
-text; ``meta.json`` gives the refusals, the chunks made again and the index size.
+around partial reuse and quotations; titles, in the front matter, aside) is checked before
+it is used: the word ``NGRAM``-grams (``\\w+`` of the lower-cased text, as
+``generate.check_sharing`` counts them) of the fresh stream it joins, across sentence and
+paragraph ends, stock phrases left out, are hashed to 64 bits (blake2b of each word,
+combined polynomially) and looked up in the index of every gram already written; a
+sentence with a gram there is refused and the next one takes its place. Each derived body
+is checked too: its grams that are not its family's (an edit, the join between reused and
+new text) must be new, else it is derived again. Chunks of ``CHUNK`` stories are made in
+parallel, each against its own index; the parent then checks each chunk, in order,
+against the grams of all earlier chunks (a log-structured set of sorted ``uint64``
+arrays) and makes a chunk again, in the parent, against both indexes when they share a
+gram. The output is a function of the seed alone, whatever ``--jobs``. The index holds 8
+bytes per gram of article text; ``meta.json`` gives the refusals, the chunks made again
+and the index size. ``--plain`` writes the same families without boilerplate or stock
+phrases. ``check_sharing`` (``--check``) counts what is shared afterwards.
 """
 
 from __future__ import annotations
