@@ -754,9 +754,10 @@ def article_text(text: str, shared: dict[str, Any]) -> str:
 
 
 def check_sharing(corpus: Path, *, ngram: int = NGRAM, limit: int = 20_000) -> dict[str, Any]:
-    """Pairs of documents of different families (or alone) that share a word ``ngram``,
-    over the first ``limit`` documents: in the whole text, and in the article text alone
-    (outlet boilerplate and stock phrases removed: what must be zero)."""
+    """Over the first ``limit`` documents, the word ``ngram``-grams that documents of
+    different families (or lone ones) share: how many in the whole text (the boilerplate
+    and stock phrases), and in the article text alone (those removed) also the pairs of
+    documents that share one, which must be none."""
     docs, _ = generate.read_gold(corpus)
     shared = json.loads((corpus / "shared.json").read_text(encoding="utf-8"))
     ids = sorted(docs)[:limit]
