@@ -3,6 +3,7 @@ memory, score against the gold graph, and time a naive datasketch pipeline and t
 tokenization floor on the same files, so every speed figure is also a ratio.
 
     python benchmarks/scale.py --sizes 1000 10000 [--cache .bench] [--workers 2] [--repeat 1]
+    python benchmarks/scale.py --profile crawl --sizes 10000   # crawl-like corpora (v3)
 
 Each measurement runs in a fresh subprocess (``scale.py _child KIND ...``); its wall time and
 peak RSS come from ``os.wait4`` on that child. Corpora are cached under ``--cache`` (generated
@@ -18,6 +19,12 @@ a rerun skips what is already there (``--force`` measures again). See ``benchmar
   ``\\w+`` tokens, ``MinHash(num_perm=128)`` with its default sha1 hash and one ``update``
   per shingle, ``MinHashLSH(threshold=0.5)``, insert every document, then query every one.
 * **floor**: ``re.findall(r"\\w+", text.lower())`` over every file, reading included.
+
+``--profile crawl`` measures the same on corpora of ``benchmarks/crawl.py`` (generator v3:
+heavy-tailed families, outlet boilerplate, stock phrases; ``crawl-plain``: the same families
+without boilerplate or stock phrases) and adds the family scores of
+``scoring.families`` (by family size: member-edge recall, membership via clusters, false
+positives by cause).
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ for extra in (ROOT, ROOT / "src"):  # the ``benchmarks`` package; a checkout not
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from benchmarks import generate, scoring  # noqa: E402 -- after the path set-up above
+from benchmarks import crawl, generate, scoring  # noqa: E402 -- after the path set-up above
 from provenance import kernels  # noqa: E402
 
 AFTER_CANDIDATES = frozenset({"align", "classify", "graph", "direct", "report"})
@@ -87,6 +94,7 @@ def child_trace(corpus: Path, workers: int, overrides: list[str]) -> dict[str, A
         "documents": len(result.documents),
         "skipped": len(result.skipped),
         "relations": [[r.source, r.derived, r.kind, r.direction] for r in result.relations],
+        "clusters": [list(c) for c in result.clusters],
     }
 
 
@@ -232,6 +240,9 @@ def summarise(entry: dict[str, Any]) -> dict[str, Any]:
         out["trace_vs_candidate"] = out["trace_seconds"] / out["candidate_seconds"]
     if "accuracy" in entry:
         out["accuracy"] = entry["accuracy"]
+    if "families" in entry:
+        out["families"] = entry["families"]
+        out["related_pairs"] = entry["corpus"]["family_sizes"]["related_pairs"]
     return out
 
 
@@ -319,6 +330,35 @@ def markdown(results: dict[str, Any]) -> str:
                 f"{pp[p]['found']}/{pp[p]['gold']}" if p in pp else "-" for p in plants
             )
             lines.append(f"| {r['n']:,} | {cells} |")
+    crawled = [r for r in rows if "families" in r]
+    if crawled:
+        lines += [
+            "",
+            "By family size (crawl profile): member edges found / gold, share of family "
+            "members in the family's largest cluster, families wholly in one cluster, "
+            "purity of those clusters:",
+            "",
+            "| N | family size | families | edges found / gold | edge recall | membership "
+            "| whole families | cluster purity |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in crawled:
+            for bucket, b in r["families"]["by_size"].items():
+                lines.append(
+                    f"| {r['n']:,} | {bucket} | {b['families']} | {b['found']}/{b['gold_edges']} "
+                    f"| {_f(b['edge_recall'], '.3f')} | {_f(b['membership'], '.3f')} "
+                    f"| {b['whole_families']} | {_f(b['cluster_purity'], '.3f')} |"
+                )
+        for r in crawled:
+            causes = r["families"]["false_positives_by_cause"]
+            text = ", ".join(f"{k} {v}" for k, v in causes.items()) or "none"
+            lines += [
+                "",
+                f"N={r['n']:,}: relations within families "
+                f"{r['families']['reported_within_families']:,} (related pairs in the corpus "
+                f"{r['related_pairs']:,}); false positives by what the documents share: "
+                f"{text}.",
+            ]
     fits = []
     for key, label in (
         ("trace_seconds", "trace"),
@@ -349,21 +389,13 @@ def _save(path: Path, results: dict[str, Any]) -> None:
 
 def _ensure_corpus(corpus: Path, n: int, args: argparse.Namespace) -> dict[str, Any]:
     """Generate (or reuse) the corpus in a subprocess, so this process stays small."""
-    command = [
-        sys.executable,
-        str(HERE / "generate.py"),
-        str(corpus),
-        "-n",
-        str(n),
-        "--seed",
-        str(args.seed),
-        "--derived",
-        str(args.derived),
-        "--jobs",
-        str(args.jobs),
-        "--reuse",
-        "--quiet",
-    ]
+    command = [sys.executable, str(HERE / "generate.py"), str(corpus), "-n", str(n)]
+    if args.profile != "v2":
+        command = [sys.executable, str(HERE / "crawl.py"), str(corpus), "-n", str(n)]
+        command += ["--plain"] if args.profile == "crawl-plain" else []
+    else:
+        command += ["--derived", str(args.derived)]
+    command += ["--seed", str(args.seed), "--jobs", str(args.jobs), "--reuse", "--quiet"]
     subprocess.run(command, check=True)
     meta: dict[str, Any] = json.loads((corpus / "meta.json").read_text(encoding="utf-8"))
     return meta
@@ -377,6 +409,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if results_path.is_file() and not args.force:
         results = json.loads(results_path.read_text(encoding="utf-8"))
     settings_key = [args.workers, sorted(args.overrides), args.seed, args.derived]
+    if args.profile != "v2":
+        settings_key = [args.workers, sorted(args.overrides), args.seed, args.profile]
     if results.get("settings_key") != settings_key:
         results = {"settings_key": settings_key, "sizes": {}}
     results.update(
@@ -395,6 +429,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     log(f"text pass: {kernels.active()}")  # the children inherit PROVENANCE_PURE
     for n in args.sizes:
         corpus = cache / f"corpus-{n}-seed{args.seed}"
+        if args.profile != "v2":
+            corpus = cache / f"{args.profile}-{n}-seed{args.seed}"
         log(f"N={n}: corpus {corpus}")
         meta = _ensure_corpus(corpus, n, args)
         entry = results["sizes"].setdefault(str(n), {"n": n})
@@ -429,13 +465,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     break
                 if kind == "trace":
                     docs, edges = generate.read_gold(corpus)
-                    entry["accuracy"] = scoring.score(data.pop("relations"), docs, edges)
+                    relations, clusters = data.pop("relations"), data.pop("clusters")
+                    entry["accuracy"] = scoring.score(relations, docs, edges)
                     entry["relations_reported"] = entry["accuracy"]["reported"]
+                    if args.profile != "v2":
+                        entry["families"] = scoring.families(relations, clusters, docs, edges)
                 runs.append(data)
                 log(f"N={n}: {kind} {data['seconds']:.1f} s, peak {data['peak_rss_mib']:.0f} MiB")
                 _save(results_path, results)
         if args.check_sharing:
-            entry["sharing"] = generate.check_sharing(corpus, limit=args.check_sharing)
+            check = generate.check_sharing if args.profile == "v2" else crawl.check_sharing
+            entry["sharing"] = check(corpus, limit=args.check_sharing)
             _save(results_path, results)
     table = markdown(results)
     md_path: Path = args.markdown or results_path.with_suffix(".md")
@@ -462,7 +502,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (median)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--derived", type=float, default=0.15)
+    parser.add_argument("--derived", type=float, default=0.15, help="v2 corpora only")
+    parser.add_argument(
+        "--profile",
+        choices=("v2", "crawl", "crawl-plain"),
+        default="v2",
+        help="corpora of generate.py (v2, default) or crawl.py (v3, crawl-like; "
+        "crawl-plain: its families without boilerplate or stock phrases)",
+    )
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="processes generating a corpus"
     )

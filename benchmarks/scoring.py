@@ -12,6 +12,13 @@ Pure functions on plain values, so the tests can check them without running a tr
   gold source; the rest are ``reversed``, ``undetermined`` or ``common-source``. Split by
   whether both documents are dated.
 * **siblings**: of the gold ``common-source`` edges found, how they were reported.
+
+For a crawl-like corpus (``benchmarks/crawl.py``, whose gold lists one edge per family
+member, to its parent, not every pair), :func:`families` adds, by family size
+(``SIZE_BUCKETS``): recall of those member edges; how much of each family the trace put in
+one cluster (the cluster holding most of the family's members; quotation hosts left out,
+since a shared quotation alone joins no cluster); and the false positives by what the two
+documents share that is not a relation (an outlet's boilerplate, a stock phrase, neither).
 """
 
 from __future__ import annotations
@@ -110,4 +117,92 @@ def score(
             }
             for plant, c in sorted(per_plant.items())
         },
+    }
+
+
+SIZE_BUCKETS = ((1, "1"), (2, "2"), (10, "3-10"), (99, "11-99"), (1000, "100-1000"))
+
+
+def size_bucket(size: int) -> str:
+    """The family-size bucket of a family of ``size`` documents."""
+    for top, name in SIZE_BUCKETS:
+        if size <= top:
+            return name
+    return SIZE_BUCKETS[-1][1]
+
+
+def families(
+    reported: Iterable[Sequence[str]],
+    clusters: Iterable[Sequence[str]],
+    docs: Mapping[str, Mapping[str, Any]],
+    edges: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Scores by family size for a crawl-like gold (``docs`` records carry ``family``,
+    ``family_size``, ``role``, ``outlet`` and ``stock``)."""
+    pairs = {frozenset((r[0], r[1])) for r in reported}
+    by_bucket: dict[str, Counter[str]] = defaultdict(Counter)
+    for edge in edges:
+        bucket = size_bucket(int(docs[edge["source"]]["family_size"]))
+        by_bucket[bucket]["gold_edges"] += 1
+        by_bucket[bucket]["found"] += frozenset((edge["source"], edge["derived"])) in pairs
+
+    cluster_of: dict[str, int] = {}
+    cluster_size: list[int] = []
+    for k, cluster in enumerate(clusters):
+        cluster_size.append(len(cluster))
+        for ident in cluster:
+            cluster_of[ident] = k
+    members: dict[Any, list[str]] = defaultdict(list)
+    for ident, record in docs.items():
+        if record.get("family") is not None and record.get("role") != "quote-host":
+            members[record["family"]].append(ident)
+    for family_members in members.values():
+        if len(family_members) < 2:  # the source and quotation hosts only: nothing to join
+            continue
+        c = by_bucket[size_bucket(int(docs[family_members[0]]["family_size"]))]
+        counts = Counter(cluster_of[i] for i in family_members if i in cluster_of)
+        best, together = counts.most_common(1)[0] if counts else (None, 0)
+        c["families"] += 1
+        c["members"] += len(family_members)
+        c["in_largest_cluster"] += together
+        c["whole_family_one_cluster"] += together == len(family_members)
+        if best is not None:
+            c["cluster_documents"] += cluster_size[best]
+            c["cluster_from_family"] += together
+
+    false_by_cause: Counter[str] = Counter()
+    for r in reported:
+        a, b = docs.get(r[0], {}), docs.get(r[1], {})
+        if a.get("family") is not None and a.get("family") == b.get("family"):
+            continue
+        if a.get("outlet") is not None and a.get("outlet") == b.get("outlet"):
+            cause = "same outlet"
+        elif set(a.get("stock", ())) & set(b.get("stock", ())):
+            cause = "stock phrase"
+        else:
+            cause = "neither"
+        false_by_cause[cause] += 1
+
+    within = sum(
+        1
+        for r in reported
+        if docs.get(r[0], {}).get("family") is not None
+        and docs.get(r[0], {}).get("family") == docs.get(r[1], {}).get("family")
+    )
+    buckets = {}
+    for name in [b for _, b in SIZE_BUCKETS if b in by_bucket]:
+        c = by_bucket[name]
+        buckets[name] = {
+            "families": c["families"],
+            "gold_edges": c["gold_edges"],
+            "found": c["found"],
+            "edge_recall": _ratio(c["found"], c["gold_edges"]),
+            "membership": _ratio(c["in_largest_cluster"], c["members"]),
+            "whole_families": c["whole_family_one_cluster"],
+            "cluster_purity": _ratio(c["cluster_from_family"], c["cluster_documents"]),
+        }
+    return {
+        "by_size": buckets,
+        "reported_within_families": within,
+        "false_positives_by_cause": dict(sorted(false_by_cause.items())),
     }

@@ -295,6 +295,39 @@ def test_exponent_fit_and_ratios() -> None:
     assert "5.0×" in table and "4.00×" in table and "3.00×" in table
 
 
+def test_markdown_adds_the_family_table_for_a_crawl_corpus() -> None:
+    bucket = {
+        "families": 2,
+        "gold_edges": 300,
+        "found": 150,
+        "edge_recall": 0.5,
+        "membership": 0.75,
+        "whole_families": 1,
+        "cluster_purity": 0.25,
+    }
+    entry = {
+        "n": 10_000,
+        "corpus": {"bytes": 2_000_000, "family_sizes": {"related_pairs": 70_000}},
+        "families": {
+            "by_size": {"100-1000": bucket},
+            "reported_within_families": 1234,
+            "false_positives_by_cause": {"same outlet": 7},
+        },
+    }
+    assert scale.summarise(entry)["related_pairs"] == 70_000
+    table = scale.markdown(
+        {"machine": {"cpus": 2, "python": "3.11"}, "workers": 2, "repeat": 1,
+         "sizes": {"10000": entry}}
+    )  # fmt: skip
+    assert "| 10,000 | 100-1000 | 2 | 150/300 | 0.500 | 0.750 | 1 | 0.250 |" in table
+    assert "within families 1,234 (related pairs in the corpus 70,000)" in table
+    assert "same outlet 7" in table
+    assert "By family size" not in scale.markdown(
+        {"machine": {"cpus": 2, "python": "3.11"}, "workers": 2, "repeat": 1,
+         "sizes": {"10000": {"n": 10_000, "corpus": {"bytes": 1}}}}
+    )  # fmt: skip
+
+
 def test_budget_times_every_step_of_the_candidate_path() -> None:
     """The per-step CPU budget runs the library's own steps over the seeds and reports each
     one, their sum against the floor, and the bounds (figures vary; their shape does not)."""
