@@ -187,6 +187,11 @@ def _token_pattern(text: str) -> re.Pattern[str]:
     holds no combining mark either. All three find the same tokens in such a text."""
     if has_unspaced(text):
         return _TOKEN_RE
+    return _spaced_token_pattern(text)
+
+
+def _spaced_token_pattern(text: str) -> re.Pattern[str]:
+    """``_token_pattern`` of a text known to hold no character of an unspaced script."""
     return _FAST_TOKEN_RE if _MARKS_RE.search(text) else _PLAIN_TOKEN_RE
 
 
@@ -644,7 +649,7 @@ def sentence_terms(text: str) -> list[list[str]]:
             _TERMS.clear()
         compiled = kernels.compiled
         if compiled is None:
-            found = _spaced_terms(text, sentences(text), _token_pattern(text))
+            found = _spaced_terms(text, sentences(text), _spaced_token_pattern(text))
         else:
             paras = _paragraph_bounds(compiled, text)
             bounds = compiled.sentence_bounds(text, paras, _ABBREVIATIONS, _NUMBERED)
@@ -659,7 +664,7 @@ def _spaced_terms(
     text: str, sents: Sequence[Span], pattern: re.Pattern[str]
 ) -> list[list[str]] | None:
     """The content terms of each of ``sents`` in a text without unspaced scripts, looked up
-    in ``_TERMS`` (``pattern`` is ``_token_pattern(text)``); None when folding made a word
+    in ``_TERMS`` (``pattern`` is ``_spaced_token_pattern(text)``); None when folding made a word
     a character of an unspaced script, which the general path handles. The reference for
     the compiled ``spaced_terms``, which finds the words with ``_MARK_BITS`` instead of
     ``pattern`` (the same words: a test compares them)."""
