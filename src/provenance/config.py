@@ -51,6 +51,12 @@ class Settings:
     jsonl_url_field: str = "url"
     strip_boilerplate: bool = True
     """Strip front matter, bylines, page furniture and comment tails from the text."""
+    furniture_min_documents: int = 10
+    """Site furniture: a header or footer block (navigation, copyright, "About us") found at
+    the same edge of at least this many documents, around article text that differs each
+    time, is a site's template, not reuse; two or more such blocks at a document's edges are
+    removed before comparing (``furniture.py``; listed as ``site-furniture`` in the
+    document's ``stripped``). 0 keeps them; 1 is refused (every block would qualify)."""
     max_document_chars: int = 5_000_000
     """Resource limit: a document whose text is longer than this is skipped, with a message
     naming the file and the setting, instead of exhausting memory. A file larger than four
@@ -268,6 +274,11 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"num_perm must be at least 4, got {s.num_perm}")
     if s.engine not in ENGINES:
         raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {s.engine!r}")
+    if s.furniture_min_documents == 1:
+        raise ConfigError(
+            "furniture_min_documents must be 0 (off) or at least 2: a block in one document "
+            "is not repeated"
+        )
     if s.seed_ngram < 1:
         raise ConfigError("seed_ngram must be at least 1")
     for kind in s.check_fail_on:

@@ -1,7 +1,7 @@
 """trace(paths, settings) -> TraceResult: picks an engine, runs the stages on it, times each.
 
-ingest -> fingerprint (lean text pass) -> candidates -> align (documents in pairs analysed
-in full, lazily) -> classify -> graph
+ingest -> furniture (site templates, corpus-wide) -> fingerprint (lean text pass) ->
+candidates -> align (documents in pairs analysed in full, lazily) -> classify -> graph
 
 The engines (``engine.local``, ``engine.dask``) do the work of each stage; what they share
 (pair selection, measuring a pair, the graph stage) is ``engine.common``.
@@ -13,6 +13,7 @@ import os
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from provenance import furniture as furniture_stage
 from provenance.config import Settings
 from provenance.engine.common import (
     Engine,
@@ -102,6 +103,8 @@ def _stages(
     timings: dict[str, float],
 ) -> TraceResult:
     notes: list[str] = []
+    with timed(timings, "furniture"):
+        documents = furniture_stage.strip_furniture(documents, settings, notes)
     with timed(timings, "fingerprint"):
         fingerprinted = engine.fingerprint(documents, report)
     with timed(timings, "candidates"):
