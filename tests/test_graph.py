@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from provenance.classify import Evidence
@@ -36,6 +38,9 @@ def test_containment_points_at_the_more_covered_document() -> None:
 
 
 # --- direction reasons, siblings of a known source, derived_from -----------------------------
+
+
+Measured = tuple[Alignment, Evidence]
 
 
 def _pair(a: int, b: int, cov_a: float, cov_b: float) -> tuple[Alignment, Evidence]:
@@ -124,3 +129,33 @@ def test_a_paper_that_shares_only_wire_material_with_another_is_its_sibling() ->
     copied = _between(_build(docs, [measured[0], own]), "long", "brief")
     # what they share is the long paper's own text: the brief may have copied it
     assert (copied.source, copied.direction) == ("long", "source->derived")
+
+
+def test_a_stock_phrase_from_an_earlier_document_leaves_a_dated_copy_ordered() -> None:
+    # S (1 January) and its near-copy C (5 January) both hold a sentence that an unrelated,
+    # earlier document X also has. X gives C far less than S does, and that little reads
+    # exactly alike in both; it is no sign that C and S are siblings of X.
+    text = "The council met on Monday. " * 30
+    docs = [
+        Document("x", "x", text, date="2024-12-01"),
+        Document("s", "s", text, date="2025-01-01"),
+        Document("c", "c", text, date="2025-01-05"),
+    ]
+
+    def pair(a: int, b: int, end: int, cov: float, similarity: float, tokens: int) -> Measured:
+        passage = Passage(Span(0, end), Span(0, end), "verbatim", similarity)
+        evidence = dataclasses.replace(_ev(cov, cov, similarity), shared_tokens=tokens)
+        return Alignment(a, b, (passage,), cov, cov), evidence
+
+    measured = [
+        pair(0, 1, 60, 0.07, 1.0, 12),
+        pair(0, 2, 60, 0.07, 1.0, 12),
+        pair(1, 2, 800, 0.99, 0.98, 400),
+    ]
+    rel = _between(_build(docs, measured), "s", "c")
+    assert (rel.source, rel.derived, rel.direction, rel.direction_reason) == (
+        "s",
+        "c",
+        "source->derived",
+        "dates",
+    )

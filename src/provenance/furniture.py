@@ -8,8 +8,8 @@ footer. This stage runs once over the whole corpus, after ingest and before fing
 
 A block is a paragraph (text between blank lines). Only the first and the last
 ``EDGE_BLOCKS`` blocks of a document are looked at: templates sit at the edges. Each block
-is keyed by its words, lower-cased, with digit runs as one symbol (the year in a copyright
-line changes). A key is furniture when, in the same zone (top or bottom):
+is keyed by its text, lower-cased, spaces collapsed and digits as one symbol (the year in
+a copyright line changes). A key is furniture when, in the same zone (top or bottom):
 
 - it occurs in at least ``furniture_min_documents`` documents, and
 - the article text beside it differs: going inward from the block, past blocks already
@@ -46,8 +46,8 @@ MIN_TEMPLATE_BLOCKS = 2
 """Furniture blocks a document's edges must hold before any is removed."""
 
 _GAP = re.compile(r"\n[ \t]*\n\s*")
-_WORD = re.compile(r"\w+")
-_DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"\w")
+_DIGITS = bytes.maketrans(b"123456789", b"000000000")
 
 Zone = int  # 0: the top of a document, 1: its bottom
 
@@ -77,12 +77,12 @@ def _block_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _key(block: str) -> int | None:
-    words = _WORD.findall(block.lower())
-    if not words:
+    """The block's words, lower-cased, spaces collapsed and every ASCII digit as ``0`` (the
+    year in a copyright line changes), hashed; ``None`` for a block without a word."""
+    if _WORD.search(block) is None:
         return None
-    return xxhash.xxh3_64_intdigest(
-        _DIGITS.sub("0", " ".join(words)).encode("utf-8", "surrogatepass")
-    )
+    folded = " ".join(block.lower().split()).encode("utf-8", "surrogatepass")
+    return xxhash.xxh3_64_intdigest(folded.translate(_DIGITS))
 
 
 def _edges(text: str) -> _Edges:

@@ -250,6 +250,9 @@ def _explained(inner: Sequence[Span], outer: Sequence[Span], analysis: Analysis)
 
 
 TIE = 0.9  # amounts of shared words within 10% of each other count as tied
+MINOR_SOURCE_SHARE = 0.2
+"""A source that shares with a document less than this share of what its primary source
+shares is a minor one (a sentence of a wire story, a stock phrase)."""
 
 
 def _side_key(pair: Pair) -> tuple[int, float]:
@@ -459,6 +462,14 @@ def _settle_sources(
             if nx.has_path(graph, src, primary):
                 if via.evidence.similarity > pair.evidence.similarity:
                     drop.append(key)  # a chain: dst carries the primary's changes
+                elif (
+                    _near_duplicates(via, settings)
+                    and pair.evidence.shared_tokens < MINOR_SOURCE_SHARE * most
+                ):
+                    # dst is a near-copy of the primary and took from src only a little
+                    # the primary also holds (a stock phrase): how alike that little reads
+                    # says nothing of which dst copied, so dst and the primary stay ordered
+                    continue
                 else:
                     # dst reads no closer to the primary than to its ancestor src: no sign
                     # it came through the primary; both took from src, as siblings.
