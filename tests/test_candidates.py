@@ -265,3 +265,75 @@ def test_vectorized_banding_equals_dictionary_banding(seed: int, similarity: flo
         for n in rng.integers(0, 4, size=25)
     ]
     assert cand.candidate_pairs(fps, s) == _reference_pairs(fps, s)
+
+
+# --- stock passages ---------------------------------------------------------------------------
+
+
+def _sentences(rng: np.random.Generator, words: list[str], n: int) -> list[str]:
+    return [
+        " ".join(str(w) for w in rng.choice(words, size=12, replace=False)).capitalize() + "."
+        for _ in range(n)
+    ]
+
+
+def _stock_corpus() -> tuple[list[str], list[str]]:
+    """14 unrelated articles of 8 sentences, each with the same stock sentence in it, and
+    the sentences of a source that articles 10-13 reuse (documents 14-)."""
+    rng = np.random.default_rng(5)
+    words = _words(rng, 4000)
+    stock = _sentences(rng, words, 1)[0]
+    texts = []
+    for k in range(14):
+        own = _sentences(rng, words, 8)
+        own.insert(1 + k % 6, stock)
+        texts.append(" ".join(own))
+    return texts, words
+
+
+def _stock_pairs(texts: list[str], **changes: object) -> set[tuple[int, int]]:
+    settings = Settings().replace(**changes)
+    found = cand.candidate_pairs(fp.fingerprint_texts(texts, settings), settings)
+    return {(a, b) for a, b, _ in found}
+
+
+def test_a_stock_sentence_in_many_unrelated_articles_makes_no_candidates() -> None:
+    texts, _ = _stock_corpus()
+    assert _stock_pairs(texts) == set()
+    # without the rule every pair of them is a candidate
+    assert len(_stock_pairs(texts, stock_min_documents=0)) == 14 * 13 // 2
+
+
+def test_few_documents_with_a_shared_sentence_are_still_candidates() -> None:
+    texts, _ = _stock_corpus()
+    assert len(_stock_pairs(texts[:5])) == 10  # below stock_min_documents: not stock
+
+
+def test_a_source_sentence_many_took_is_not_stock() -> None:
+    # A source of 8 sentences; 9 articles take a run of three of its sentences, 3 take only
+    # its second sentence, among sentences of their own. The second sentence is in 13
+    # documents, but most of the documents it links share more with the source: the
+    # source's one-sentence takers stay candidates.
+    rng = np.random.default_rng(6)
+    words = _words(rng, 4000)
+    source = _sentences(rng, words, 8)
+    texts = [" ".join(source)]
+    for k in range(12):
+        own = _sentences(rng, words, 6)
+        taken = source[1:4] if k < 9 else source[1:2]
+        texts.append(" ".join(own[:2] + taken + own[2:]))
+    pairs = _stock_pairs(texts)
+    assert {(0, k) for k in range(1, 13)} <= pairs
+
+
+def test_a_run_of_common_sentences_is_not_stock() -> None:
+    # the same two adjacent sentences in 14 otherwise unrelated articles: an excerpt of
+    # something, not stock phrases
+    rng = np.random.default_rng(7)
+    words = _words(rng, 4000)
+    excerpt = " ".join(_sentences(rng, words, 2))
+    texts = [
+        " ".join([*_sentences(rng, words, 3), excerpt, *_sentences(rng, words, 3)])
+        for _ in range(14)
+    ]
+    assert len(_stock_pairs(texts)) >= 13  # at least the star around the first

@@ -16,7 +16,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 def test_trace_times_every_stage_in_order() -> None:
     result = pipeline.trace([SEEDS], Settings(workers=1))
-    assert list(result.timings)[:4] == ["ingest", "fingerprint", "candidates", "align"]
+    assert list(result.timings)[:5] == ["ingest", "furniture", "fingerprint", "candidates", "align"]
     assert all(seconds >= 0.0 for seconds in result.timings.values())
     assert len(result.documents) == 5
 

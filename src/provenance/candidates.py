@@ -135,12 +135,14 @@ def unit_collisions(
     *,
     notes: list[str] | None = None,
     hubs: np.ndarray | None = None,
+    members: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """Colliding unit pairs as rows ``(doc_a, doc_b, unit_a, unit_b)``, ``doc_a < doc_b``,
     unique and sorted, from buckets of 2 to ``max_bucket_size`` members, and larger buckets
     as a star around the member ``hubs`` ranks first (`hub_ranks`; document order without
-    it; a note in ``notes`` when there were such buckets)."""
-    rows, crowded = _collide(keys, settings, hubs=hubs)
+    it; a note in ``notes`` when there were such buckets). ``members`` collects the crowded
+    buckets' other members (``_star_rows``)."""
+    rows, crowded = _collide(keys, settings, hubs=hubs, members=members)
     if notes is not None and crowded:
         notes.append(_crowded_note(crowded, settings))
     return _unique_rows([rows])
@@ -152,6 +154,7 @@ def _collide(
     signatures: np.ndarray | None = None,
     *,
     hubs: np.ndarray | None = None,
+    members: list[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, int]:
     """``unit_collisions`` rows (int32, not yet unique) and the number of crowded buckets.
 
@@ -169,7 +172,7 @@ def _collide(
     sizes = np.diff(np.append(starts, n))
     over = sizes > settings.max_bucket_size
     crowded = int(over.sum())
-    star = _star_rows(keys, order, starts[over], sizes[over], settings, signatures, hubs)
+    star = _star_rows(keys, order, starts[over], sizes[over], settings, signatures, hubs, members)
     keep = (sizes >= 2) & ~over
     starts, sizes = starts[keep], sizes[keep]
     if len(starts) == 0:
@@ -204,11 +207,17 @@ def _star_rows(
     settings: Settings,
     signatures: np.ndarray | None,
     hubs: np.ndarray | None = None,
+    members: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """The unit pairs of crowded buckets as a star: every member with the bucket's first
     member (lowest ``hubs`` rank of its document, or lowest document without ``hubs``, then
     unit), not every pair (which grows with the square of the bucket) and not nothing
     (which would hide a family of copies).
+
+    What the star does not compare, two members that are not the hub, is appended to
+    ``members`` as rows ``(document, bucket)`` (bucket: band and position, unique in a
+    run): ``_without_stock_pairs`` must not judge such a pair by the few passages it was
+    compared on.
 
     Boilerplate shared by unrelated documents makes star pairs too; alignment and
     classification decide whether a pair is related (a shared footer line is not)."""
@@ -224,6 +233,10 @@ def _star_rows(
     # one hub row a bucket: a (document, unit) is in a bucket once (the band is in its key)
     hub_rows = np.repeat(at[~member], sizes)[member]
     at = at[member]
+    if members is not None:
+        bucket = np.repeat(starts.astype(np.int64), sizes)[member]
+        band = keys.band[at].astype(np.int64)
+        members.append(np.stack([keys.doc[at].astype(np.int64), band * (1 << 40) + bucket], 1))
     if signatures is not None and settings.min_unit_similarity > 0:
         alike = _alike(signatures, hub_rows, at, settings)
         hub_rows, at = hub_rows[alike], at[alike]
@@ -303,10 +316,21 @@ def _buckets(keys: BandKeys) -> tuple[np.ndarray, np.ndarray]:
 
 
 def score_pairs(
-    collisions: np.ndarray, settings: Settings, *, notes: list[str] | None = None
+    collisions: np.ndarray,
+    settings: Settings,
+    *,
+    unit_counts: np.ndarray | None = None,
+    crowded_members: np.ndarray | None = None,
+    notes: list[str] | None = None,
 ) -> list[tuple[int, int, int]]:
     """``(a, b, colliding unit pairs)`` sorted by ``(a, b)``, capped per document (a note in
-    ``notes`` when the cap left pairs out)."""
+    ``notes`` when the cap left pairs out). With ``unit_counts`` (units of each document)
+    and ``crowded_members`` (``crowded_members``), pairs that share only stock passages are
+    left out first (``_without_stock_pairs``)."""
+    if len(collisions) == 0:
+        return []
+    if unit_counts is not None and crowded_members is not None:
+        collisions = _without_stock_pairs(collisions, unit_counts, crowded_members, settings)
     if len(collisions) == 0:
         return []
     pairs, counts = np.unique(collisions[:, :2], axis=0, return_counts=True)
@@ -315,6 +339,122 @@ def score_pairs(
     if notes is not None and over:
         notes.append(_capped_note(over, settings))
     return capped
+
+
+STOCK_MAX_UNITS = 3
+"""A document pair sharing more passages than this is more than stock phrases."""
+STOCK_THICK_SHARE = 0.25
+"""A passage is stock only when fewer than this share of the documents it links share more
+with it than a few scattered passages: the sentence of a source that ten answers or papers
+took is linked to documents that took runs of it too."""
+
+
+def _without_stock_pairs(
+    collisions: np.ndarray, unit_counts: np.ndarray, members: np.ndarray, settings: Settings
+) -> np.ndarray:
+    """``collisions`` without the rows of document pairs that share only stock passages.
+
+    A pair is *thin* when it shares at most ``STOCK_MAX_UNITS`` unit pairs, less than half
+    of the units of each document (``unit_counts``), and no two of its units are next to
+    each other in either document (copies, excerpts and rewrites share runs of neighbouring
+    passages, or many, or most of a short document), and the two are not members together of
+    more crowded buckets than ``STOCK_MAX_UNITS`` passages fill (``members``: the star
+    compared neither with the other there, so a family's copies share few compared
+    passages). A unit is *stock* when it collides with
+    at least ``stock_min_documents - 1`` other documents and fewer than ``STOCK_THICK_SHARE``
+    of those pairs are thick: "declined to comment on the report", or a famous quotation, in many
+    unrelated stories. A thin pair is dropped when, in each of its rows, every unit that
+    collides that widely is stock (in a crowded bucket, compared as a star, only the hub's
+    unit collides widely). Rows are sorted by ``(doc_a, doc_b)``; ``stock_min_documents`` 0
+    keeps every pair."""
+    need = settings.stock_min_documents - 1
+    if need < 1 or len(collisions) < need:
+        return collisions
+    docs = collisions[:, :2]
+    starts = np.flatnonzero(np.concatenate(([True], (docs[1:] != docs[:-1]).any(axis=1))))
+    lengths = np.diff(np.append(starts, len(docs)))
+    pair_of = np.repeat(np.arange(len(starts)), lengths)
+    thick = lengths > STOCK_MAX_UNITS
+    for side in (0, 1):
+        units = collisions[:, 2 + side]
+        thick[_neighbours(pair_of, units)] = True
+        shared = _distinct(pair_of, units, len(starts))
+        thick |= 2 * shared >= unit_counts[collisions[starts, side]]
+    thin = np.flatnonzero(~thick)
+    if len(thin):
+        bands, _ = band_parameters(settings)
+        together = _shared_buckets(collisions[starts[thin], :2], members)
+        thick[thin[together > STOCK_MAX_UNITS * bands]] = True
+    if thick.all():
+        return collisions
+    # each (unit, partner document) once, with whether that pair is thick
+    a = collisions[:, 0] * (1 << 32) + collisions[:, 2]
+    b = collisions[:, 1] * (1 << 32) + collisions[:, 3]
+    unit = np.concatenate([a, b])
+    partner = np.concatenate([collisions[:, 1], collisions[:, 0]])
+    row_thick = np.tile(thick[pair_of], 2)
+    order = np.lexsort((partner, unit))
+    unit, partner, row_thick = unit[order], partner[order], row_thick[order]
+    fresh = np.ones(len(unit), dtype=bool)
+    fresh[1:] = (unit[1:] != unit[:-1]) | (partner[1:] != partner[:-1])
+    units, which = np.unique(unit[fresh], return_inverse=True)
+    partners = np.bincount(which)
+    thick_partners = np.bincount(which, weights=row_thick[fresh])
+    wide = partners >= need
+    stock = wide & (thick_partners < STOCK_THICK_SHARE * partners)
+    wide_a, wide_b = _lookup(units, wide, a), _lookup(units, wide, b)
+    stock_a, stock_b = _lookup(units, stock, a), _lookup(units, stock, b)
+    row_stock = (wide_a | wide_b) & (~wide_a | stock_a) & (~wide_b | stock_b)
+    only_stock = np.logical_and.reduceat(row_stock, starts)
+    drop = ~thick & only_stock
+    if not drop.any():
+        return collisions
+    kept: np.ndarray = collisions[~drop[pair_of]]
+    return kept
+
+
+def _shared_buckets(pairs: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """For each document pair (rows ``(a, b)``), how many crowded buckets both are members
+    of (``members``: unique ``(document, bucket)`` rows, sorted)."""
+    out = np.zeros(len(pairs), dtype=np.int64)
+    if len(members) == 0 or len(pairs) == 0:
+        return out
+    docs = members[:, 0]
+    starts = np.searchsorted(docs, pairs, side="left")
+    ends = np.searchsorted(docs, pairs, side="right")
+    has = np.flatnonzero((ends[:, 0] > starts[:, 0]) & (ends[:, 1] > starts[:, 1]))
+    for k in has.tolist():
+        a = members[starts[k, 0] : ends[k, 0], 1]
+        b = members[starts[k, 1] : ends[k, 1], 1]
+        out[k] = len(np.intersect1d(a, b, assume_unique=True))
+    return out
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``values[k]`` for the ``keys[k]`` equal to each of ``wanted`` (all present; ``keys``
+    sorted)."""
+    found: np.ndarray = values[np.searchsorted(keys, wanted)]
+    return found
+
+
+def _distinct(pair: np.ndarray, units: np.ndarray, pairs: int) -> np.ndarray:
+    """How many different ``units`` each pair (values of ``pair``, 0 to ``pairs - 1``) has."""
+    order = np.lexsort((units, pair))
+    pair, units = pair[order], units[order]
+    fresh = np.ones(len(pair), dtype=bool)
+    fresh[1:] = (pair[1:] != pair[:-1]) | (units[1:] != units[:-1])
+    counts: np.ndarray = np.bincount(pair[fresh], minlength=pairs)
+    return counts
+
+
+def _neighbours(pair: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """The pairs (values of ``pair``) in which two of the ``units`` given for the pair (unit
+    indexes in one document) are next to each other."""
+    order = np.lexsort((units, pair))
+    pair, units = pair[order], units[order]
+    next_to = (pair[1:] == pair[:-1]) & (units[1:] - units[:-1] == 1)
+    out: np.ndarray = np.unique(pair[1:][next_to])
+    return out
 
 
 def similar_units(
@@ -456,6 +596,7 @@ def candidate_pairs(
     sigs, doc, unit = _units(fingerprints)
     total = len(doc)
     parts = []
+    members: list[np.ndarray] = []
     crowded = 0
     if total:
         split = split_bands(sigs, bands, rows)
@@ -466,7 +607,7 @@ def candidate_pairs(
                 np.full(total, band, dtype=np.int32),
                 split[:, band],
             )
-            part, crowded_here = _collide(keys, settings, sigs, hubs=hubs)
+            part, crowded_here = _collide(keys, settings, sigs, hubs=hubs, members=members)
             parts.append(part)
             crowded += crowded_here
         del sigs, split, doc, unit
@@ -474,7 +615,30 @@ def candidate_pairs(
         notes.append(_crowded_note(crowded, settings))
     collisions = _unique_rows(parts) if parts else np.zeros((0, 4), dtype=np.int64)
     collisions = similar_units(collisions, fingerprints, fingerprints, settings)
-    return score_pairs(collisions, settings, notes=notes)
+    return score_pairs(
+        collisions,
+        settings,
+        unit_counts=unit_counts(fingerprints),
+        crowded_members=crowded_members(members),
+        notes=notes,
+    )
+
+
+def crowded_members(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """``(document, bucket)`` rows of crowded buckets' members besides their hubs (from
+    ``unit_collisions(..., members=...)``), unique and sorted."""
+    if not parts:
+        return np.zeros((0, 2), dtype=np.int64)
+    rows = np.concatenate(parts)
+    out: np.ndarray = np.unique(rows, axis=0)
+    return out
+
+
+def unit_counts(fingerprints: Sequence[Fingerprint]) -> np.ndarray:
+    """The number of units of each document."""
+    if isinstance(fingerprints, FingerprintTable):
+        return fingerprints.counts()
+    return np.fromiter((len(fp.units) for fp in fingerprints), dtype=np.int64)
 
 
 def _crowded_note(crowded: int, settings: Settings) -> str:

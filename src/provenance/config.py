@@ -103,6 +103,11 @@ class Settings:
     near-duplicate records took 374 s and 5,000 near-duplicate 100-character records 112 s;
     at 32, 56 s and 17 s, with every record still related to its family, and the development
     corpora's figures unchanged.)"""
+    stock_min_documents: int = 10
+    """Stock phrases: a passage that collides with this many documents or more is stock
+    ("declined to comment", a famous quotation), and a pair of documents that shares only
+    a few such passages, none next to another, is not compared (``candidates.py``); copies
+    and excerpts share runs of neighbouring passages. 0 compares such pairs; 1 is refused."""
     max_candidates_per_document: int = 200
     """Resource limit: keep only this many best candidate partners per document. When it
     cuts candidates, the run says so (a note on stderr and in ``TraceResult.notes``)."""
@@ -274,11 +279,11 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"num_perm must be at least 4, got {s.num_perm}")
     if s.engine not in ENGINES:
         raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {s.engine!r}")
-    if s.furniture_min_documents == 1:
-        raise ConfigError(
-            "furniture_min_documents must be 0 (off) or at least 2: a block in one document "
-            "is not repeated"
-        )
+    for name in ("furniture_min_documents", "stock_min_documents"):
+        if getattr(s, name) == 1:
+            raise ConfigError(
+                f"{name} must be 0 (off) or at least 2: text in one document is not repeated"
+            )
     if s.seed_ngram < 1:
         raise ConfigError("seed_ngram must be at least 1")
     for kind in s.check_fail_on:

@@ -8,8 +8,8 @@ footer. This stage runs once over the whole corpus, after ingest and before fing
 
 A block is a paragraph (text between blank lines). Only the first and the last
 ``EDGE_BLOCKS`` blocks of a document are looked at: templates sit at the edges. Each block
-is keyed by its text, lower-cased, spaces collapsed and digits as one symbol (the year in
-a copyright line changes). A key is furniture when, in the same zone (top or bottom):
+is keyed by its text, lower-cased, without spaces and with every digit as ``0`` (the year
+in a copyright line changes). A key is furniture when, in the same zone (top or bottom):
 
 - it occurs in at least ``furniture_min_documents`` documents, and
 - the article text beside it differs: going inward from the block, past blocks already
@@ -77,12 +77,12 @@ def _block_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _key(block: str) -> int | None:
-    """The block's words, lower-cased, spaces collapsed and every ASCII digit as ``0`` (the
-    year in a copyright line changes), hashed; ``None`` for a block without a word."""
+    """The block lower-cased, without its ASCII spaces and with every ASCII digit as ``0``
+    (the year in a copyright line changes), hashed; ``None`` for a block without a word."""
     if _WORD.search(block) is None:
         return None
-    folded = " ".join(block.lower().split()).encode("utf-8", "surrogatepass")
-    return xxhash.xxh3_64_intdigest(folded.translate(_DIGITS))
+    folded = block.lower().encode("utf-8", "surrogatepass").translate(_DIGITS, b" \t\r\n")
+    return xxhash.xxh3_64_intdigest(folded)
 
 
 def _edges(text: str) -> _Edges:

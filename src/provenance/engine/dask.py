@@ -119,10 +119,13 @@ def _bands(
 
 def _collide(
     split: int, settings: Settings, hubs: np.ndarray, *shards: list[candidate_stage.BandKeys]
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
+    """The collisions of one band split, and its crowded buckets' members."""
     _, rows = candidate_stage.band_parameters(settings)
     keys = candidate_stage.concat_band_keys([shard[split] for shard in shards], rows)
-    return candidate_stage.unit_collisions(keys, settings, hubs=hubs)
+    members: list[np.ndarray] = []
+    collisions = candidate_stage.unit_collisions(keys, settings, hubs=hubs, members=members)
+    return collisions, candidate_stage.crowded_members(members)
 
 
 def _similar(
@@ -287,21 +290,34 @@ class DaskEngine:
     ) -> list[tuple[int, int, int]]:
         client, settings = self.client(), self.settings
         hubs = candidate_stage.hub_ranks([d.date for d in documents])
-        collisions = client.gather(
+        collided = client.gather(
             [
                 client.submit(_collide, p, settings, hubs, *fingerprinted.bands, pure=False)
                 for p in range(fingerprinted.parts)
             ]
         )
         fingerprinted.bands.clear()
+        collisions = [c for c, _ in collided]
+        members = candidate_stage.crowded_members([m for _, m in collided])
         merged = (
             np.unique(np.concatenate(collisions), axis=0)
             if collisions
             else np.zeros((0, 4), np.int64)
         )
         merged = _verify(client, merged, fingerprinted.fingerprints, settings)
+        counts = np.concatenate(
+            client.gather(
+                [
+                    client.submit(candidate_stage.unit_counts, fp, pure=False)
+                    for fp in fingerprinted.fingerprints
+                ]
+            )
+            or [np.zeros(0, np.int64)]
+        )
         fingerprinted.fingerprints.clear()
-        return candidate_stage.score_pairs(merged, settings, notes=notes)
+        return candidate_stage.score_pairs(
+            merged, settings, unit_counts=counts, crowded_members=members, notes=notes
+        )
 
     def measure(
         self, documents: Sequence[Document], pairs: Sequence[tuple[int, int]], progress: Progress

@@ -266,14 +266,21 @@ def _staged_candidates(
     bands = candidate_stage.concat_band_keys(
         [stages.read_bands(stage.bands_path(k)) for k in range(len(stage.shards()))], rows
     )
-    collisions = candidate_stage.unit_collisions(bands, settings, hubs=hubs)
+    members: list[np.ndarray] = []
+    collisions = candidate_stage.unit_collisions(bands, settings, hubs=hubs, members=members)
     del bands
     shards = fingerprint_stage.TableBuilder(settings.num_perm)
     for k in range(len(stage.shards())):
         shards.add(stages.read_fingerprints(stage.fingerprint_path(k))[1])
     table = shards.table()
     collisions = candidate_stage.similar_units(collisions, table, table, settings)
+    counts = table.counts()
     del table
-    found = candidate_stage.score_pairs(collisions, settings)
+    found = candidate_stage.score_pairs(
+        collisions,
+        settings,
+        unit_counts=counts,
+        crowded_members=candidate_stage.crowded_members(members),
+    )
     stages.write_candidates(stage.candidates_path, found)
     return found
