@@ -193,7 +193,7 @@ def strip_furniture(
         records = [Stripped.of("site-furniture", doc.text[s:e]) for s, e, _ in template]
         text = doc.text[kept_from:kept_to]
         stripped_docs += 1
-        stripped_chars += len(doc.text) - len(text)
+        stripped_chars += sum(r.chars for r in records)
         out.append(dataclasses.replace(doc, text=text, stripped=doc.stripped + tuple(records)))
     if notes is not None and stripped_docs:
         notes.append(
