@@ -125,6 +125,10 @@ def _collide(
     return candidate_stage.unit_collisions(keys, settings, hubs=hubs)
 
 
+def _unit_counts(fingerprints: list[fingerprint_stage.Fingerprint]) -> np.ndarray:
+    return np.fromiter((len(fp.units) for fp in fingerprints), dtype=np.int64)
+
+
 def _similar(
     rows: np.ndarray,
     left: list[fingerprint_stage.Fingerprint],
@@ -284,8 +288,12 @@ class DaskEngine:
 
     def candidates(
         self, documents: Sequence[Document], fingerprinted: Fingerprinted, notes: list[str]
-    ) -> list[tuple[int, int, int]]:
+    ) -> candidate_stage.Found:
         client, settings = self.client(), self.settings
+        counted = client.gather(
+            [client.submit(_unit_counts, fp, pure=False) for fp in fingerprinted.fingerprints]
+        )
+        units = np.concatenate(counted) if counted else np.zeros(0, dtype=np.int64)
         hubs = candidate_stage.hub_ranks([d.date for d in documents])
         collisions = client.gather(
             [
@@ -301,7 +309,8 @@ class DaskEngine:
         )
         merged = _verify(client, merged, fingerprinted.fingerprints, settings)
         fingerprinted.fingerprints.clear()
-        return candidate_stage.score_pairs(merged, settings, notes=notes)
+        pairs = candidate_stage.score_pairs(merged, settings, notes=notes)
+        return candidate_stage.Found(pairs, units)
 
     def measure(
         self, documents: Sequence[Document], pairs: Sequence[tuple[int, int]], progress: Progress
