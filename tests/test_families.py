@@ -14,7 +14,7 @@ import pytest
 from provenance import families, pipeline
 from provenance.config import Settings
 from provenance.errors import ConfigError
-from provenance.models import Document, Relation
+from provenance.models import Document, Relation, RelationKind
 from provenance.report import jsonout
 from support.family import write_family
 
@@ -152,11 +152,11 @@ def _doc(k: int) -> Document:
     return Document(id=f"d{k}", path=f"d{k}.txt", text="")
 
 
-def _rel(a: int, b: int) -> Relation:
+def _rel(a: int, b: int, kind: RelationKind = "duplicate") -> Relation:
     return Relation(
         source=f"d{a}",
         derived=f"d{b}",
-        kind="duplicate",
+        kind=kind,
         direction="source->derived",
         confidence=1.0,
         score=1.0,
@@ -176,6 +176,10 @@ def test_listed_families_hold_the_members_relations_connect_to_the_source() -> N
     assert (family.aligned_pairs, family.unaligned_pairs) == (7, 3)
     assert family.inferred_pairs == 6 - 3
     assert families.listed(plan, [_rel(2, 3)], docs) == ()  # nothing reaches the source
+    # a shared quotation is no evidence of reuse: it joins no member, but is listed
+    [family] = families.listed(plan, [*relations, _rel(0, 4, "quotes"), _rel(1, 3, "quotes")], docs)
+    assert family.members == ("d0", "d1", "d2", "d3")
+    assert family.inferred_pairs == 6 - 4
 
 
 def test_family_min_size_of_one_is_refused() -> None:

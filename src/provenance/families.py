@@ -50,7 +50,8 @@ document's units: most of both texts is the same text."""
 STRONG_MIN = 4
 """...and at least this many (boilerplate or a stock phrase gives one to three)."""
 KEEP_PARTNERS = 2
-"""Strongest partners in a large family each document keeps beside the source."""
+"""Strongest partners in its core each core member of a large family keeps beside the
+source."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +62,10 @@ class Planned:
     members: tuple[int, ...]
     """Sorted; the source among them."""
     aligned: int
-    """Pairs to align with a document of the family (one counted for the family whose
-    source has the lower index when both documents are in families)."""
+    """Pairs to align with a member (a pair of members of two families counts for the one
+    whose source has the lower index)."""
     unaligned: int
-    """Candidate pairs with a document of the family that are not aligned (same count)."""
+    """Candidate pairs of members that are not aligned."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,18 +220,23 @@ def listed(
     planned: Sequence[Planned], relations: Sequence[Relation], documents: Sequence[Document]
 ) -> tuple[Family, ...]:
     """What the result reports of each large family: the members that relations between
-    members connect to the source (families left with one member are not listed), and how
-    many pairs of them no relation lists (inferred related through the source)."""
+    members connect to the source (relations other than ``quotes``, which are no evidence
+    of reuse, as for clusters; families left with one member are not listed), and how many
+    pairs of them no relation lists (inferred related through the source)."""
     if not planned:
         return ()
     family = {d: k for k, fam in enumerate(planned) for d in fam.members}
     index = {d.id: k for k, d in enumerate(documents)}
-    links: dict[int, set[int]] = defaultdict(set)  # between members of one family
+    links: dict[int, set[int]] = defaultdict(set)  # reuse between members of one family
+    pairs: dict[int, set[int]] = defaultdict(set)  # any relation between them
     for r in relations:
         a, b = index[r.source], index[r.derived]
         if a in family and family.get(b) == family[a]:
-            links[a].add(b)
-            links[b].add(a)
+            pairs[a].add(b)
+            pairs[b].add(a)
+            if r.kind != "quotes":
+                links[a].add(b)
+                links[b].add(a)
     out = []
     for fam in planned:
         reached = {fam.source}
@@ -241,7 +247,7 @@ def listed(
                 todo.append(nxt)
         if len(reached) < 2:
             continue
-        listed_pairs = sum(len(links[d] & reached) for d in reached) // 2
+        listed_pairs = sum(len(pairs[d] & reached) for d in reached) // 2
         size = len(reached)
         out.append(
             Family(

@@ -168,11 +168,12 @@ class Family:
     """Id of the family's source: the near-copy dated earlier than every other one."""
     members: tuple[str, ...]
     """Ids of the members, sorted; the source among them. Each is connected to the source by
-    listed relations between members."""
+    listed relations (other than ``quotes``) between members."""
     aligned_pairs: int
-    """Document pairs of the family that were aligned."""
+    """Document pairs with a member that were aligned (a pair of members of two families
+    counts for the one whose source comes first)."""
     unaligned_pairs: int
-    """Candidate pairs of the family that were not aligned (their relation is inferred)."""
+    """Candidate pairs of members that were not aligned (their relation is inferred)."""
     inferred_pairs: int
     """Pairs of members that no relation lists: related through the source, not measured."""
 

@@ -20,13 +20,15 @@ Shape (keys in this order; lists in the engine's order, which is already determi
      "skipped": [{"path", "reason"}]}
 
 ``families`` (always present, ``[]`` when none) lists each family of ``family_min_size`` or
-more documents, which is aligned as a star around its ``source`` (its earliest dated
-near-copy) rather than pair by pair: ``members`` (sorted ids, the source among them) are the
-documents that listed relations connect to the source; ``aligned_pairs`` and
-``unaligned_pairs`` count the family's candidate pairs that were and were not aligned.
-Every pair of members that ``relations`` does not list is *inferred* related through the
-source, not measured: there are ``inferred_pairs`` of them. Each relation listed is exact,
-as for any other pair. (Files written before the key existed read as ``[]``.)
+more documents that was aligned as a star around its ``source`` (the near-copy dated
+earlier than every other one) rather than pair by pair. ``members`` (sorted ids, the source
+among them) are the documents that listed relations other than ``quotes`` connect to the
+source; ``aligned_pairs`` counts the pairs aligned with a member (a pair of members of two
+families counts for the one whose source comes first in the documents), ``unaligned_pairs``
+the candidate pairs of members that were not aligned. Every pair of members that
+``relations`` does not list is *inferred* related through the source, not measured: there
+are ``inferred_pairs`` of them. Each relation listed is measured, exactly as for any other
+pair. (Files written before the key existed read as ``[]``.)
 
 ``chars`` is the length of the document's extracted text, which every span points into.
 Floats are rounded to 4 decimals, so the same run gives byte-identical output. Timings are
