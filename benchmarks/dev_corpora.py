@@ -703,7 +703,7 @@ def _name_in(folder: Path, doc: Any) -> str:
 
 def pipeline_candidates(folder: Path, settings: Any) -> tuple[list[Any], list[tuple[int, int]]]:
     """The documents of ``folder`` and the pairs the pipeline would align, through its own
-    functions (``trace_documents`` up to ``select_pairs``; local engine, no stage folder)."""
+    functions (``trace_documents`` up to ``plan_pairs``; local engine, no stage folder)."""
     from provenance import candidates, ingest
     from provenance.engine import common, local
 
@@ -713,8 +713,8 @@ def pipeline_candidates(folder: Path, settings: Any) -> tuple[list[Any], list[tu
         table = local.fingerprints(documents, settings, runner, common.quiet)
     finally:
         runner.close()
-    found = candidates.candidate_pairs(table, settings)
-    return documents, common.select_pairs(found, documents, settings)
+    found = candidates.Found(candidates.candidate_pairs(table, settings), table.counts())
+    return documents, common.plan_pairs(found, documents, settings).pairs
 
 
 def trace_folder(folder: Path, settings: Any) -> Traced:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import xxhash
@@ -113,6 +114,15 @@ def concat_band_keys(parts: Sequence[BandKeys], rows: int) -> BandKeys:
         band=np.concatenate([p.band for p in parts]),
         keys=np.concatenate([p.keys for p in parts]),
     )
+
+
+class Found(NamedTuple):
+    """What the candidate stage hands on: the candidate pairs ``(a, b, colliding unit
+    pairs)`` of ``candidate_pairs``, and each document's number of units (passages), by
+    which the family stage weighs the collisions."""
+
+    pairs: list[tuple[int, int, int]]
+    units: np.ndarray
 
 
 def hub_ranks(dates: Sequence[str | None]) -> np.ndarray:

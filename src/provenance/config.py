@@ -111,6 +111,15 @@ class Settings:
     max_candidates_per_document: int = 200
     """Resource limit: keep only this many best candidate partners per document. When it
     cuts candidates, the run says so (a note on stderr and in ``TraceResult.notes``)."""
+    family_min_size: int = 20
+    """A family of this many documents or more (near-copies of one story, and the documents
+    that share most with them) is aligned as a star: each member with the family's source
+    and its two strongest partners in the family, not with every other member, so a family
+    of n copies costs O(n) alignments, not O(n^2). The source is the near-copy dated
+    earlier than every other one; a family without one (undated, or first dated twice on
+    one date) is aligned pair by pair. The other pairs of members are reported as inferred
+    through the source (the JSON's ``families``). Smaller families are aligned pair by
+    pair. 0 turns it off."""
     seed: int = 1
 
     # --- alignment ------------------------------------------------------------------------
@@ -284,6 +293,10 @@ def _validate(s: Settings) -> None:
             raise ConfigError(
                 f"{name} must be 0 (off) or at least 2: text in one document is not repeated"
             )
+    if s.family_min_size == 1:
+        raise ConfigError(
+            "family_min_size must be 0 (every family aligned pair by pair) or at least 2, got 1"
+        )
     if s.seed_ngram < 1:
         raise ConfigError("seed_ngram must be at least 1")
     for kind in s.check_fail_on:

@@ -157,6 +157,32 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class Family:
+    """A large family of documents (``family_min_size`` or more planned members), aligned as
+    a star around its source instead of pair by pair (``families.py``).
+
+    Every pair of ``members`` that no relation of the result lists is *inferred* related
+    through ``source``: each member is linked to the source by the relations listed."""
+
+    source: str
+    """Id of the family's source: the near-copy dated earlier than every other one."""
+    members: tuple[str, ...]
+    """Ids of the members, sorted; the source among them. Each is connected to the source by
+    listed relations (other than ``quotes``) between members."""
+    aligned_pairs: int
+    """Document pairs with a member that were aligned (a pair of members of two families
+    counts for the one whose source comes first)."""
+    unaligned_pairs: int
+    """Candidate pairs of members that were not aligned (their relation is inferred)."""
+    inferred_pairs: int
+    """Pairs of members that no relation lists: related through the source, not measured."""
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass(frozen=True, slots=True)
 class TraceResult:
     documents: tuple[Document, ...]
     relations: tuple[Relation, ...]
@@ -168,6 +194,9 @@ class TraceResult:
     """For each document that derives from others, its sources (ids), strongest first: the
     source that explains the most of its text first."""
     timings: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    families: tuple[Family, ...] = ()
+    """Large families aligned as stars around their source (``Family``), in the order of
+    their sources' document index."""
 
 
 # --- provenance check: findings and their status ---------------------------------------------

@@ -19,8 +19,8 @@ from provenance.engine.common import (
     Engine,
     Progress,
     finish,
+    plan_pairs,
     quiet,
-    select_pairs,
     sentence_pair_notes,
     timed,
 )
@@ -110,8 +110,16 @@ def _stages(
     with timed(timings, "candidates"):
         found = engine.candidates(documents, fingerprinted, notes)
         del fingerprinted
-        pairs = select_pairs(found, documents, settings, focus=focus)
+        planned = plan_pairs(found, documents, settings, focus=focus)
     with timed(timings, "align"):
-        notes.extend(sentence_pair_notes(pairs, documents, settings))
-        measured = engine.measure(documents, pairs, report)
-    return finish(documents, measured, settings, skipped=skipped, notes=notes, timings=timings)
+        notes.extend(sentence_pair_notes(planned.pairs, documents, settings))
+        measured = engine.measure(documents, planned.pairs, report)
+    return finish(
+        documents,
+        measured,
+        settings,
+        skipped=skipped,
+        notes=notes,
+        timings=timings,
+        families=planned.families,
+    )

@@ -65,7 +65,7 @@ def test_json_to_stdout(engine: FakeEngine, corpus: Path) -> None:
     result = run(["trace", str(corpus), "--format", "json"])
     expect(result, 0)
     data = json.loads(result.stdout)
-    assert list(data) == ["version", "documents", "relations", "clusters", "skipped"]
+    assert list(data) == ["version", "documents", "relations", "clusters", "families", "skipped"]
     assert "text" not in data["documents"][0]
     assert result.stdout.endswith("}\n")
 
@@ -109,7 +109,7 @@ def test_seeds_json_keys_in_order() -> None:
     result = run(["trace", str(SEEDS), "--format", "json", "-q"])
     expect(result, 0)
     data = json.loads(result.stdout)
-    assert list(data) == ["version", "documents", "relations", "clusters", "skipped"]
+    assert list(data) == ["version", "documents", "relations", "clusters", "families", "skipped"]
     assert len(data["documents"]) == 5
     assert list(data["documents"][0]) == [
         "id",

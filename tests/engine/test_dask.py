@@ -17,6 +17,7 @@ from provenance.engine import dask
 from provenance.errors import ConfigError
 from provenance.models import TraceResult
 from provenance.report import jsonout
+from support.family import write_family
 
 CASES = Path(__file__).parent.parent / "cases"
 CASE_NAMES = sorted(p.parent.name for p in CASES.glob("*/expected.json"))
@@ -60,6 +61,17 @@ def test_dask_with_small_shards_equals_local(
     result = _on(client, [CASES], s)
     assert result.relations
     assert jsonout.dumps(result) == _local([CASES], s)
+
+
+def test_dask_json_equals_local_json_on_a_large_family(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_family(tmp_path / "news")
+    monkeypatch.setattr(dask, "SHARD", 16)  # the family's unit counts come from four shards
+    s = Settings(cache=False)
+    result = _on(client, [tmp_path / "news"], s)
+    assert len(result.families) == 1
+    assert jsonout.dumps(result) == _local([tmp_path / "news"], s)
 
 
 def test_dask_reads_urls_through_fsspec(client: Client) -> None:

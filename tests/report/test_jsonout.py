@@ -9,6 +9,7 @@ import pytest
 
 from provenance.models import (
     Document,
+    Family,
     Passage,
     Relation,
     Skipped,
@@ -80,12 +81,21 @@ def sample() -> TraceResult:
         clusters=(("000_source.txt", "001_derived.txt"),),
         skipped=(Skipped(path="corpus/image.txt", reason="binary file (not text); remove it"),),
         timings={"ingest": 0.25},
+        families=(
+            Family(
+                source="000_source.txt",
+                members=("000_source.txt", "001_derived.txt"),
+                aligned_pairs=1,
+                unaligned_pairs=0,
+                inferred_pairs=0,
+            ),
+        ),
     )
 
 
 def test_top_level_keys_in_contract_order() -> None:
     data = json.loads(jsonout.dumps(sample()))
-    assert list(data) == ["version", "documents", "relations", "clusters", "skipped"]
+    assert list(data) == ["version", "documents", "relations", "clusters", "families", "skipped"]
     assert data["version"] == 1
 
 
@@ -192,6 +202,7 @@ def test_empty_result() -> None:
         "documents": [],
         "relations": [],
         "clusters": [],
+        "families": [],
         "skipped": [],
     }
 
@@ -207,6 +218,23 @@ def test_round_trip_with_text_is_exact() -> None:
     assert back.documents == result.documents
     assert back.skipped == result.skipped
     assert back.clusters == result.clusters
+    assert back.families == result.families
+
+
+def test_family_shape_and_older_files_without_the_key() -> None:
+    data = jsonout.to_dict(sample())
+    assert data["families"] == [
+        {
+            "source": "000_source.txt",
+            "members": ["000_source.txt", "001_derived.txt"],
+            "size": 2,
+            "aligned_pairs": 1,
+            "unaligned_pairs": 0,
+            "inferred_pairs": 0,
+        }
+    ]
+    del data["families"]
+    assert jsonout.from_dict(data).families == ()
 
 
 def test_round_trip_without_text_leaves_text_empty() -> None:
@@ -282,6 +310,17 @@ def test_loads_accepts_bytes() -> None:
         (
             lambda d: d["documents"][0].update(derived_from=["nobody.txt"]),
             "derived_from: 'nobody.txt' is not among",
+        ),
+        (lambda d: d.update(families={}), "'families' should be list"),
+        (lambda d: d["families"][0].update(size=3), r"families\[0\]: 'size' should be the"),
+        (lambda d: d["families"][0].update(aligned_pairs=-1), "should not be negative"),
+        (
+            lambda d: d["families"][0].update(members=["001_derived.txt"], size=1),
+            "the source '000_source.txt' should be among the members",
+        ),
+        (
+            lambda d: d["families"][0].update(source="nobody.txt", members=["nobody.txt"], size=1),
+            r"families\[0\]: 'nobody.txt' is not among",
         ),
     ],
 )

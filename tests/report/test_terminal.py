@@ -11,6 +11,7 @@ from rich.console import Console
 
 from provenance.models import (
     Document,
+    Family,
     Passage,
     PassageKind,
     Relation,
@@ -617,3 +618,19 @@ def test_names_and_titles_show_invisible_characters_as_escapes() -> None:
         assert "source.txt — sou\\u200brce.txt “Head\\u202eline”" in out
         assert "1. source.txt, sou\\u200brce.txt" in out
     assert "Head\\u202eline" in show(result, 120, documents=True).split("id ")[-1]
+
+
+def test_large_families_get_a_line_each() -> None:
+    base = story()
+    family = Family(
+        source=base.documents[0].id,
+        members=tuple(sorted(d.id for d in base.documents[:5])),
+        aligned_pairs=6,
+        unaligned_pairs=4,
+        inferred_pairs=3,
+    )
+    text = show(dataclasses.replace(base, families=(family,)), 120)
+    assert "Large families (each member aligned with the source" in text
+    assert "000_wire.txt" in text.split("Large families")[1]
+    assert "source of 4 members; 6 pairs aligned, 4 not, 3 inferred" in text
+    assert "Large families" not in show(base, 120)

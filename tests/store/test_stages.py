@@ -13,6 +13,8 @@ from provenance.config import Settings
 from provenance.errors import ProvenanceError
 from provenance.report import jsonout
 from provenance.store import stages
+from provenance.store.cache import content_key
+from support.family import write_family
 
 CASES = Path(__file__).parent.parent / "cases"
 
@@ -39,6 +41,23 @@ def test_stage_dir_writes_shards_and_resumes_from_them(
     (tmp_path / "stages" / "bands" / parts[1]).unlink()
     assert jsonout.dumps(pipeline.trace([CASES], s)) == plain
     assert sum(computed) == 2 * n_docs + 7
+
+
+def test_a_large_family_traced_through_a_stage_dir_gives_the_same_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stages, "SHARD", 16)
+    write_family(tmp_path / "news")
+    plain = pipeline.trace([tmp_path / "news"], Settings(workers=1, cache=False))
+    assert len(plain.families) == 1
+    s = Settings(workers=1, cache=False, stage_dir=str(tmp_path / "stages"))
+    assert jsonout.dumps(pipeline.trace([tmp_path / "news"], s)) == jsonout.dumps(plain)
+    keys = [content_key(d.text) for d in plain.documents]
+    units = stages.read_unit_counts(stages.StageDir(tmp_path / "stages", s, keys))
+    texts = [d.text for d in plain.documents]
+    assert units.tolist() == [len(f.units) for f in fp.fingerprint_texts(texts, s)]
+    # resumed from the candidates on disk: the unit counts come from the fingerprint shards
+    assert jsonout.dumps(pipeline.trace([tmp_path / "news"], s)) == jsonout.dumps(plain)
 
 
 def test_stage_dir_of_another_corpus_is_refused(tmp_path: Path) -> None:

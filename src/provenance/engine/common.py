@@ -1,5 +1,6 @@
 """What every engine shares: the engine interface, progress and timing, chunking, the worker
-count, the pairs to align, measuring a pair, and the graph stage that finishes every run.
+count, the pairs to align (with large families as stars: ``families``), measuring a pair,
+and the graph stage that finishes every run.
 
 Written once here, so the local and the Dask engine choose the same pairs, measure them the
 same way and build the same graph: their JSON is byte-identical.
@@ -21,6 +22,7 @@ from threadpoolctl import ThreadpoolController
 from provenance import align as align_stage
 from provenance import candidates as candidate_stage
 from provenance import classify as classify_stage
+from provenance import families as family_stage
 from provenance import graph as graph_stage
 from provenance import text as text_stage
 from provenance.classify import Evidence
@@ -86,8 +88,9 @@ class Engine(Protocol[_F]):
 
     def candidates(
         self, documents: Sequence[Document], fingerprinted: _F, notes: list[str]
-    ) -> list[tuple[int, int, int]]:
-        """``candidates.candidate_pairs`` of the fingerprints (notes appended to ``notes``)."""
+    ) -> candidate_stage.Found:
+        """``candidates.candidate_pairs`` of the fingerprints (notes appended to ``notes``),
+        and each document's number of units."""
         ...
 
     def measure(
@@ -210,6 +213,28 @@ def select_pairs(
     return pairs
 
 
+def plan_pairs(
+    found: candidate_stage.Found,
+    documents: Sequence[Document],
+    settings: Settings,
+    *,
+    focus: Collection[int] | None = None,
+) -> family_stage.Plan:
+    """The pairs to align (``select_pairs``), with each large family aligned as a star
+    around its source (``families.plan``), and those families.
+
+    With ``focus`` (``provenance check``), every pair touching a focus document is aligned:
+    the checked documents' findings are measured, never inferred."""
+    pairs = select_pairs(found.pairs, documents, settings, focus=focus)
+    if focus is not None or not settings.family_min_size:
+        return family_stage.Plan(pairs, ())
+    collisions = {(a, b): c for a, b, c in found.pairs}
+    units = [int(u) for u in found.units]
+    # identical documents paired by ``select_pairs`` alone: every unit collides
+    scored = [(a, b, collisions.get((a, b), units[a])) for a, b in pairs]
+    return family_stage.plan(scored, units, [d.date for d in documents], settings)
+
+
 def by_component(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """``pairs`` grouped by the connected component of documents they belong to (sorted
     inside each group; groups in the order of their first pair).
@@ -275,12 +300,15 @@ def finish(
     skipped: Sequence[Skipped],
     notes: Sequence[str],
     timings: dict[str, float],
+    families: Sequence[family_stage.Planned] = (),
 ) -> TraceResult:
-    """The graph stage and the result, from the measured pairs (every engine ends here)."""
+    """The graph stage and the result, from the measured pairs (every engine ends here);
+    ``families``: the large families of ``plan_pairs``."""
     with timed(timings, "graph"):
         relations, clusters = graph_stage.build(
             documents, LazyAnalyses(documents), measured, settings
         )
+        listed = family_stage.listed(families, relations, documents)
     return TraceResult(
         documents=tuple(documents),
         relations=tuple(relations),
@@ -289,4 +317,5 @@ def finish(
         notes=tuple(notes),
         timings=timings,
         derived_from=graph_stage.derived_from(relations),
+        families=listed,
     )

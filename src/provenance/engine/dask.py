@@ -287,7 +287,7 @@ class DaskEngine:
 
     def candidates(
         self, documents: Sequence[Document], fingerprinted: Fingerprinted, notes: list[str]
-    ) -> list[tuple[int, int, int]]:
+    ) -> candidate_stage.Found:
         client, settings = self.client(), self.settings
         hubs = candidate_stage.hub_ranks([d.date for d in documents])
         collided = client.gather(
@@ -315,9 +315,10 @@ class DaskEngine:
             or [np.zeros(0, np.int64)]
         )
         fingerprinted.fingerprints.clear()
-        return candidate_stage.score_pairs(
+        pairs = candidate_stage.score_pairs(
             merged, settings, unit_counts=counts, crowded_members=members, notes=notes
         )
+        return candidate_stage.Found(pairs, counts)
 
     def measure(
         self, documents: Sequence[Document], pairs: Sequence[tuple[int, int]], progress: Progress

@@ -223,15 +223,19 @@ class LocalEngine:
 
     def candidates(
         self, documents: Sequence[Document], fingerprinted: Fingerprinted, notes: list[str]
-    ) -> list[tuple[int, int, int]]:
+    ) -> candidate_stage.Found:
         hubs = candidate_stage.hub_ranks([d.date for d in documents])
         if fingerprinted.table is not None:
             table, fingerprinted.table = fingerprinted.table, None  # freed with the stage
-            return candidate_stage.candidate_pairs(table, self.settings, notes=notes, hubs=hubs)
-        if fingerprinted.found is not None:  # read from the stage folder
-            return fingerprinted.found
+            units = table.counts()
+            pairs = candidate_stage.candidate_pairs(table, self.settings, notes=notes, hubs=hubs)
+            return candidate_stage.Found(pairs, units)
         assert fingerprinted.stage is not None
-        return _staged_candidates(fingerprinted.stage, self.settings, hubs)
+        units = stages.read_unit_counts(fingerprinted.stage)
+        if fingerprinted.found is not None:  # read from the stage folder
+            return candidate_stage.Found(fingerprinted.found, units)
+        found = _staged_candidates(fingerprinted.stage, self.settings, hubs)
+        return candidate_stage.Found(found, units)
 
     def measure(
         self, documents: Sequence[Document], pairs: Sequence[tuple[int, int]], progress: Progress

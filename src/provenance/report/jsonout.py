@@ -15,7 +15,20 @@ Shape (keys in this order; lists in the engine's order, which is already determi
                     "passages": [{"source": [start, end], "derived": [start, end],
                                   "kind", "similarity"}]}],
      "clusters": [[id, ...]],
+     "families": [{"source", "members": [id, ...], "size",   # large families (below)
+                   "aligned_pairs", "unaligned_pairs", "inferred_pairs"}],
      "skipped": [{"path", "reason"}]}
+
+``families`` (always present, ``[]`` when none) lists each family of ``family_min_size`` or
+more documents that was aligned as a star around its ``source`` (the near-copy dated
+earlier than every other one) rather than pair by pair. ``members`` (sorted ids, the source
+among them) are the documents that listed relations other than ``quotes`` connect to the
+source; ``aligned_pairs`` counts the pairs aligned with a member (a pair of members of two
+families counts for the one whose source comes first in the documents), ``unaligned_pairs``
+the candidate pairs of members that were not aligned. Every pair of members that
+``relations`` does not list is *inferred* related through the source, not measured: there
+are ``inferred_pairs`` of them. Each relation listed is measured, exactly as for any other
+pair. (Files written before the key existed read as ``[]``.)
 
 ``chars`` is the length of the document's extracted text, which every span points into.
 Floats are rounded to 4 decimals, so the same run gives byte-identical output. Timings are
@@ -37,6 +50,7 @@ from provenance.models import (
     PASSAGE_KINDS,
     RELATION_KINDS,
     Document,
+    Family,
     Passage,
     Relation,
     Skipped,
@@ -99,6 +113,17 @@ def _relation(r: Relation) -> dict[str, Any]:
     }
 
 
+def _family(f: Family) -> dict[str, Any]:
+    return {
+        "source": f.source,
+        "members": list(f.members),
+        "size": f.size,
+        "aligned_pairs": f.aligned_pairs,
+        "unaligned_pairs": f.unaligned_pairs,
+        "inferred_pairs": f.inferred_pairs,
+    }
+
+
 def to_dict(result: TraceResult, *, include_text: bool = False) -> dict[str, Any]:
     """The result as plain JSON values, in contract order. ``include_text`` adds each
     document's extracted ``"text"`` (which makes the file self-contained, and large)."""
@@ -109,6 +134,7 @@ def to_dict(result: TraceResult, *, include_text: bool = False) -> dict[str, Any
         ],
         "relations": [_relation(r) for r in result.relations],
         "clusters": [list(c) for c in result.clusters],
+        "families": [_family(f) for f in result.families],
         "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
     }
 
@@ -242,6 +268,26 @@ def _read_passage(obj: Any, where: str) -> Passage:
     )
 
 
+def _read_family(obj: Any, where: str) -> Family:
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: expected an object")
+    members = _list(obj, "members", where)
+    if not all(isinstance(m, str) for m in members):
+        raise ValueError(f"{where}: 'members' should be a list of document ids")
+    family = Family(
+        source=_get(obj, "source", str, where),
+        members=tuple(members),
+        aligned_pairs=_count(obj, "aligned_pairs", where),
+        unaligned_pairs=_count(obj, "unaligned_pairs", where),
+        inferred_pairs=_count(obj, "inferred_pairs", where),
+    )
+    if _count(obj, "size", where) != family.size:
+        raise ValueError(f"{where}: 'size' should be the number of members, {family.size}")
+    if family.source not in family.members:
+        raise ValueError(f"{where}: the source {family.source!r} should be among the members")
+    return family
+
+
 def _read_relation(obj: Any, where: str) -> Relation:
     if not isinstance(obj, dict):
         raise ValueError(f"{where}: expected an object")
@@ -301,13 +347,17 @@ def from_dict(data: Mapping[str, Any]) -> TraceResult:
         if not isinstance(s, dict):
             raise ValueError(f"{w}: expected an object")
         skipped.append(Skipped(path=_get(s, "path", str, w), reason=_get(s, "reason", str, w)))
+    families = tuple(
+        _read_family(f, f"families[{i}]")
+        for i, f in enumerate(_list(data, "families", "trace") if "families" in data else [])
+    )
     raw_documents = _list(data, "documents", "trace")
     sources = {
         doc.id: found
         for k, (doc, raw) in enumerate(zip(documents, raw_documents, strict=True))
         if (found := _derived_from(raw, f"documents[{k}]"))
     }
-    _check_ids(documents, relations, clusters, sources)
+    _check_ids(documents, relations, clusters, sources, families)
     _check_spans(documents, raw_documents, relations)
     return TraceResult(
         documents=documents,
@@ -315,6 +365,7 @@ def from_dict(data: Mapping[str, Any]) -> TraceResult:
         clusters=tuple(clusters),
         skipped=tuple(skipped),
         derived_from=sources,
+        families=families,
     )
 
 
@@ -344,8 +395,9 @@ def _check_ids(
     relations: Sequence[Relation],
     clusters: Sequence[Sequence[str]],
     sources: Mapping[str, Sequence[str]],
+    families: Sequence[Family] = (),
 ) -> None:
-    """Every id a relation, cluster or ``derived_from`` names is a document's, once."""
+    """Every id a relation, cluster, family or ``derived_from`` names is a document's, once."""
     ids: set[str] = set()
     for i, doc in enumerate(documents):
         if doc.id in ids:
@@ -355,6 +407,7 @@ def _check_ids(
         *((f"relations[{i}]", r.source) for i, r in enumerate(relations)),
         *((f"relations[{i}]", r.derived) for i, r in enumerate(relations)),
         *((f"clusters[{i}]", m) for i, c in enumerate(clusters) for m in c),
+        *((f"families[{i}]", m) for i, f in enumerate(families) for m in f.members),
         *((f"documents[{d!r}].derived_from", m) for d, found in sources.items() for m in found),
     ]
     for where, ident in named:

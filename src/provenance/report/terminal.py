@@ -197,6 +197,22 @@ def summary_line(result: TraceResult) -> str:
     return line
 
 
+def _large_families(result: TraceResult, docs: dict[str, Document]) -> Text:
+    """One line for each large family, which was aligned as a star around its source."""
+    text = Text(
+        "Large families (each member aligned with the source; pairs of members not listed "
+        "above are inferred related through it)",
+        style="bold",
+    )
+    for f in result.families:
+        text.append(
+            f"\n  {label(f.source, docs)}: source of {_plural(f.size - 1, 'member')}; "
+            f"{f.aligned_pairs:,} pairs aligned, {f.unaligned_pairs:,} not, "
+            f"{f.inferred_pairs:,} inferred"
+        )
+    return text
+
+
 def _stripped_summary(doc: Document) -> list[str]:
     totals: dict[str, int] = {}
     for s in doc.stripped:
@@ -460,6 +476,9 @@ def render(
             members = ", ".join(label(m, docs) for m in cluster)
             grid.add_row(f" {index}.", Text(members))
         console.print(grid)
+    if result.families:
+        console.print()
+        console.print(_large_families(result, docs))
 
     if result.documents:
         console.print()

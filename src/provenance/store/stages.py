@@ -129,6 +129,15 @@ def read_fingerprints(path: Path) -> tuple[int, FingerprintTable]:
     )
 
 
+def read_unit_counts(stage: StageDir) -> np.ndarray:
+    """The units of each document of the stage folder's fingerprint shards (int64)."""
+    parts = []
+    for k in range(len(stage.shards())):
+        with np.load(stage.fingerprint_path(k)) as data:
+            parts.append(data["count"].astype(np.int64))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 def write_bands(path: Path, keys: BandKeys) -> None:
     _save(path, doc=keys.doc, unit=keys.unit, band=keys.band, keys=keys.keys)
 
