@@ -39,7 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     "similarity": {"text"},
     "fingerprint": {"config", "text", "kernels"},
     "candidates": {"arrays", "config", "fingerprint"},
-    "families": {"config", "models"},
+    "families": {"arrays", "config", "models"},
     "align": {"arrays", "config", "models", "similarity", "text"},
     "classify": {"config", "models", "text"},
     "graph": {"classify", "config", "models", "text"},

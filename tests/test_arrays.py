@@ -21,3 +21,16 @@ def test_mix64_folds_in_place_and_the_order_of_columns_matters() -> None:
     other_way = mix64(mix64(np.zeros(2, dtype=np.uint64), second), first)
     assert not np.array_equal(one_way, other_way)
     assert len(set(one_way.tolist())) == 2  # different inputs, different hashes
+
+
+def test_groups_are_named_by_their_lowest_member_whatever_the_order_of_joins() -> None:
+    from provenance.arrays import Groups
+
+    forward, backward = Groups(), Groups()
+    joins = [(5, 9), (9, 2), (7, 8), (2, 5)]
+    for a, b in joins:
+        forward.join(a, b)
+    for a, b in reversed(joins):
+        backward.join(b, a)
+    for groups in (forward, backward):
+        assert [groups.root(x) for x in (2, 5, 9, 7, 8, 4)] == [2, 2, 2, 7, 7, 4]

@@ -1,4 +1,5 @@
-"""Small NumPy helpers shared by the stages that group and match integer arrays."""
+"""Small helpers shared by the stages that group and match integers: NumPy runs, and a
+disjoint-set forest for grouping documents by pairs."""
 
 from __future__ import annotations
 
@@ -21,3 +22,24 @@ def mix64(hashed: np.ndarray, values: np.ndarray) -> np.ndarray:
     hashed *= np.uint64(0xBF58476D1CE4E5B9)
     hashed ^= hashed >> np.uint64(31)
     return hashed
+
+
+class Groups:
+    """Disjoint sets of integers (documents), joined pair by pair; each group is named by
+    its lowest member, so the grouping does not depend on the order of the joins."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def root(self, x: int) -> int:
+        """The lowest member of ``x``'s group (``x`` itself if it was never joined)."""
+        parent = self.parent
+        while (up := parent.get(x, x)) != x:
+            parent[x] = parent.get(up, up)  # halve the path
+            x = up
+        return x
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)

@@ -41,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from provenance.arrays import Groups
 from provenance.config import Settings
 from provenance.models import Document, Family, Relation
 
@@ -171,20 +172,11 @@ def _families(
     document: the module's docstring, cores of strong pairs, others joining the core they
     share most with), each large family's source, and the core members of large families.
     Only families with a source count."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        while (up := parent.get(x, x)) != x:
-            parent[x] = parent.get(up, up)  # halve the path
-            x = up
-        return x
-
+    groups = Groups()
     for a, b, c in scored:
         if strong(c, units[a], units[b]):
-            ra, rb = root(a), root(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    core = {doc: root(doc) for doc in parent}
+            groups.join(a, b)
+    core = {doc: groups.root(doc) for doc in groups.parent}
     core.update({r: r for r in set(core.values())})
     shared: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for a, b, c in scored:
