@@ -337,3 +337,16 @@ def test_a_run_of_common_sentences_is_not_stock() -> None:
         for _ in range(14)
     ]
     assert len(_stock_pairs(texts)) >= 13  # at least the star around the first
+
+
+def test_a_long_passage_many_share_is_not_stock() -> None:
+    # one long sentence (a press release's paragraph) in 14 otherwise unrelated articles:
+    # all they share, but no stock phrase
+    rng = np.random.default_rng(8)
+    words = _words(rng, 4000)
+    long_one = " ".join(str(w) for w in rng.choice(words, size=30, replace=False)) + "."
+    texts = [
+        " ".join([*_sentences(rng, words, 3), long_one.capitalize(), *_sentences(rng, words, 3)])
+        for _ in range(14)
+    ]
+    assert len(_stock_pairs(texts)) >= 13

@@ -330,17 +330,21 @@ def score_pairs(
     settings: Settings,
     *,
     unit_counts: np.ndarray | None = None,
+    unit_sizes: np.ndarray | None = None,
     crowded_members: np.ndarray | None = None,
     notes: list[str] | None = None,
 ) -> list[tuple[int, int, int]]:
     """``(a, b, colliding unit pairs)`` sorted by ``(a, b)``, capped per document (a note in
-    ``notes`` when the cap left pairs out). With ``unit_counts`` (units of each document)
-    and ``crowded_members`` (``crowded_members``), pairs that share only stock passages are
-    left out first (``_without_stock_pairs``)."""
+    ``notes`` when the cap left pairs out). With ``unit_counts`` (units of each document),
+    ``unit_sizes`` (content terms of every unit, documents in order) and
+    ``crowded_members`` (``crowded_members``), pairs that share only stock passages are left
+    out first (``_without_stock_pairs``)."""
     if len(collisions) == 0:
         return []
-    if unit_counts is not None and crowded_members is not None:
-        collisions = _without_stock_pairs(collisions, unit_counts, crowded_members, settings)
+    if unit_counts is not None and unit_sizes is not None and crowded_members is not None:
+        collisions = _without_stock_pairs(
+            collisions, unit_counts, unit_sizes, crowded_members, settings
+        )
     if len(collisions) == 0:
         return []
     pairs, counts = np.unique(collisions[:, :2], axis=0, return_counts=True)
@@ -353,6 +357,10 @@ def score_pairs(
 
 STOCK_MAX_UNITS = 3
 """A document pair sharing more passages than this is more than stock phrases."""
+STOCK_MAX_TERMS = 15
+"""A stock passage is a sentence, not a paragraph: at most this many distinct content words
+(stock phrases run to 8-20 words; an excerpt many documents share runs longer, and is
+evidence of reuse even when it is all they share: a press release's paragraph)."""
 STOCK_THICK_SHARE = 0.25
 """A passage is stock only when fewer than this share of the documents it links share more
 with it than a few scattered passages: the sentence of a source that ten answers or papers
@@ -360,7 +368,11 @@ took is linked to documents that took runs of it too."""
 
 
 def _without_stock_pairs(
-    collisions: np.ndarray, unit_counts: np.ndarray, members: np.ndarray, settings: Settings
+    collisions: np.ndarray,
+    unit_counts: np.ndarray,
+    unit_sizes: np.ndarray,
+    members: np.ndarray,
+    settings: Settings,
 ) -> np.ndarray:
     """``collisions`` without the rows of document pairs that share only stock passages.
 
@@ -370,9 +382,10 @@ def _without_stock_pairs(
     passages, or many, or most of a short document), and the two are not members together of
     more crowded buckets than ``STOCK_MAX_UNITS`` passages fill (``members``: the star
     compared neither with the other there, so a family's copies share few compared
-    passages). A unit is *stock* when it collides with
-    at least ``stock_min_documents - 1`` other documents and fewer than ``STOCK_THICK_SHARE``
-    of those pairs are thick: "declined to comment on the report", or a famous quotation, in many
+    passages). A unit is *stock* when it is short (at most
+    ``STOCK_MAX_TERMS`` content words, ``unit_sizes``), collides with at least
+    ``stock_min_documents - 1`` other documents, and fewer than ``STOCK_THICK_SHARE`` of
+    those pairs are thick: "declined to comment on the report", or a famous quotation, in many
     unrelated stories. A thin pair is dropped when, in each of its rows, every unit that
     collides that widely is stock (in a crowded bucket, compared as a star, only the hub's
     unit collides widely). Rows are sorted by ``(doc_a, doc_b)``; ``stock_min_documents`` 0
@@ -411,7 +424,10 @@ def _without_stock_pairs(
     partners = np.bincount(which)
     thick_partners = np.bincount(which, weights=row_thick[fresh])
     wide = partners >= need
-    stock = wide & (thick_partners < STOCK_THICK_SHARE * partners)
+    starts_of = np.cumsum(unit_counts) - unit_counts
+    doc, index = units >> 32, units & ((1 << 32) - 1)
+    short = unit_sizes[starts_of[doc] + index] <= STOCK_MAX_TERMS
+    stock = wide & short & (thick_partners < STOCK_THICK_SHARE * partners)
     wide_a, wide_b = _lookup(units, wide, a), _lookup(units, wide, b)
     stock_a, stock_b = _lookup(units, stock, a), _lookup(units, stock, b)
     row_stock = (wide_a | wide_b) & (~wide_a | stock_a) & (~wide_b | stock_b)
@@ -629,6 +645,7 @@ def candidate_pairs(
         collisions,
         settings,
         unit_counts=unit_counts(fingerprints),
+        unit_sizes=unit_sizes(fingerprints),
         crowded_members=crowded_members(members),
         notes=notes,
     )
@@ -642,6 +659,15 @@ def crowded_members(parts: Sequence[np.ndarray]) -> np.ndarray:
     rows = np.concatenate(parts)
     out: np.ndarray = np.unique(rows, axis=0)
     return out
+
+
+def unit_sizes(fingerprints: Sequence[Fingerprint]) -> np.ndarray:
+    """The content terms of every unit, documents in order (int64)."""
+    if isinstance(fingerprints, FingerprintTable):
+        sizes: np.ndarray = fingerprints.sizes.astype(np.int64, copy=False)
+        return sizes
+    parts = [np.asarray(fp.sizes, dtype=np.int64) for fp in fingerprints]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def unit_counts(fingerprints: Sequence[Fingerprint]) -> np.ndarray:

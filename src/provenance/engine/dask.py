@@ -128,6 +128,11 @@ def _collide(
     return collisions, candidate_stage.crowded_members(members)
 
 
+def _units_of(fingerprints: list[fingerprint_stage.Fingerprint]) -> tuple[np.ndarray, np.ndarray]:
+    """The units of each document of a shard, and the content terms of each unit."""
+    return candidate_stage.unit_counts(fingerprints), candidate_stage.unit_sizes(fingerprints)
+
+
 def _similar(
     rows: np.ndarray,
     left: list[fingerprint_stage.Fingerprint],
@@ -305,18 +310,20 @@ class DaskEngine:
             else np.zeros((0, 4), np.int64)
         )
         merged = _verify(client, merged, fingerprinted.fingerprints, settings)
-        counts = np.concatenate(
-            client.gather(
-                [
-                    client.submit(candidate_stage.unit_counts, fp, pure=False)
-                    for fp in fingerprinted.fingerprints
-                ]
-            )
-            or [np.zeros(0, np.int64)]
+        counted = client.gather(
+            [client.submit(_units_of, fp, pure=False) for fp in fingerprinted.fingerprints]
         )
+        empty = np.zeros(0, np.int64)
+        counts = np.concatenate([c for c, _ in counted] or [empty])
+        sizes = np.concatenate([z for _, z in counted] or [empty])
         fingerprinted.fingerprints.clear()
         pairs = candidate_stage.score_pairs(
-            merged, settings, unit_counts=counts, crowded_members=members, notes=notes
+            merged,
+            settings,
+            unit_counts=counts,
+            unit_sizes=sizes,
+            crowded_members=members,
+            notes=notes,
         )
         return candidate_stage.Found(pairs, counts)
 

@@ -278,12 +278,13 @@ def _staged_candidates(
         shards.add(stages.read_fingerprints(stage.fingerprint_path(k))[1])
     table = shards.table()
     collisions = candidate_stage.similar_units(collisions, table, table, settings)
-    counts = table.counts()
+    counts, sizes = table.counts(), candidate_stage.unit_sizes(table)
     del table
     found = candidate_stage.score_pairs(
         collisions,
         settings,
         unit_counts=counts,
+        unit_sizes=sizes,
         crowded_members=candidate_stage.crowded_members(members),
     )
     stages.write_candidates(stage.candidates_path, found)
