@@ -87,10 +87,7 @@ def _units(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every unit's signature (stacked), document and index in its document. The indexes
     are int32: at 100,000 documents there are some 20 million (unit, band) rows."""
-    if isinstance(fingerprints, FingerprintTable):  # already stacked
-        counts = fingerprints.counts()
-    else:
-        counts = np.fromiter((len(fp.units) for fp in fingerprints), dtype=np.int64)
+    counts = unit_counts(fingerprints)
     total = int(counts.sum())
     if total == 0:
         empty = np.zeros(0, dtype=np.int32)
@@ -393,9 +390,7 @@ def _without_stock_pairs(
     need = settings.stock_min_documents - 1
     if need < 1 or len(collisions) < need:
         return collisions
-    docs = collisions[:, :2]
-    starts = np.flatnonzero(np.concatenate(([True], (docs[1:] != docs[:-1]).any(axis=1))))
-    lengths = np.diff(np.append(starts, len(docs)))
+    starts, lengths = _pair_runs(collisions)
     pair_of = np.repeat(np.arange(len(starts)), lengths)
     thick = lengths > STOCK_MAX_UNITS
     for side in (0, 1):
@@ -454,6 +449,15 @@ def _shared_buckets(pairs: np.ndarray, members: np.ndarray) -> np.ndarray:
         b = members[starts[k, 1] : ends[k, 1], 1]
         out[k] = len(np.intersect1d(a, b, assume_unique=True))
     return out
+
+
+def _pair_runs(collisions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each document pair's rows start, and how many there are: rows come sorted by
+    ``(doc_a, doc_b)``, so a pair's rows are one run."""
+    docs = collisions[:, :2]
+    starts = np.flatnonzero(np.concatenate(([True], (docs[1:] != docs[:-1]).any(axis=1))))
+    lengths = np.diff(np.append(starts, len(docs)))
+    return starts, lengths
 
 
 def _lookup(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -527,10 +531,7 @@ def similar_units(
     collisions, agree = collisions[keep], agree[keep]
     if len(collisions) == 0:
         return collisions
-    # Rows come sorted by (doc_a, doc_b): a pair's rows are one run.
-    docs = collisions[:, :2]
-    starts = np.flatnonzero(np.concatenate(([True], (docs[1:] != docs[:-1]).any(axis=1))))
-    lengths = np.diff(np.append(starts, len(docs)))
+    _, lengths = _pair_runs(collisions)
     lone = np.repeat(lengths == 1, lengths)
     strong = agree >= _at_least(settings.min_lone_unit_similarity, num_perm)
     if settings.min_lone_unit_terms > 0 and lone.any():

@@ -87,10 +87,15 @@ def _key(block: str) -> int | None:
 
 def _edges(text: str) -> _Edges:
     spans = _block_spans(text)
-    # one block beyond each zone: the inward neighbour of the innermost zone block
+    # one block beyond each zone: the inward neighbour of the innermost zone block; in a
+    # short document the zones overlap, and each block is keyed once
     reach = EDGE_BLOCKS + 1
-    top = [(s, e, _key(text[s:e])) for s, e in spans[:reach]]
-    bottom = [(s, e, _key(text[s:e])) for s, e in reversed(spans[-reach:])]
+    n = len(spans)
+    top_at = range(min(reach, n))
+    bottom_at = range(n - 1, max(n - reach, 0) - 1, -1)
+    keys = {k: _key(text[spans[k][0] : spans[k][1]]) for k in {*top_at, *bottom_at}}
+    top = [(*spans[k], keys[k]) for k in top_at]
+    bottom = [(*spans[k], keys[k]) for k in bottom_at]
     return _Edges(top, bottom, len(spans))
 
 
